@@ -1,0 +1,93 @@
+"""`python -m generator build [--spec SPEC] [--out DIR] [--package NAME] [--check]`.
+
+Exit codes: 0 success, 1 `--check` found drift, 2 the spec (or the configuration) is invalid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .config import load_config
+from .errors import SpecError, render_diagnostic
+from .pipeline import build
+
+EXIT_OK, EXIT_DRIFT, EXIT_INVALID = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0] if __doc__ else "")
+    top.add_argument("--version", action="version", version=f"openapi-client-generator {__version__}")
+    commands = top.add_subparsers(dest="command", required=True)
+    b = commands.add_parser(
+        "build",
+        help="generate the client package from the spec",
+        description="Generate OUT/PACKAGE from SPEC. Defaults come from [tool.generator] in pyproject.toml.",
+    )
+    b.add_argument("--spec", help="root spec file (YAML or JSON), OpenAPI 3.0 or 3.1")
+    b.add_argument("--out", help="folder that receives the package folder")
+    b.add_argument("--package", help="name of the generated package (a Python identifier)")
+    b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale")
+    b.add_argument("--allow-remote-refs", action="store_true", help=argparse.SUPPRESS)
+    b.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    cwd = Path.cwd()
+    try:
+        config = load_config(
+            cwd,
+            spec=args.spec,
+            out=args.out,
+            package=args.package,
+            check=args.check,
+            allow_remote_refs=args.allow_remote_refs,
+        )
+        result = build(config)
+    except SpecError as exc:
+        locate = getattr(exc, "locate", lambda origin: None)
+        for diagnostic in exc.diagnostics:
+            print(render_diagnostic(diagnostic, locate, cwd), file=sys.stderr)
+        count = len(exc.diagnostics)
+        print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written.", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}; nothing was written.", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_INVALID
+    api = result.api
+    summary = (
+        f"{_display(config.target, cwd)}: {len(api.operations())} operations, {len(api.schemas)} models, "
+        f"{len(result.files)} files"
+    )
+    if result.drift is not None:
+        if result.drift.clean:
+            print(f"{summary}: up to date ({result.seconds:.1f} s)")
+            return EXIT_OK
+        for label, paths in (("stale", result.drift.stale), ("missing", result.drift.missing), ("extra", result.drift.extra)):
+            for path in paths:
+                print(f"{label}: {_display(config.target / path, cwd)}", file=sys.stderr)
+        print("generated code is out of date: run `python -m generator build`", file=sys.stderr)
+        return EXIT_DRIFT
+    print(f"{summary} written ({result.seconds:.1f} s)")
+    for warning in api.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.relative_to(cwd))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,70 @@
+"""Build settings: `[tool.generator]` in pyproject.toml, overridden by command-line flags."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Diagnostic, Origin, SpecError
+
+DEFAULTS = {"spec": "spec/openapi.yaml", "out": "generated", "package": "client"}
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    spec: Path
+    out: Path
+    package: str
+    check: bool = False
+    allow_remote_refs: bool = False
+
+    @property
+    def target(self) -> Path:
+        return self.out / self.package
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(
+    cwd: Path, *, spec: str | None, out: str | None, package: str | None, check: bool, allow_remote_refs: bool
+) -> BuildConfig:
+    settings: dict[str, object] = {}
+    base = cwd
+    pyproject = find_pyproject(cwd)
+    if pyproject is not None:
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SpecError([Diagnostic(f"cannot read {pyproject}: {exc}", Origin(pyproject))]) from None
+        settings = data.get("tool", {}).get("generator", {})
+        base = pyproject.parent
+
+    def pick(flag: str | None, key: str) -> tuple[str, Path]:
+        if flag is not None:
+            return flag, cwd
+        value = settings.get(key, DEFAULTS[key])
+        if not isinstance(value, str):
+            raise SpecError([Diagnostic(f"[tool.generator] {key} must be a string", Origin(pyproject or cwd))])
+        return value, base
+
+    spec_value, spec_base = pick(spec, "spec")
+    out_value, out_base = pick(out, "out")
+    package_value, _ = pick(package, "package")
+    if not package_value.isidentifier():
+        raise SpecError(
+            [Diagnostic(f"package name {package_value!r} is not a valid Python identifier", hint="e.g. `my_api`")]
+        )
+    return BuildConfig(
+        spec=(spec_base / spec_value).resolve(),
+        out=(out_base / out_value).resolve(),
+        package=package_value,
+        check=check,
+        allow_remote_refs=allow_remote_refs,
+    )

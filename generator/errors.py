@@ -1,0 +1,90 @@
+"""Diagnostics that point at the spec: file, line, column and JSON pointer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a value of the spec came from: a file and a JSON pointer into it."""
+
+    file: Path
+    pointer: str = ""
+
+    def child(self, *segments: str | int) -> Origin:
+        tail = "".join("/" + escape_pointer(str(segment)) for segment in segments)
+        return Origin(self.file, self.pointer + tail)
+
+
+def escape_pointer(segment: str) -> str:
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer(segment: str) -> str:
+    return segment.replace("~1", "/").replace("~0", "~")
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    message: str
+    origin: Origin | None = None
+    hint: str | None = None
+    # Set when the position is known without a lookup (a YAML syntax error).
+    line: int | None = None
+    column: int | None = None
+
+
+PositionLookup = Callable[[Origin], tuple[int, int] | None]
+
+
+def render_diagnostic(diagnostic: Diagnostic, locate: PositionLookup, cwd: Path) -> str:
+    """`file:line:col #/pointer: message` followed by an indented hint."""
+    origin = diagnostic.origin
+    if origin is None:
+        where = ""
+    else:
+        where = _display_path(origin.file, cwd)
+        position = (
+            (diagnostic.line, diagnostic.column or 1) if diagnostic.line is not None else locate(origin)
+        )
+        if position is not None:
+            where += f":{position[0]}:{position[1]}"
+        if origin.pointer:
+            where += f" #{origin.pointer}"
+        where += ": "
+    text = f"error: {where}{diagnostic.message}"
+    if diagnostic.hint:
+        text += f"\n  hint: {diagnostic.hint}"
+    return text
+
+
+def _display_path(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.relative_to(cwd))
+    except ValueError:
+        return str(path)
+
+
+class SpecError(Exception):
+    """The spec cannot be generated; carries every problem found, not just the first."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("; ".join(d.message for d in self.diagnostics))
+
+
+class Collector:
+    """Gathers diagnostics so one run reports all of them."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, message: str, origin: Origin | None = None, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(message, origin, hint))
+
+    def raise_if_any(self) -> None:
+        if self.diagnostics:
+            raise SpecError(self.diagnostics)

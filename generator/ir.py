@@ -1,0 +1,157 @@
+"""The intermediate representation: every decision about names and types is made here, once.
+
+Templates only lay out what these dataclasses say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ParameterLocation = Literal["path", "query", "header", "cookie"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    wire_name: str
+    py_name: str
+    location: ParameterLocation
+    required: bool
+    annotation: str  # the type a caller passes, without the `| Omit` of an optional parameter
+    description: str
+    nullable: bool
+    # Query serialisation: `form` with explode (repeated keys) unless the spec says otherwise.
+    style: str = "form"
+    explode: bool = True
+    enum_values: tuple[str, ...] = ()
+    schema_type: str = "string"  # the JSON type, for docs and the CLI
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class BodyField:
+    wire_name: str
+    py_name: str
+    required: bool
+    annotation: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    media_type: str  # application/json, multipart/form-data, application/x-www-form-urlencoded, ...
+    kind: Literal["json", "multipart", "form", "binary"]
+    required: bool
+    py_name: str  # the keyword the whole body is passed as
+    annotation: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Response:
+    kind: Literal["json", "none", "binary", "text"]
+    annotation: str  # the return type of the method
+    parser: str  # expression building the parser of a 2xx body, in the resource module
+    media_type: str = "application/json"
+    model: str | None = None  # the component schema class, when the body is one
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class Pagination:
+    style: Literal["offset"]
+    items: str  # attribute names on the page model
+    next_token: str | None
+    total: str | None
+    offset_param: str  # wire names of the query parameters
+    limit_param: str | None
+    item_annotation: str
+    page_model: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method_name: str
+    http_method: str
+    path: str
+    summary: str
+    description: str
+    deprecated: bool
+    idempotent: bool
+    parameters: tuple[Parameter, ...]
+    body: RequestBody | None
+    response: Response
+    error_models: tuple[tuple[int, str], ...]  # status code -> model class of the error body
+    pagination: Pagination | None
+    endpoint_name: str  # module-level constant holding the operation's runtime description
+    resource_path: tuple[str, ...]
+
+    @property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+    @property
+    def keyword_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location != "path")
+
+    def in_location(self, location: ParameterLocation) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == location)
+
+
+@dataclass
+class Resource:
+    attr_name: str  # attribute on the parent (`beta`, `batch`)
+    class_name: str  # `BetaBatchResource`; the async one prefixes `Async`
+    path: tuple[str, ...]  # ('beta', 'batch')
+    operations: list[Operation] = field(default_factory=list)
+    children: list[Resource] = field(default_factory=list)
+
+    @property
+    def module(self) -> str:
+        """Module name under `resources/` (`beta_batch`): flat, so every module imports alike."""
+        return "_".join(self.path)
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str
+    kind: Literal["bearer", "basic", "api_key"]
+    location: Literal["header", "query", "cookie"] = "header"
+    parameter: str = "Authorization"
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    class_name: str  # `LlamaCloud`
+    api_key_env: str
+    base_url_env: str
+    default_base_url: str
+
+
+@dataclass
+class Api:
+    title: str
+    version: str
+    description: str
+    package: str
+    settings: ClientSettings
+    security: tuple[SecurityScheme, ...]
+    resources: list[Resource]
+    schemas: dict[str, Any]  # class name -> JSON schema (refs point at class names) for the models stage
+    enum_names: frozenset[str]
+    spec_hash: str
+    generator_version: str
+    warnings: list[str] = field(default_factory=list)
+
+    def all_resources(self) -> list[Resource]:
+        found: list[Resource] = []
+        stack = list(reversed(self.resources))
+        while stack:
+            resource = stack.pop()
+            found.append(resource)
+            stack.extend(reversed(resource.children))
+        return found
+
+    def operations(self) -> list[Operation]:
+        return [op for resource in self.all_resources() for op in resource.operations]

@@ -1,0 +1,108 @@
+"""Reads spec files (YAML or JSON) safely; finds line and column of a JSON pointer on demand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Diagnostic, Origin, SpecError, unescape_pointer
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SourceFiles:
+    """Every file of one spec, parsed once. Positions are computed only when an error needs them."""
+
+    def __init__(self) -> None:
+        self._data: dict[Path, Any] = {}
+        self._text: dict[Path, str] = {}
+        self._nodes: dict[Path, yaml.Node | None] = {}
+
+    @property
+    def files(self) -> list[Path]:
+        return sorted(self._text)
+
+    def text(self, path: Path) -> str:
+        return self._text[path]
+
+    def load(self, path: Path, referenced_from: Origin | None = None) -> Any:
+        path = path.resolve()
+        if path in self._data:
+            return self._data[path]
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise SpecError(
+                [Diagnostic(f"file not found: {path}", referenced_from, "check the path of the $ref")]
+            ) from None
+        except OSError as exc:
+            raise SpecError([Diagnostic(f"cannot read {path}: {exc.strerror}", referenced_from)]) from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SpecError(
+                [Diagnostic(f"not valid UTF-8 (byte {exc.start})", Origin(path), "save the file as UTF-8")]
+            ) from None
+        self._text[path] = text
+        self._data[path] = _parse(text, path)
+        return self._data[path]
+
+    def position(self, origin: Origin) -> tuple[int, int] | None:
+        """1-based line and column of the value at `origin`, or of its nearest existing parent."""
+        path = origin.file
+        if path not in self._text:
+            return None
+        if path not in self._nodes:
+            try:
+                self._nodes[path] = yaml.compose(self._text[path], Loader=_Loader)
+            except yaml.YAMLError:
+                self._nodes[path] = None
+        node = self._nodes[path]
+        if node is None:
+            return None
+        for segment in _segments(origin.pointer):
+            child = _child(node, segment)
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _parse(text: str, path: Path) -> Any:
+    if path.suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecError(
+                [Diagnostic(f"invalid JSON: {exc.msg}", Origin(path), None, exc.lineno, exc.colno)]
+            ) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "cannot parse"
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        raise SpecError(
+            [Diagnostic(f"invalid YAML: {problem}", Origin(path), "fix the YAML syntax there", line, column)]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SpecError([Diagnostic(f"invalid YAML: {exc}", Origin(path))]) from None
+
+
+def _segments(pointer: str) -> list[str]:
+    return [unescape_pointer(s) for s in pointer.split("/")[1:]] if pointer else []
+
+
+def _child(node: yaml.Node, segment: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == segment:
+                return value  # type: ignore[no-any-return]
+    elif isinstance(node, yaml.SequenceNode) and segment.isdigit():
+        index = int(segment)
+        if index < len(node.value):
+            return node.value[index]  # type: ignore[no-any-return]
+    return None

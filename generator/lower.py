@@ -1,0 +1,635 @@
+"""Resolved spec -> IR. Decides every name and type; reports every problem with its location."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from . import __version__
+from .errors import Collector, Origin, escape_pointer
+from .ir import (
+    Api,
+    ClientSettings,
+    Operation,
+    Pagination,
+    Parameter,
+    RequestBody,
+    Resource,
+    Response,
+    SecurityScheme,
+)
+from .naming import (
+    RESERVED_PARAMETERS,
+    clean_schema_name,
+    method_name_from_operation_id,
+    pascal,
+    safe_identifier,
+    schema_name_qualifiers,
+    snake,
+)
+from .resolver import SCHEMA_PREFIX, ResolvedSpec
+from .typemap import KNOWN_TYPES, MODELS, TypeMapper, ref_name
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+IDEMPOTENT_METHODS = frozenset({"get", "put", "delete", "options", "head", "trace"})
+_PATH_TEMPLATE = re.compile(r"\{([^{}]*)\}")
+
+
+def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
+    return _Lowering(spec, package, spec_hash).run()
+
+
+class _Lowering:
+    def __init__(self, spec: ResolvedSpec, package: str, spec_hash: str) -> None:
+        self.spec = spec
+        self.doc = spec.document
+        self.package = package
+        self.spec_hash = spec_hash
+        self.problems = Collector()
+        self.top = Origin(spec.root)
+
+    def origin(self, value: object, fallback: Origin) -> Origin:
+        return self.spec.origins.get(id(value), fallback)
+
+    # -- entry ---------------------------------------------------------------------------
+    def run(self) -> Api:
+        self.check_version()
+        self.problems.raise_if_any()
+        self.class_names = self.name_schemas()
+        self.schemas = self.rename_schemas()
+        self.check_schemas()
+        enums = frozenset(n for n, s in self.schemas.items() if isinstance(s, dict) and "enum" in s)
+        self.types = TypeMapper(self.class_names, self.schemas, enums)
+        resources = self.build_resources()
+        api = Api(
+            title=str(self.info.get("title") or self.package),
+            version=str(self.info.get("version") or ""),
+            description=str(self.info.get("description") or ""),
+            package=self.package,
+            settings=self.settings(),
+            security=self.security(),
+            resources=resources,
+            schemas=self.schemas,
+            enum_names=enums,
+            spec_hash=self.spec_hash,
+            generator_version=__version__,
+        )
+        self.problems.raise_if_any()
+        return api
+
+    @property
+    def info(self) -> dict[str, Any]:
+        info = self.doc.get("info")
+        return info if isinstance(info, dict) else {}
+
+    def check_version(self) -> None:
+        if "swagger" in self.doc:
+            self.problems.error(
+                f"Swagger {self.doc['swagger']} (OpenAPI 2.0) is not supported",
+                self.top.child("swagger"),
+                "convert it to OpenAPI 3 first (for example with swagger2openapi)",
+            )
+            return
+        version = self.doc.get("openapi")
+        if version is None:
+            self.problems.error("missing `openapi` version field", self.top, "add `openapi: 3.1.0` at the top")
+        elif not re.fullmatch(r"3\.[01]\.\d+", str(version)):
+            self.problems.error(
+                f"unsupported OpenAPI version {version!r}",
+                self.top.child("openapi"),
+                "this generator reads OpenAPI 3.0.x and 3.1.x",
+            )
+        if not isinstance(self.doc.get("paths") or {}, dict):
+            self.problems.error("`paths` must be a mapping", self.top.child("paths"))
+
+    # -- schemas -------------------------------------------------------------------------
+    def raw_schemas(self) -> dict[str, Any]:
+        components = self.doc.get("components")
+        schemas = components.get("schemas") if isinstance(components, dict) else None
+        return schemas if isinstance(schemas, dict) else {}
+
+    def name_schemas(self) -> dict[str, str]:
+        """Component name -> class name. Collisions get the nearest distinguishing qualifier."""
+        names = list(self.raw_schemas())
+        wanted = {name: clean_schema_name(name) for name in names}
+        for name, cls in wanted.items():
+            if not cls:
+                self.problems.error(
+                    f"schema name {name!r} has no letters or digits to make a class name from",
+                    self.top.child("components", "schemas", name),
+                    "rename the schema",
+                )
+        result: dict[str, str] = {}
+        taken: set[str] = set()
+        groups: dict[str, list[str]] = {}
+        for name in names:
+            groups.setdefault(wanted[name] or "Schema", []).append(name)
+        for cls, members in groups.items():
+            if len(members) == 1:
+                result[members[0]] = cls
+                taken.add(cls)
+        for cls, members in groups.items():
+            if len(members) == 1:
+                continue
+            for name in members:
+                candidate = cls
+                for qualifier in schema_name_qualifiers(name):
+                    candidate = qualifier + candidate if not candidate.startswith(qualifier) else candidate
+                    if candidate not in taken and candidate != cls:
+                        break
+                n = 2
+                base = candidate
+                while candidate in taken:
+                    candidate, n = f"{base}{n}", n + 1
+                result[name] = candidate
+                taken.add(candidate)
+        return result
+
+    def rename_schemas(self) -> dict[str, Any]:
+        """Schemas keyed by class name, with every reference rewritten to the class name."""
+
+        def rewrite(value: Any) -> Any:
+            if isinstance(value, dict):
+                out = {k: rewrite(v) for k, v in value.items()}
+                name = ref_name(value)
+                if name is not None and name in self.class_names:
+                    out["$ref"] = SCHEMA_PREFIX + escape_pointer(self.class_names[name])
+                return out
+            if isinstance(value, list):
+                return [rewrite(v) for v in value]
+            return value
+
+        self._rewrite = rewrite
+        return {self.class_names[name]: rewrite(schema) for name, schema in self.raw_schemas().items()}
+
+    def check_schemas(self) -> None:
+        for name, schema in self.raw_schemas().items():
+            self.check_schema(schema, self.top.child("components", "schemas", name))
+
+    def check_schema(self, schema: Any, where: Origin) -> None:
+        if not isinstance(schema, dict):
+            if not isinstance(schema, bool):
+                self.problems.error("a schema must be a mapping", where)
+            return
+        where = self.origin(schema, where)
+        kind = schema.get("type")
+        for k in kind if isinstance(kind, list) else [kind]:
+            if k is not None and k not in KNOWN_TYPES:
+                self.problems.error(
+                    f"unknown type {k!r}",
+                    where.child("type"),
+                    "use one of " + ", ".join(sorted(KNOWN_TYPES)),
+                )
+        enum = schema.get("enum")
+        if enum is not None:
+            self.check_enum(enum, where.child("enum"))
+        for key in ("properties", "patternProperties", "$defs"):
+            children = schema.get(key)
+            if isinstance(children, dict):
+                for child_name, child in children.items():
+                    self.check_schema(child, where.child(key, child_name))
+        for key in ("items", "additionalProperties", "not"):
+            if isinstance(schema.get(key), dict):
+                self.check_schema(schema[key], where.child(key))
+        for key in ("allOf", "anyOf", "oneOf"):
+            variants = schema.get(key)
+            if isinstance(variants, list):
+                for index, variant in enumerate(variants):
+                    self.check_schema(variant, where.child(key, index))
+
+    def check_enum(self, enum: Any, where: Origin) -> None:
+        if not isinstance(enum, list) or not enum:
+            self.problems.error("`enum` must be a non-empty list", where)
+            return
+        seen: list[Any] = []
+        for value in enum:
+            if any(value == s and type(value) is type(s) for s in seen):
+                self.problems.error(f"enum value {value!r} is listed twice", where, "remove the duplicate")
+            seen.append(value)
+        kinds = {type(v).__name__ for v in enum if v is not None}
+        if len(kinds) > 1:
+            self.problems.error(
+                f"enum mixes value types ({', '.join(sorted(kinds))})",
+                where,
+                "use values of one type, or split the schema with anyOf",
+            )
+
+    # -- operations ----------------------------------------------------------------------
+    def iter_operations(self) -> Iterator[tuple[str, str, dict[str, Any], list[Any], Origin]]:
+        paths = self.doc.get("paths") or {}
+        for path, item in paths.items():
+            where = self.origin(item, self.top.child("paths", path))
+            if not isinstance(item, dict):
+                self.problems.error("a path item must be a mapping", where)
+                continue
+            shared = item.get("parameters") or []
+            for method in HTTP_METHODS:
+                operation = item.get(method)
+                if operation is None:
+                    continue
+                op_where = self.origin(operation, where.child(method))
+                if not isinstance(operation, dict):
+                    self.problems.error("an operation must be a mapping", op_where)
+                    continue
+                yield str(path), method, operation, shared if isinstance(shared, list) else [], op_where
+
+    def build_resources(self) -> list[Resource]:
+        root = Resource(attr_name="", class_name="", path=())
+        seen_ids: dict[str, Origin] = {}
+        seen_methods: dict[tuple[tuple[str, ...], str], Origin] = {}
+        for path, method, operation, shared, where in self.iter_operations():
+            operation_id = operation.get("operationId")
+            if isinstance(operation_id, str):
+                if operation_id in seen_ids:
+                    self.problems.error(
+                        f"duplicate operationId {operation_id!r}",
+                        where.child("operationId"),
+                        f"it is also used at {seen_ids[operation_id].pointer}; operationIds must be unique",
+                    )
+                seen_ids.setdefault(operation_id, where.child("operationId"))
+            resource_path = self.resource_path(path, operation, where)
+            name = self.method_name(path, method, operation, where)
+            if not name or not resource_path:
+                continue
+            key = (resource_path, name)
+            if key in seen_methods:
+                self.problems.error(
+                    f"two operations would both be `{'.'.join(resource_path)}.{name}()`",
+                    where,
+                    f"the other is at {seen_methods[key].pointer}; set `x-method` on one of them",
+                )
+                continue
+            seen_methods[key] = where
+            lowered = self.operation(path, method, operation, shared, where, resource_path, name)
+            if lowered is not None:
+                self.resource_node(root, resource_path).operations.append(lowered)
+        return root.children
+
+    def resource_node(self, root: Resource, path: tuple[str, ...]) -> Resource:
+        node = root
+        for depth, part in enumerate(path, start=1):
+            for child in node.children:
+                if child.attr_name == part:
+                    node = child
+                    break
+            else:
+                child = Resource(
+                    attr_name=part,
+                    class_name="".join(pascal(p) for p in path[:depth]) + "Resource",
+                    path=path[:depth],
+                )
+                node.children.append(child)
+                node = child
+        return node
+
+    def resource_path(self, path: str, operation: dict[str, Any], where: Origin) -> tuple[str, ...]:
+        declared = operation.get("x-resource")
+        if isinstance(declared, str):
+            parts = tuple(safe_identifier(snake(p)) for p in declared.split("."))
+        else:
+            tags = operation.get("tags")
+            if isinstance(tags, list) and tags and isinstance(tags[0], str):
+                parts = (safe_identifier(snake(tags[0])),)
+            else:
+                segments = [s for s in path.split("/") if s and not s.startswith("{")]
+                meaningful = [s for s in segments if not re.fullmatch(r"api|v\d+", s)]
+                parts = (safe_identifier(snake(meaningful[0] if meaningful else "default")),)
+        if any(not p for p in parts):
+            self.problems.error(
+                "the resource name is empty after cleaning",
+                where.child("x-resource" if isinstance(declared, str) else "tags"),
+                "use letters in `x-resource` or the first tag",
+            )
+            return ()
+        return parts
+
+    def method_name(self, path: str, method: str, operation: dict[str, Any], where: Origin) -> str:
+        declared = operation.get("x-method")
+        if isinstance(declared, str):
+            name, source = snake(declared), "x-method"
+        elif isinstance(operation.get("operationId"), str):
+            name, source = method_name_from_operation_id(operation["operationId"]), "operationId"
+        else:
+            name, source = snake(f"{method} {path}"), "path"
+        if not name:
+            self.problems.error(
+                f"the method name is empty after cleaning {source}", where.child(source), "use letters in it"
+            )
+            return ""
+        return safe_identifier(name, frozenset({"with_raw_response", "with_options"}))
+
+    def operation(
+        self,
+        path: str,
+        method: str,
+        operation: dict[str, Any],
+        shared: list[Any],
+        where: Origin,
+        resource_path: tuple[str, ...],
+        name: str,
+    ) -> Operation | None:
+        parameters = self.parameters(path, shared, operation.get("parameters") or [], where)
+        response = self.response(operation, where, name)
+        errors = self.error_models(operation)
+        pagination = self.pagination(operation, where, response, parameters)
+        idempotent = operation.get("x-idempotent")
+        return Operation(
+            operation_id=str(operation.get("operationId") or name),
+            method_name=name,
+            http_method=method.upper(),
+            path=path,
+            summary=str(operation.get("summary") or ""),
+            description=str(operation.get("description") or ""),
+            deprecated=operation.get("deprecated") is True,
+            idempotent=idempotent if isinstance(idempotent, bool) else method in IDEMPOTENT_METHODS,
+            parameters=parameters,
+            body=self.request_body(operation, where),
+            response=response,
+            error_models=errors,
+            pagination=pagination,
+            endpoint_name="_" + name.upper().strip("_"),
+            resource_path=resource_path,
+        )
+
+    def parameters(self, path: str, shared: list[Any], own: list[Any], where: Origin) -> tuple[Parameter, ...]:
+        merged: dict[tuple[str, str], tuple[dict[str, Any], Origin]] = {}
+        for index, raw in enumerate(shared):
+            if isinstance(raw, dict):
+                merged[(str(raw.get("name")), str(raw.get("in")))] = (raw, self.origin(raw, where))
+        if not isinstance(own, list):
+            self.problems.error("`parameters` must be a list", where.child("parameters"))
+            own = []
+        for index, raw in enumerate(own):
+            p_where = self.origin(raw, where.child("parameters", index))
+            if not isinstance(raw, dict):
+                self.problems.error("a parameter must be a mapping", p_where)
+                continue
+            merged[(str(raw.get("name")), str(raw.get("in")))] = (raw, p_where)
+        template_names = _PATH_TEMPLATE.findall(path)
+        result: list[Parameter] = []
+        used = set(RESERVED_PARAMETERS)
+        for (wire, location), (raw, p_where) in merged.items():
+            if location not in ("path", "query", "header", "cookie"):
+                self.problems.error(
+                    f"parameter {wire!r} has unknown location `in: {location}`",
+                    p_where.child("in"),
+                    "use path, query, header or cookie",
+                )
+                continue
+            if "schema" not in raw and "content" not in raw:
+                self.problems.error(
+                    f"parameter {wire!r} has neither `schema` nor `content`",
+                    p_where,
+                    "add a `schema`, e.g. `schema: {type: string}`",
+                )
+                continue
+            schema = raw.get("schema")
+            if schema is None:
+                content = raw.get("content")
+                schema = next(iter(content.values()), {}).get("schema") if isinstance(content, dict) else {}
+            self.check_schema(schema, p_where.child("schema"))
+            required = raw.get("required") is True
+            if location == "path":
+                if wire not in template_names:
+                    self.problems.error(
+                        f"path parameter {wire!r} is not in the path template {path!r}",
+                        p_where.child("name"),
+                        "rename the parameter or add {" + wire + "} to the path",
+                    )
+                    continue
+                if not required:
+                    self.problems.error(
+                        f"path parameter {wire!r} must be required",
+                        p_where,
+                        "set `required: true`; path parameters are always required",
+                    )
+            py_name = safe_identifier(snake(wire), frozenset(used))
+            if not py_name:
+                self.problems.error(
+                    f"parameter name {wire!r} is empty after cleaning", p_where.child("name"), "use letters in it"
+                )
+                continue
+            if py_name in used:
+                py_name = f"{location}_{py_name}"
+            used.add(py_name)
+            accept_literals = True
+            result.append(
+                Parameter(
+                    wire_name=wire,
+                    py_name=py_name,
+                    location=location,  # type: ignore[arg-type]
+                    required=required,
+                    annotation=self.types.annotation(schema, accept_literals=accept_literals),
+                    description=str(raw.get("description") or ""),
+                    nullable=self.types.nullable(schema),
+                    style=str(raw.get("style") or ("form" if location in ("query", "cookie") else "simple")),
+                    explode=raw.get("explode", location in ("query", "cookie")) is not False,
+                    enum_values=self.types.enum_values(schema),
+                    schema_type=self.types.json_type(schema),
+                    deprecated=raw.get("deprecated") is True,
+                )
+            )
+        declared_path = {p.wire_name for p in result if p.location == "path"}
+        for missing in template_names:
+            if missing not in declared_path and not any(
+                w == missing and loc == "path" for (w, loc) in merged
+            ):
+                self.problems.error(
+                    f"path template {path!r} has {{{missing}}} but no path parameter {missing!r} is declared",
+                    where.child("parameters"),
+                    f"add `- name: {missing}, in: path, required: true, schema: {{type: string}}`",
+                )
+        # Path parameters keep the order of the template; the rest keep spec order.
+        path_params = sorted(
+            (p for p in result if p.location == "path"), key=lambda p: template_names.index(p.wire_name)
+        )
+        return tuple(path_params + [p for p in result if p.location != "path"])
+
+    def request_body(self, operation: dict[str, Any], where: Origin) -> RequestBody | None:
+        body = operation.get("requestBody")
+        if not isinstance(body, dict):
+            return None
+        content = body.get("content")
+        if not isinstance(content, dict) or not content:
+            self.problems.error("a request body needs `content`", self.origin(body, where.child("requestBody")))
+            return None
+        media_type, media = next(iter(content.items()))
+        schema = media.get("schema") if isinstance(media, dict) else None
+        kind = (
+            "json" if "json" in media_type
+            else "multipart" if media_type.startswith("multipart/")
+            else "form" if media_type == "application/x-www-form-urlencoded"
+            else "binary"
+        )  # fmt: skip
+        annotation = "bytes" if kind == "binary" else self.types.annotation(schema, accept_literals=True)
+        return RequestBody(
+            media_type=media_type,
+            kind=kind,  # type: ignore[arg-type]
+            required=body.get("required") is True,
+            py_name="body",
+            annotation=annotation,
+            description=str(body.get("description") or ""),
+        )
+
+    def response(self, operation: dict[str, Any], where: Origin, name: str) -> Response:
+        responses = operation.get("responses")
+        if not isinstance(responses, dict) or not responses:
+            self.problems.error(
+                "an operation needs `responses`", where.child("responses"), "add at least a 200 response"
+            )
+            return Response(kind="none", annotation="None", parser="_runtime.parse_none")
+        success = sorted(str(code) for code in responses if str(code).startswith("2"))
+        if not success:
+            return Response(kind="none", annotation="None", parser="_runtime.parse_none")
+        chosen = responses[success[0]]
+        content = chosen.get("content") if isinstance(chosen, dict) else None
+        if not isinstance(content, dict) or not content:
+            return Response(kind="none", annotation="None", parser="_runtime.parse_none")
+        media_type = next((m for m in content if "json" in m), next(iter(content)))
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        schema = media.get("schema")
+        example = media.get("example")
+        if "json" not in media_type:
+            if media_type.startswith("text/"):
+                return Response(kind="text", annotation="str", parser="_runtime.parse_text", media_type=media_type)
+            return Response(kind="binary", annotation="bytes", parser="_runtime.parse_bytes", media_type=media_type)
+        annotation = self.types.annotation(schema)
+        model = ref_name(schema) if isinstance(schema, dict) else None
+        if model is not None and model in self.schemas and not self._is_root_model(model):
+            parser = f"{MODELS}.{model}.model_validate_json"
+        else:
+            model = None
+            parser = f"_runtime.json_parser({annotation!r}, lambda: {annotation})" if annotation != "Any" else "_runtime.parse_json"
+        return Response(
+            kind="json", annotation=annotation, parser=parser, media_type=media_type, model=model, example=example
+        )
+
+    def _is_root_model(self, name: str) -> bool:
+        schema = self.schemas.get(name)
+        if not isinstance(schema, dict):
+            return True
+        return schema.get("type") not in (None, "object") or "enum" in schema or any(
+            k in schema for k in ("anyOf", "oneOf")
+        )
+
+    def error_models(self, operation: dict[str, Any]) -> tuple[tuple[int, str], ...]:
+        found: list[tuple[int, str]] = []
+        responses = operation.get("responses")
+        if not isinstance(responses, dict):
+            return ()
+        for code, response in responses.items():
+            if not (str(code).isdigit() and int(str(code)) >= 400) or not isinstance(response, dict):
+                continue
+            content = response.get("content")
+            if not isinstance(content, dict):
+                continue
+            for media_type, media in content.items():
+                if "json" in media_type and isinstance(media, dict) and isinstance(media.get("schema"), dict):
+                    name = ref_name(media["schema"])
+                    if name is not None and name in self.schemas:
+                        found.append((int(str(code)), name))
+                    break
+        return tuple(sorted(found))
+
+    def pagination(
+        self,
+        operation: dict[str, Any],
+        where: Origin,
+        response: Response,
+        parameters: tuple[Parameter, ...],
+    ) -> Pagination | None:
+        declared = operation.get("x-pagination")
+        if declared is None:
+            return None
+        p_where = self.origin(declared, where.child("x-pagination"))
+        if not isinstance(declared, dict) or declared.get("style") != "offset":
+            self.problems.error(
+                "`x-pagination` must be a mapping with `style: offset`", p_where, "see README: Pagination"
+            )
+            return None
+        page_model = response.model
+        if page_model is None:
+            self.problems.error("a paginated operation must return an object schema", p_where)
+            return None
+        properties = self.schemas[page_model].get("properties") or {}
+        wire_params = {p.wire_name for p in parameters if p.location == "query"}
+
+        def field(key: str, required: bool) -> str | None:
+            value = declared.get(key)
+            if value is None and not required:
+                return None
+            if not isinstance(value, str) or value not in properties:
+                self.problems.error(
+                    f"`x-pagination.{key}` must name a property of {page_model}",
+                    p_where.child(key),
+                    "properties: " + ", ".join(properties),
+                )
+                return None
+            return safe_identifier(value, frozenset({"model_config", "json", "copy", "schema"}))
+
+        def param(key: str, required: bool) -> str | None:
+            value = declared.get(key)
+            if value is None and not required:
+                return None
+            if value not in wire_params:
+                self.problems.error(
+                    f"`x-pagination.{key}` must name a query parameter of the operation",
+                    p_where.child(key),
+                    "query parameters: " + ", ".join(sorted(wire_params)),
+                )
+                return None
+            return str(value)
+
+        items = field("items", True)
+        offset = param("offset-param", True)
+        if items is None or offset is None:
+            return None
+        item_schema = properties[declared["items"]].get("items")
+        return Pagination(
+            style="offset",
+            items=items,
+            next_token=field("next-token", False),
+            total=field("total", False),
+            offset_param=offset,
+            limit_param=param("limit-param", False),
+            item_annotation=self.types.annotation(self._rewrite(item_schema)),
+            page_model=page_model,
+        )
+
+    # -- client-wide ---------------------------------------------------------------------
+    def settings(self) -> ClientSettings:
+        declared = self.doc.get("x-client")
+        declared = declared if isinstance(declared, dict) else {}
+        env_prefix = snake(self.package).upper()
+        servers = self.doc.get("servers")
+        base_url = ""
+        if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+            base_url = str(servers[0].get("url") or "")
+        return ClientSettings(
+            class_name=pascal(str(declared.get("branded-name") or self.package)) or "Api",
+            api_key_env=str(declared.get("api-key-env") or f"{env_prefix}_API_KEY"),
+            base_url_env=str(declared.get("base-url-env") or f"{env_prefix}_BASE_URL"),
+            default_base_url=base_url,
+        )
+
+    def security(self) -> tuple[SecurityScheme, ...]:
+        components = self.doc.get("components")
+        schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+        if not isinstance(schemes, dict):
+            return ()
+        result: list[SecurityScheme] = []
+        for name, scheme in schemes.items():
+            if not isinstance(scheme, dict):
+                continue
+            kind, http_scheme = scheme.get("type"), str(scheme.get("scheme", "")).lower()
+            if kind == "http" and http_scheme == "bearer" or kind in ("oauth2", "openIdConnect"):
+                result.append(SecurityScheme(name=name, kind="bearer"))
+            elif kind == "http" and http_scheme == "basic":
+                result.append(SecurityScheme(name=name, kind="basic"))
+            elif kind == "apiKey":
+                location = scheme.get("in") if scheme.get("in") in ("header", "query", "cookie") else "header"
+                result.append(
+                    SecurityScheme(name=name, kind="api_key", location=location, parameter=str(scheme.get("name")))
+                )
+        return tuple(result)

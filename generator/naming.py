@@ -1,0 +1,59 @@
+"""Turns spec names into Python identifiers: deterministic, valid, and free of reserved words."""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+
+# Names a generated parameter may not take: they shadow a builtin or a per-call option.
+RESERVED_PARAMETERS = frozenset(dir(builtins)) | {
+    "self", "extra_headers", "extra_query", "extra_body", "timeout", "cls",
+}  # fmt: skip
+
+_FASTAPI_SUFFIX = re.compile(r"_api_v\d+(?:_.*)?_(?:get|put|post|delete|patch|head|options|trace)$")
+_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|\d+")
+
+
+def words(text: str) -> list[str]:
+    """Splits `fooBar_baz-Qux2` into ['foo', 'Bar', 'baz', 'Qux2']; drops anything not alphanumeric."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _WORDS.findall(ascii_text)
+
+
+def snake(text: str) -> str:
+    return "_".join(w.lower() for w in words(text))
+
+
+def pascal(text: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in words(text))
+
+
+def safe_identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """A valid identifier: a leading digit gets a prefix, keywords and `reserved` names a `_` suffix."""
+    if not name:
+        return name
+    if name[0].isdigit():
+        name = "n" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved:
+        name += "_"
+    return name
+
+
+def method_name_from_operation_id(operation_id: str) -> str:
+    """`list_keys_api_v1_api_keys_get` -> `list_keys` (FastAPI appends the route to every operationId)."""
+    stripped = _FASTAPI_SUFFIX.sub("", operation_id)
+    return snake(stripped or operation_id)
+
+
+def clean_schema_name(name: str) -> str:
+    """`src__app__schema__chat__ChatMessage` -> `ChatMessage`; `Body_upload_file` -> `BodyUploadFile`."""
+    last = name.split("__")[-1] if "__" in name else name
+    return pascal(last)
+
+
+def schema_name_qualifiers(name: str) -> list[str]:
+    """Module path words of a dunder-qualified name, nearest first, used to tell collisions apart."""
+    parts = name.split("__")[:-1]
+    return [pascal(p) for p in reversed(parts) if pascal(p)]

@@ -1,0 +1,135 @@
+"""Offset pagination that follows the server: lazily, one page in memory at a time, never forever."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from typing import Any, Generic, TypeVar
+
+from ._base_client import Call, PageSpec
+
+T = TypeVar("T")
+
+
+class _PageState(Generic[T]):
+    """What a page knows of itself and how to ask for the next one."""
+
+    items: list[T]
+    total_size: int | None
+    next_page_token: str | None
+    data: Any  # the parsed page model, every field of it
+
+    def __init__(self, data: Any, spec: PageSpec, call: Call, body: bytes) -> None:
+        self.data = data
+        self._spec = spec
+        self._call = call
+        self._digest = hashlib.blake2b(body, digest_size=16).digest()
+        self.items = list(getattr(data, spec.items, None) or [])
+        self.total_size = getattr(data, spec.total, None) if spec.total else None
+        self.next_page_token = getattr(data, spec.next_token, None) if spec.next_token else None
+
+    @property
+    def offset(self) -> int:
+        value = self._call.query.get(self._spec.offset_param)
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    def has_next_page(self) -> bool:
+        """More pages exist while the server says so: a next-page token, or a total not yet reached.
+        An empty page always ends the listing."""
+        if not self.items:
+            return False
+        if self.next_page_token:
+            return True
+        if self.total_size is not None:
+            return self.offset + len(self.items) < self.total_size
+        return False
+
+    def _next_call(self) -> Call:
+        return self._call.with_query(**{self._spec.offset_param: self.offset + len(self.items)})
+
+    def _repeats(self, previous: _PageState[Any]) -> bool:
+        # A server that ignores the offset would serve the same page again and again.
+        return self._digest == previous._digest
+
+
+class SyncPage(_PageState[T]):
+    """A page of results. Iterating it yields every item of this page and all the following ones."""
+
+    def __init__(
+        self, data: Any, spec: PageSpec, call: Call, fetch: Callable[[Call], SyncPage[T]], body: bytes
+    ) -> None:
+        super().__init__(data, spec, call, body)
+        self._fetch = fetch
+
+    def get_next_page(self) -> SyncPage[T]:
+        if not self.has_next_page():
+            raise StopIteration("no next page; check has_next_page() first")
+        return self._fetch(self._next_call())
+
+    def iter_pages(self) -> Iterator[SyncPage[T]]:
+        page = self
+        yield page
+        while page.has_next_page():
+            following = page.get_next_page()
+            if following._repeats(page):
+                return
+            page = following
+            yield page
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.items
+
+    def __repr__(self) -> str:
+        return f"SyncPage(items={len(self.items)}, offset={self.offset}, total_size={self.total_size})"
+
+
+class AsyncPage(_PageState[T]):
+    """A page of results. `async for` over it yields every item of this page and all the following ones."""
+
+    def __init__(
+        self, data: Any, spec: PageSpec, call: Call, fetch: Callable[[Call], Awaitable[AsyncPage[T]]], body: bytes
+    ) -> None:
+        super().__init__(data, spec, call, body)
+        self._fetch = fetch
+
+    async def get_next_page(self) -> AsyncPage[T]:
+        if not self.has_next_page():
+            raise StopAsyncIteration("no next page; check has_next_page() first")
+        return await self._fetch(self._next_call())
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        page = self
+        yield page
+        while page.has_next_page():
+            following = await page.get_next_page()
+            if following._repeats(page):
+                return
+            page = following
+            yield page
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item
+
+    def __repr__(self) -> str:
+        return f"AsyncPage(items={len(self.items)}, offset={self.offset}, total_size={self.total_size})"
+
+
+class AsyncPaginator(Generic[T]):
+    """What an async list method returns: `await` it for the first page, or `async for` over every item."""
+
+    def __init__(self, first_page: Callable[[], Awaitable[AsyncPage[T]]]) -> None:
+        self._first_page = first_page
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._first_page().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._first_page()
+        async for item in page:
+            yield item
+
+
+__all__ = ["AsyncPage", "AsyncPaginator", "SyncPage"]
