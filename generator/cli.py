@@ -19,7 +19,9 @@ EXIT_OK, EXIT_DRIFT, EXIT_INVALID = 0, 1, 2
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0] if __doc__ else "")
+    top = argparse.ArgumentParser(
+        prog="python -m generator", description=__doc__.splitlines()[0] if __doc__ else ""
+    )
     top.add_argument("--version", action="version", version=f"openapi-client-generator {__version__}")
     commands = top.add_subparsers(dest="command", required=True)
     b = commands.add_parser(
@@ -30,7 +32,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--spec", help="root spec file (YAML or JSON), OpenAPI 3.0 or 3.1")
     b.add_argument("--out", help="folder that receives the package folder")
     b.add_argument("--package", help="name of the generated package (a Python identifier)")
-    b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale")
+    b.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale"
+    )
     b.add_argument("--allow-remote-refs", action="store_true", help=argparse.SUPPRESS)
     b.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
     return top
@@ -75,7 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         if result.drift.clean:
             print(f"{summary}: up to date ({result.seconds:.1f} s)")
             return EXIT_OK
-        for label, paths in (("stale", result.drift.stale), ("missing", result.drift.missing), ("extra", result.drift.extra)):
+        for label, paths in (
+            ("stale", result.drift.stale),
+            ("missing", result.drift.missing),
+            ("extra", result.drift.extra),
+        ):
             for path in paths:
                 print(f"{label}: {_display(config.target / path, cwd)}", file=sys.stderr)
         print("generated code is out of date: run `python -m generator build`", file=sys.stderr)

@@ -12,7 +12,7 @@ _COMMON = ["--isolated", "--target-version", "py311", "--line-length", "100"]
 
 
 def _ruff() -> str:
-    from ruff.__main__ import find_ruff_bin
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
     return str(find_ruff_bin())
 

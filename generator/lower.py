@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from . import __version__
 from .errors import Collector, Origin, escape_pointer
@@ -93,7 +93,9 @@ class _Lowering:
             return
         version = self.doc.get("openapi")
         if version is None:
-            self.problems.error("missing `openapi` version field", self.top, "add `openapi: 3.1.0` at the top")
+            self.problems.error(
+                "missing `openapi` version field", self.top, "add `openapi: 3.1.0` at the top"
+            )
         elif not re.fullmatch(r"3\.[01]\.\d+", str(version)):
             self.problems.error(
                 f"unsupported OpenAPI version {version!r}",
@@ -352,9 +354,11 @@ class _Lowering:
             resource_path=resource_path,
         )
 
-    def parameters(self, path: str, shared: list[Any], own: list[Any], where: Origin) -> tuple[Parameter, ...]:
+    def parameters(
+        self, path: str, shared: list[Any], own: list[Any], where: Origin
+    ) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], tuple[dict[str, Any], Origin]] = {}
-        for index, raw in enumerate(shared):
+        for raw in shared:
             if isinstance(raw, dict):
                 merged[(str(raw.get("name")), str(raw.get("in")))] = (raw, self.origin(raw, where))
         if not isinstance(own, list):
@@ -387,7 +391,8 @@ class _Lowering:
             schema = raw.get("schema")
             if schema is None:
                 content = raw.get("content")
-                schema = next(iter(content.values()), {}).get("schema") if isinstance(content, dict) else {}
+                first: Any = next(iter(content.values()), {}) if isinstance(content, dict) else {}
+                schema = first.get("schema") if isinstance(first, dict) else {}
             self.check_schema(schema, p_where.child("schema"))
             required = raw.get("required") is True
             if location == "path":
@@ -407,7 +412,9 @@ class _Lowering:
             py_name = safe_identifier(snake(wire), frozenset(used))
             if not py_name:
                 self.problems.error(
-                    f"parameter name {wire!r} is empty after cleaning", p_where.child("name"), "use letters in it"
+                    f"parameter name {wire!r} is empty after cleaning",
+                    p_where.child("name"),
+                    "use letters in it",
                 )
                 continue
             if py_name in used:
@@ -452,7 +459,9 @@ class _Lowering:
             return None
         content = body.get("content")
         if not isinstance(content, dict) or not content:
-            self.problems.error("a request body needs `content`", self.origin(body, where.child("requestBody")))
+            self.problems.error(
+                "a request body needs `content`", self.origin(body, where.child("requestBody"))
+            )
             return None
         media_type, media = next(iter(content.items()))
         schema = media.get("schema") if isinstance(media, dict) else None
@@ -492,25 +501,40 @@ class _Lowering:
         example = media.get("example")
         if "json" not in media_type:
             if media_type.startswith("text/"):
-                return Response(kind="text", annotation="str", parser="_runtime.parse_text", media_type=media_type)
-            return Response(kind="binary", annotation="bytes", parser="_runtime.parse_bytes", media_type=media_type)
+                return Response(
+                    kind="text", annotation="str", parser="_runtime.parse_text", media_type=media_type
+                )
+            return Response(
+                kind="binary", annotation="bytes", parser="_runtime.parse_bytes", media_type=media_type
+            )
         annotation = self.types.annotation(schema)
         model = ref_name(schema) if isinstance(schema, dict) else None
         if model is not None and model in self.schemas and not self._is_root_model(model):
             parser = f"{MODELS}.{model}.model_validate_json"
         else:
             model = None
-            parser = f"_runtime.json_parser({annotation!r}, lambda: {annotation})" if annotation != "Any" else "_runtime.parse_json"
+            parser = (
+                f"_runtime.json_parser(lambda: pydantic.TypeAdapter({annotation}))"
+                if annotation != "Any"
+                else "_runtime.parse_json"
+            )
         return Response(
-            kind="json", annotation=annotation, parser=parser, media_type=media_type, model=model, example=example
+            kind="json",
+            annotation=annotation,
+            parser=parser,
+            media_type=media_type,
+            model=model,
+            example=example,
         )
 
     def _is_root_model(self, name: str) -> bool:
         schema = self.schemas.get(name)
         if not isinstance(schema, dict):
             return True
-        return schema.get("type") not in (None, "object") or "enum" in schema or any(
-            k in schema for k in ("anyOf", "oneOf")
+        return (
+            schema.get("type") not in (None, "object")
+            or "enum" in schema
+            or any(k in schema for k in ("anyOf", "oneOf"))
         )
 
     def error_models(self, operation: dict[str, Any]) -> tuple[tuple[int, str], ...]:
@@ -623,13 +647,18 @@ class _Lowering:
             if not isinstance(scheme, dict):
                 continue
             kind, http_scheme = scheme.get("type"), str(scheme.get("scheme", "")).lower()
-            if kind == "http" and http_scheme == "bearer" or kind in ("oauth2", "openIdConnect"):
+            if (kind == "http" and http_scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
                 result.append(SecurityScheme(name=name, kind="bearer"))
             elif kind == "http" and http_scheme == "basic":
                 result.append(SecurityScheme(name=name, kind="basic"))
             elif kind == "apiKey":
-                location = scheme.get("in") if scheme.get("in") in ("header", "query", "cookie") else "header"
+                where_in = scheme.get("in")
+                location: Literal["header", "query", "cookie"] = (
+                    where_in if where_in in ("header", "query", "cookie") else "header"
+                )
                 result.append(
-                    SecurityScheme(name=name, kind="api_key", location=location, parameter=str(scheme.get("name")))
+                    SecurityScheme(
+                        name=name, kind="api_key", location=location, parameter=str(scheme.get("name"))
+                    )
                 )
         return tuple(result)

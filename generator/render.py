@@ -27,7 +27,9 @@ def docstring_text(text: str) -> str:
     """Text safe inside a triple-quoted docstring: it can never close the string or smuggle code."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
+    text = _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text
+    )
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     if text.endswith('"'):
         text += " "

@@ -232,7 +232,10 @@ class _Resolver:
                 self.in_progress.pop()
         resolved = self.inlined[target]
         if siblings and isinstance(resolved, dict):
-            merged = {**resolved, **{k: self.walk(v, where.child(k), k in _LITERAL, False) for k, v in siblings.items()}}
+            merged = {
+                **resolved,
+                **{k: self.walk(v, where.child(k), k in _LITERAL, False) for k, v in siblings.items()},
+            }
             self.origins[id(merged)] = self.origins.get(id(resolved), where)
             return merged
         return resolved
@@ -244,9 +247,7 @@ def resolve(root: Path, sources: SourceFiles, *, allow_remote: bool = False) -> 
     document = sources.load(root)
     if not isinstance(document, dict):
         kind = "empty" if document is None else type(document).__name__
-        raise SpecError(
-            [_top_level_problem(root, kind)]
-        )
+        raise SpecError([_top_level_problem(root, kind)])
     resolver = _Resolver(root, sources, allow_remote)
     resolver.register_components(document)
     top = Origin(root)
@@ -264,7 +265,9 @@ def resolve(root: Path, sources: SourceFiles, *, allow_remote: bool = False) -> 
         for key, value in components.items():
             if key == "schemas":
                 continue
-            resolved_components[str(key)] = resolver.walk(value, top.child("components", str(key)), False, False)
+            resolved_components[str(key)] = resolver.walk(
+                value, top.child("components", str(key)), False, False
+            )
         schemas = components.get("schemas")
         if isinstance(schemas, dict):
             for name in schemas:

@@ -48,7 +48,9 @@ def drift(expected: dict[str, bytes], on_disk: dict[str, bytes]) -> Drift:
 def foreign_files(on_disk: dict[str, bytes]) -> list[str]:
     """Files in the target that no build wrote: the user's own, which a build must never delete."""
     return sorted(
-        p for p, data in on_disk.items() if not data.startswith(MARKER) and Path(p).name not in _OURS_WITHOUT_HEADER
+        p
+        for p, data in on_disk.items()
+        if not data.startswith(MARKER) and Path(p).name not in _OURS_WITHOUT_HEADER
     )
 
 
