@@ -28,8 +28,9 @@ from .naming import (
     schema_name_qualifiers,
     snake,
 )
+from .normalize import SchemaNormalizer
 from .resolver import SCHEMA_PREFIX, ResolvedSpec
-from .typemap import KNOWN_TYPES, MODELS, TypeMapper, ref_name
+from .typemap import KNOWN_TYPES, MODELS, TypeMapper, ref_name, union
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 IDEMPOTENT_METHODS = frozenset({"get", "put", "delete", "options", "head", "trace"})
@@ -59,9 +60,9 @@ class _Lowering:
         self.class_names = self.name_schemas()
         self.schemas = self.rename_schemas()
         self.check_schemas()
-        enums = frozenset(n for n, s in self.schemas.items() if isinstance(s, dict) and "enum" in s)
-        self.types = TypeMapper(self.class_names, self.schemas, enums)
+        self.types = TypeMapper(self.schemas)
         resources = self.build_resources()
+        enums = frozenset(n for n, s in self.schemas.items() if isinstance(s, dict) and "enum" in s)
         api = Api(
             title=str(self.info.get("title") or self.package),
             version=str(self.info.get("version") or ""),
@@ -163,7 +164,10 @@ class _Lowering:
             return value
 
         self._rewrite = rewrite
-        return {self.class_names[name]: rewrite(schema) for name, schema in self.raw_schemas().items()}
+        schemas = {self.class_names[name]: rewrite(schema) for name, schema in self.raw_schemas().items()}
+        self.normalizer = SchemaNormalizer(schemas)
+        self.normalizer.normalize_components()
+        return schemas
 
     def check_schemas(self) -> None:
         for name, schema in self.raw_schemas().items():
@@ -311,7 +315,8 @@ class _Lowering:
         if isinstance(declared, str):
             name, source = snake(declared), "x-method"
         elif isinstance(operation.get("operationId"), str):
-            name, source = method_name_from_operation_id(operation["operationId"]), "operationId"
+            name = method_name_from_operation_id(operation["operationId"], path, method)
+            source = "operationId"
         else:
             name, source = snake(f"{method} {path}"), "path"
         if not name:
@@ -331,6 +336,7 @@ class _Lowering:
         resource_path: tuple[str, ...],
         name: str,
     ) -> Operation | None:
+        self.current_method = name
         parameters = self.parameters(path, shared, operation.get("parameters") or [], where)
         response = self.response(operation, where, name)
         errors = self.error_models(operation)
@@ -394,6 +400,7 @@ class _Lowering:
                 first: Any = next(iter(content.values()), {}) if isinstance(content, dict) else {}
                 schema = first.get("schema") if isinstance(first, dict) else {}
             self.check_schema(schema, p_where.child("schema"))
+            schema = self.local_schema(schema, "")
             required = raw.get("required") is True
             if location == "path":
                 if wire not in template_names:
@@ -465,6 +472,7 @@ class _Lowering:
             return None
         media_type, media = next(iter(content.items()))
         schema = media.get("schema") if isinstance(media, dict) else None
+        schema = self.local_schema(schema, pascal(self.current_method) + "Body")
         kind = (
             "json" if "json" in media_type
             else "multipart" if media_type.startswith("multipart/")
@@ -472,6 +480,9 @@ class _Lowering:
             else "binary"
         )  # fmt: skip
         annotation = "bytes" if kind == "binary" else self.types.annotation(schema, accept_literals=True)
+        if kind in ("multipart", "form"):
+            # A mapping lets callers pass file tuples (name, bytes, content type) the model cannot hold.
+            annotation = union([annotation, "Mapping[str, Any]"])
         return RequestBody(
             media_type=media_type,
             kind=kind,  # type: ignore[arg-type]
@@ -497,7 +508,7 @@ class _Lowering:
             return Response(kind="none", annotation="None", parser="_runtime.parse_none")
         media_type = next((m for m in content if "json" in m), next(iter(content)))
         media = content[media_type] if isinstance(content[media_type], dict) else {}
-        schema = media.get("schema")
+        schema = self.local_schema(media.get("schema"), pascal(name) + "Response")
         example = media.get("example")
         if "json" not in media_type:
             if media_type.startswith("text/"):
@@ -527,6 +538,12 @@ class _Lowering:
             example=example,
         )
 
+    def local_schema(self, schema: Any, hoist_as: str) -> Any:
+        """An operation's schema with references renamed to classes; inline objects and enums are
+        hoisted under `hoist_as` (made unique) when it is given."""
+        schema = self.normalizer.normalize(self._rewrite(schema), hoist_as or "Inline", top=False)
+        return self.normalizer.hoist(schema, hoist_as) if hoist_as else schema
+
     def _is_root_model(self, name: str) -> bool:
         schema = self.schemas.get(name)
         if not isinstance(schema, dict):
@@ -551,8 +568,9 @@ class _Lowering:
             for media_type, media in content.items():
                 if "json" in media_type and isinstance(media, dict) and isinstance(media.get("schema"), dict):
                     name = ref_name(media["schema"])
-                    if name is not None and name in self.schemas:
-                        found.append((int(str(code)), name))
+                    cls = self.class_names.get(name) if name is not None else None
+                    if cls is not None and cls in self.schemas:
+                        found.append((int(str(code)), cls))
                     break
         return tuple(sorted(found))
 
@@ -617,7 +635,7 @@ class _Lowering:
             total=field("total", False),
             offset_param=offset,
             limit_param=param("limit-param", False),
-            item_annotation=self.types.annotation(self._rewrite(item_schema)),
+            item_annotation=self.types.annotation(item_schema),
             page_model=page_model,
         )
 

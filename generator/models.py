@@ -42,12 +42,14 @@ def render_models(api: Api) -> str:
                 disable_timestamp=True,
                 field_constraints=True,
                 capitalise_enum_members=True,
+                set_default_enum_member=True,
+                # No extra dependency (email-validator); URLs stay the strings the server sent.
+                type_mappings=["email=string", "idn-email=string", "uri=string"],
                 use_subclass_enum=True,
                 use_specialized_enum=True,
                 output_datetime_class=DatetimeClassType.Datetime,
                 extra_fields="allow",
                 allow_population_by_field_name=True,
-                keep_model_order=True,
                 formatters=[],
                 custom_file_header="",
             )

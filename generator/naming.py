@@ -41,9 +41,17 @@ def safe_identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:
     return name
 
 
-def method_name_from_operation_id(operation_id: str) -> str:
-    """`list_keys_api_v1_api_keys_get` -> `list_keys` (FastAPI appends the route to every operationId)."""
-    stripped = _FASTAPI_SUFFIX.sub("", operation_id)
+def method_name_from_operation_id(operation_id: str, path: str = "", method: str = "") -> str:
+    """`list_keys_api_v1_api_keys_get` -> `list_keys`.
+
+    FastAPI builds every operationId as `<function><route with non-word characters as _>_<method>`;
+    the exact suffix is removed when it is there, else anything shaped like `_api_v1_..._get`.
+    """
+    route_suffix = re.sub(r"\W", "_", path) + "_" + method.lower() if path and method else ""
+    if route_suffix and operation_id.endswith(route_suffix) and len(operation_id) > len(route_suffix):
+        stripped = operation_id[: -len(route_suffix)]
+    else:
+        stripped = _FASTAPI_SUFFIX.sub("", operation_id)
     return snake(stripped or operation_id)
 
 

@@ -74,7 +74,7 @@ def resource_docstring(resource: Resource) -> str:
 
 
 def body_keyword(body: RequestBody) -> str:
-    return {"json": "json", "multipart": "files", "form": "data", "binary": "content"}[body.kind]
+    return {"json": "json", "multipart": "multipart", "form": "form", "binary": "content"}[body.kind]
 
 
 @cache

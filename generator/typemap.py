@@ -36,12 +36,10 @@ def union(parts: list[str]) -> str:
 
 
 class TypeMapper:
-    """Maps schemas to annotations; `class_names` maps component names to model class names."""
+    """Maps schemas whose references already name model classes to annotations."""
 
-    def __init__(self, class_names: Mapping[str, str], schemas: Mapping[str, Any], enums: frozenset[str]):
-        self.class_names = class_names
-        self.schemas = schemas
-        self.enums = enums
+    def __init__(self, schemas: Mapping[str, Any]):
+        self.schemas = schemas  # live: schemas hoisted later are seen too
 
     def annotation(self, schema: Any, *, accept_literals: bool = False) -> str:
         """The annotation for a value of `schema`. With `accept_literals`, an enum model also accepts
@@ -50,9 +48,9 @@ class TypeMapper:
             return "Any"
         name = ref_name(schema)
         if name is not None:
-            cls = self.class_names.get(name, name)
+            cls = name
             text = f"{MODELS}.{cls}"
-            if accept_literals and cls in self.enums:
+            if accept_literals and "enum" in (self.schemas.get(cls) or {}):
                 values = self.schemas.get(cls, {}).get("enum") or []
                 literal = self.literal(values)
                 if literal:
@@ -109,7 +107,7 @@ class TypeMapper:
             return "string"
         name = ref_name(schema)
         if name is not None:
-            return self.json_type(self.schemas.get(self.class_names.get(name, name), {}))
+            return self.json_type(self.schemas.get(name, {}))
         for key in ("anyOf", "oneOf"):
             variants = schema.get(key)
             if isinstance(variants, list):
@@ -131,7 +129,7 @@ class TypeMapper:
             return ()
         name = ref_name(schema)
         if name is not None:
-            return self.enum_values(self.schemas.get(self.class_names.get(name, name), {}))
+            return self.enum_values(self.schemas.get(name, {}))
         if isinstance(schema.get("enum"), list):
             return tuple(str(v) for v in schema["enum"] if v is not None)
         for key in ("anyOf", "oneOf"):

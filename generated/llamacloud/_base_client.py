@@ -8,6 +8,7 @@ shared `_BaseClient` methods so both behave the same.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import email.utils
 import json
 import logging
@@ -46,7 +47,9 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
-MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for; the usual backoff applies instead
+MAX_RETRY_AFTER = (
+    60.0  # a longer Retry-After is not waited for; the usual backoff applies instead
+)
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 _PATH_FIELD = re.compile(r"\{([^{}]+)\}")
 _REDACTED_HEADERS = frozenset(
@@ -54,7 +57,9 @@ _REDACTED_HEADERS = frozenset(
 )
 
 # Set by the `with_raw_response` wrappers for the one call they make.
-_RAW_RESPONSE: contextvars.ContextVar[bool] = contextvars.ContextVar("raw_response", default=False)
+_RAW_RESPONSE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "raw_response", default=False
+)
 
 
 # -- parsers of a 2xx body -------------------------------------------------------------------
@@ -74,7 +79,9 @@ def parse_json(body: bytes) -> Any:
     return json.loads(body)
 
 
-def json_parser(make_adapter: Callable[[], pydantic.TypeAdapter[T]]) -> Callable[[bytes], T]:
+def json_parser(
+    make_adapter: Callable[[], pydantic.TypeAdapter[T]],
+) -> Callable[[bytes], T]:
     """A parser for a non-model type; the TypeAdapter is built on first use, not at import."""
     adapter: list[pydantic.TypeAdapter[T]] = []
 
@@ -119,18 +126,15 @@ class Call:
     cookies: Mapping[str, Any] = field(default_factory=dict)
     json: Any = None
     content: bytes | None = None
-    data: Mapping[str, Any] | None = None
-    files: Mapping[str, Any] | None = None
+    form: Any = None  # application/x-www-form-urlencoded: a model or a mapping
+    multipart: Any = None  # multipart/form-data: a model or a mapping; bytes, files and tuples are files
     extra_headers: Mapping[str, str | Omit] | None = None
     extra_query: Mapping[str, object] | None = None
     extra_body: object = None
     timeout: float | httpx.Timeout | None | NotGiven = not_given
 
     def with_query(self, **changes: Any) -> Call:
-        return Call(
-            self.path, {**self.query, **changes}, self.headers, self.cookies, self.json, self.content,
-            self.data, self.files, self.extra_headers, self.extra_query, self.extra_body, self.timeout,
-        )  # fmt: skip
+        return dataclasses.replace(self, query={**self.query, **changes})
 
 
 # -- encoding --------------------------------------------------------------------------------
@@ -165,13 +169,17 @@ def _jsonable(value: Any) -> Any:
 def encode_path_segment(value: object, name: str) -> str:
     text = _to_text(value)
     if not text:
-        raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+        raise ValueError(
+            f"Expected a non-empty value for `{name}` but received {value!r}"
+        )
     encoded = quote(text, safe="")
     # `.` and `..` would be collapsed by URL normalisation and change the path.
     return encoded.replace(".", "%2E") if set(text) == {"."} else encoded
 
 
-def _query_items(values: Mapping[str, Any]) -> list[tuple[str, str | int | float | bool | None]]:
+def _query_items(
+    values: Mapping[str, Any],
+) -> list[tuple[str, str | int | float | bool | None]]:
     items: list[tuple[str, str | int | float | bool | None]] = []
     for key, value in values.items():
         if not _is_set(value) or value is None:
@@ -189,6 +197,38 @@ def _query_items(values: Mapping[str, Any]) -> list[tuple[str, str | int | float
     return items
 
 
+def _is_file(value: object) -> bool:
+    return isinstance(value, bytes | bytearray | tuple) or hasattr(value, "read")
+
+
+def _form_fields(body: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """Splits a form body into text fields and file parts; nested objects are sent as JSON text."""
+    if body is None or not _is_set(body):
+        return {}, []
+    if isinstance(body, pydantic.BaseModel):
+        values: Mapping[str, Any] = {
+            name: getattr(body, field)
+            for field, info in type(body).model_fields.items()
+            if field in body.model_fields_set
+            for name in [info.alias or field]
+        }
+    else:
+        values = body
+    data: dict[str, Any] = {}
+    files: list[tuple[str, Any]] = []
+    for key, value in values.items():
+        if not _is_set(value) or value is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if _is_file(item):
+                files.append((key, item))
+            elif isinstance(item, pydantic.BaseModel | Mapping):
+                data.setdefault(key, []).append(json.dumps(_jsonable(item)))
+            else:
+                data.setdefault(key, []).append(_to_text(item))
+    return {k: v[0] if len(v) == 1 else v for k, v in data.items()}, files
+
+
 def _cookie_header(cookies: Mapping[str, Any]) -> str | None:
     pairs = [
         f"{name}={quote(_to_text(value), safe='!#$&()*+-./:<=>?@[]^_`{|}~')}"
@@ -199,7 +239,10 @@ def _cookie_header(cookies: Mapping[str, Any]) -> str | None:
 
 
 def redact_headers(headers: httpx.Headers) -> dict[str, str]:
-    return {k: ("<redacted>" if k.lower() in _REDACTED_HEADERS else v) for k, v in headers.items()}
+    return {
+        k: ("<redacted>" if k.lower() in _REDACTED_HEADERS else v)
+        for k, v in headers.items()
+    }
 
 
 # -- retries ---------------------------------------------------------------------------------
@@ -309,10 +352,14 @@ class _BaseClient:
         return f"{self._package}-python/{self._version} httpx/{httpx.__version__}"
 
     def _build_request(
-        self, http: httpx.Client | httpx.AsyncClient, endpoint: Endpoint[Any], call: Call
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        endpoint: Endpoint[Any],
+        call: Call,
     ) -> httpx.Request:
         path = _PATH_FIELD.sub(
-            lambda m: encode_path_segment(call.path[m.group(1)], m.group(1)), endpoint.path
+            lambda m: encode_path_segment(call.path[m.group(1)], m.group(1)),
+            endpoint.path,
         )
         url = self.base_url.join(path.lstrip("/"))
         query = _query_items(call.query)
@@ -321,7 +368,9 @@ class _BaseClient:
             query = [(k, v) for k, v in query if k not in overridden] + _query_items(
                 call.extra_query
             )
-        headers = httpx.Headers({"Accept": "application/json", "User-Agent": self.user_agent})
+        headers = httpx.Headers(
+            {"Accept": "application/json", "User-Agent": self.user_agent}
+        )
         headers.update(self.default_headers)
         for name, value in call.headers.items():
             if _is_set(value) and value is not None:
@@ -346,12 +395,9 @@ class _BaseClient:
             body = {**(_jsonable(body) or {}), **_jsonable(call.extra_body)}
         timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
         json_body = _jsonable(body) if body is not None else None
-        files = {
-            k: v for k, v in (call.files or {}).items() if _is_set(v) and v is not None
-        } or None
-        data = {
-            k: _to_text(v) for k, v in (call.data or {}).items() if _is_set(v) and v is not None
-        } or None
+        data, files = _form_fields(
+            call.multipart if call.multipart is not None else call.form
+        )
         return http.build_request(
             endpoint.method,
             url,
@@ -359,22 +405,32 @@ class _BaseClient:
             headers=headers,
             json=json_body,
             content=call.content,
-            data=data,
-            files=files,
-            timeout=httpx.Timeout(timeout) if not isinstance(timeout, httpx.Timeout) else timeout,
+            data=data or None,
+            files=files or None,
+            timeout=httpx.Timeout(timeout)
+            if not isinstance(timeout, httpx.Timeout)
+            else timeout,
         )
 
     def _may_retry(self, endpoint: Endpoint[Any]) -> bool:
         return endpoint.idempotent or self.retry_non_idempotent
 
-    def _status_error(self, endpoint: Endpoint[Any], response: httpx.Response) -> APIStatusError:
+    def _status_error(
+        self, endpoint: Endpoint[Any], response: httpx.Response
+    ) -> APIStatusError:
         raw = response.content
         body: Any
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = raw.decode("utf-8", errors="replace")
-        summary = body if isinstance(body, str) else json.dumps(body) if body is not None else ""
+        summary = (
+            body
+            if isinstance(body, str)
+            else json.dumps(body)
+            if body is not None
+            else ""
+        )
         parser = endpoint.errors.get(response.status_code)
         if parser is not None and raw:
             try:
@@ -382,8 +438,12 @@ class _BaseClient:
             except (pydantic.ValidationError, ValueError):
                 pass  # keep the decoded JSON or the text
         summary = summary if len(summary) <= 500 else summary[:500] + "..."
-        message = self._scrub(f"Error code: {response.status_code} - {summary}".rstrip(" -"))
-        return status_error_class(response.status_code)(message, response=response, body=body)
+        message = self._scrub(
+            f"Error code: {response.status_code} - {summary}".rstrip(" -")
+        )
+        return status_error_class(response.status_code)(
+            message, response=response, body=body
+        )
 
     def _parse(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
         raw = response.content
@@ -414,7 +474,11 @@ class _BaseClient:
             )
 
     def _log_response(
-        self, request: httpx.Request, response: httpx.Response, attempt: int, started: float
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        attempt: int,
+        started: float,
     ) -> None:
         log.debug(
             "response %s %s status=%d attempt=%d elapsed=%.3fs",
@@ -425,7 +489,9 @@ class _BaseClient:
             time.monotonic() - started,
         )
 
-    def _log_retry(self, request: httpx.Request, attempt: int, delay: float, reason: str) -> None:
+    def _log_retry(
+        self, request: httpx.Request, attempt: int, delay: float, reason: str
+    ) -> None:
         log.debug(
             "retry %s %s attempt=%d in %.2fs: %s",
             request.method,
@@ -435,11 +501,15 @@ class _BaseClient:
             reason,
         )
 
-    def _transport_error(self, exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
+    def _transport_error(
+        self, exc: httpx.HTTPError, request: httpx.Request
+    ) -> APIConnectionError:
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(request=request)
         return APIConnectionError(
-            self._scrub(f"Connection error: {exc}") if str(exc) else "Connection error.",
+            self._scrub(f"Connection error: {exc}")
+            if str(exc)
+            else "Connection error.",
             request=request,
         )
 
@@ -450,7 +520,9 @@ def _enable_env_logging(package: str) -> None:
     if level not in ("DEBUG", "INFO") or log.handlers:
         return
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+    handler.setFormatter(
+        logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s")
+    )
     log.addHandler(handler)
     log.setLevel(level)
 
@@ -544,7 +616,9 @@ class SyncAPIClient(_BaseClient):
                 return response
             if attempt < retries and should_retry_status(response):
                 delay = retry_delay(attempt, response.headers)
-                self._log_retry(request, attempt, delay, f"status {response.status_code}")
+                self._log_retry(
+                    request, attempt, delay, f"status {response.status_code}"
+                )
                 response.close()
                 time.sleep(delay)
                 attempt += 1
@@ -557,7 +631,9 @@ class SyncAPIClient(_BaseClient):
         if raw:
             from ._response import RawResponse
 
-            return cast(T, RawResponse(response, lambda: self._parse(endpoint, response)))
+            return cast(
+                T, RawResponse(response, lambda: self._parse(endpoint, response))
+            )
         return self._parse(endpoint, response)
 
     def request_page(self, endpoint: Endpoint[Any], call: Call) -> SyncPage[Any]:
@@ -571,7 +647,11 @@ class SyncAPIClient(_BaseClient):
         def fetch(page_call: Call) -> SyncPage[Any]:
             response = self._send(endpoint, page_call)
             return SyncPage(
-                self._parse(endpoint, response), spec, page_call, fetch, response.content
+                self._parse(endpoint, response),
+                spec,
+                page_call,
+                fetch,
+                response.content,
             )
 
         if raw:
@@ -672,7 +752,9 @@ class AsyncAPIClient(_BaseClient):
                 return response
             if attempt < retries and should_retry_status(response):
                 delay = retry_delay(attempt, response.headers)
-                self._log_retry(request, attempt, delay, f"status {response.status_code}")
+                self._log_retry(
+                    request, attempt, delay, f"status {response.status_code}"
+                )
                 await response.aclose()
                 await asyncio.sleep(delay)
                 attempt += 1
@@ -685,7 +767,9 @@ class AsyncAPIClient(_BaseClient):
         if raw:
             from ._response import RawResponse
 
-            return cast(T, RawResponse(response, lambda: self._parse(endpoint, response)))
+            return cast(
+                T, RawResponse(response, lambda: self._parse(endpoint, response))
+            )
         return self._parse(endpoint, response)
 
     async def request_page(self, endpoint: Endpoint[Any], call: Call) -> AsyncPage[Any]:
@@ -699,7 +783,11 @@ class AsyncAPIClient(_BaseClient):
         async def fetch(page_call: Call) -> AsyncPage[Any]:
             response = await self._send(endpoint, page_call)
             return AsyncPage(
-                self._parse(endpoint, response), spec, page_call, fetch, response.content
+                self._parse(endpoint, response),
+                spec,
+                page_call,
+                fetch,
+                response.content,
             )
 
         if raw:

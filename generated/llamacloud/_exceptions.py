@@ -38,14 +38,20 @@ class APIConnectionError(APIError):
     """The request never got a complete response: DNS, refused or dropped connection, protocol error."""
 
     def __init__(
-        self, message: str = "Connection error.", *, request: httpx.Request | None = None
+        self,
+        message: str = "Connection error.",
+        *,
+        request: httpx.Request | None = None,
     ) -> None:
         super().__init__(message, request=request)
 
 
 class APITimeoutError(APIConnectionError):
     def __init__(
-        self, message: str = "Request timed out.", *, request: httpx.Request | None = None
+        self,
+        message: str = "Request timed out.",
+        *,
+        request: httpx.Request | None = None,
     ) -> None:
         super().__init__(message, request=request)
 
@@ -55,7 +61,9 @@ class APIStatusError(APIError):
 
     status_code: int
     response: httpx.Response
-    body: Any  # the parsed error model, else the decoded JSON, else the text of the body
+    body: (
+        Any  # the parsed error model, else the decoded JSON, else the text of the body
+    )
     request_id: str | None
 
     def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:

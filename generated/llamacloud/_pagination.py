@@ -27,7 +27,9 @@ class _PageState(Generic[T]):
         self._digest = hashlib.blake2b(body, digest_size=16).digest()
         self.items = list(getattr(data, spec.items, None) or [])
         self.total_size = getattr(data, spec.total, None) if spec.total else None
-        self.next_page_token = getattr(data, spec.next_token, None) if spec.next_token else None
+        self.next_page_token = (
+            getattr(data, spec.next_token, None) if spec.next_token else None
+        )
 
     @property
     def offset(self) -> int:
@@ -46,7 +48,9 @@ class _PageState(Generic[T]):
         return False
 
     def _next_call(self) -> Call:
-        return self._call.with_query(**{self._spec.offset_param: self.offset + len(self.items)})
+        return self._call.with_query(
+            **{self._spec.offset_param: self.offset + len(self.items)}
+        )
 
     def _repeats(self, previous: _PageState[Any]) -> bool:
         # A server that ignores the offset would serve the same page again and again.
@@ -87,9 +91,7 @@ class SyncPage(_PageState[T]):
             yield from page.items
 
     def __repr__(self) -> str:
-        return (
-            f"SyncPage(items={len(self.items)}, offset={self.offset}, total_size={self.total_size})"
-        )
+        return f"SyncPage(items={len(self.items)}, offset={self.offset}, total_size={self.total_size})"
 
 
 class AsyncPage(_PageState[T]):

@@ -8,23 +8,37 @@ from pydantic import BaseModel, ConfigDict, Field
 from ._types import OpenStrEnum
 
 
-class BatchGetStatusResponse(BaseModel):
+class BatchJobType(OpenStrEnum):
     """
-    Detailed status response for a batch processing job.
+    Type of processing operation.
     """
 
+    PARSE = "parse"
+    EXTRACT = "extract"
+    CLASSIFY = "classify"
+
+
+class BatchJobStatus(OpenStrEnum):
+    """
+    Status of a batch processing job.
+    """
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DISPATCHED = "dispatched"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class ValidationError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    job: BatchJob
-    """
-    Response schema for a batch processing job.
-    """
-    progress_percentage: float
-    """
-    Percentage of items processed (0-100)
-    """
+    loc: list[str | int] = Field(..., title="Location")
+    msg: str = Field(..., title="Message")
+    type: str = Field(..., title="Error Type")
 
 
 class BatchJob(BaseModel):
@@ -103,6 +117,25 @@ class BatchJob(BaseModel):
     """
 
 
+class BatchGetStatusResponse(BaseModel):
+    """
+    Detailed status response for a batch processing job.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: BatchJob
+    """
+    Response schema for a batch processing job.
+    """
+    progress_percentage: float
+    """
+    Percentage of items processed (0-100)
+    """
+
+
 class BatchJobPage(BaseModel):
     """
     One page of batch processing jobs.
@@ -126,42 +159,9 @@ class BatchJobPage(BaseModel):
     """
 
 
-class BatchJobStatus(OpenStrEnum):
-    """
-    Status of a batch processing job.
-    """
-
-    PENDING = "pending"
-    RUNNING = "running"
-    DISPATCHED = "dispatched"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-class BatchJobType(OpenStrEnum):
-    """
-    Type of processing operation.
-    """
-
-    PARSE = "parse"
-    EXTRACT = "extract"
-    CLASSIFY = "classify"
-
-
 class HTTPValidationError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
     detail: list[ValidationError] | None = Field(None, title="Detail")
-
-
-class ValidationError(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    loc: list[str | int] = Field(..., title="Location")
-    msg: str = Field(..., title="Message")
-    type: str = Field(..., title="Error Type")

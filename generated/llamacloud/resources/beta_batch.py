@@ -11,7 +11,10 @@ import httpx
 from .. import models as _models
 from .._base_client import Call, Endpoint, PageSpec
 from .._pagination import AsyncPaginator, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
+)
 from .._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 
 if TYPE_CHECKING:
@@ -71,7 +74,9 @@ class BetaBatchResource:
         organization_id: str | None | Omit = omit,
         project_id: str | None | Omit = omit,
         status: _models.BatchJobStatus
-        | Literal["pending", "running", "dispatched", "completed", "failed", "cancelled"]
+        | Literal[
+            "pending", "running", "dispatched", "completed", "failed", "cancelled"
+        ]
         | None
         | Omit = omit,
         session: str | None | Omit = omit,
@@ -208,7 +213,9 @@ class AsyncBetaBatchResource:
         organization_id: str | None | Omit = omit,
         project_id: str | None | Omit = omit,
         status: _models.BatchJobStatus
-        | Literal["pending", "running", "dispatched", "completed", "failed", "cancelled"]
+        | Literal[
+            "pending", "running", "dispatched", "completed", "failed", "cancelled"
+        ]
         | None
         | Omit = omit,
         session: str | None | Omit = omit,
