@@ -29,7 +29,7 @@ from .naming import (
     snake,
 )
 from .normalize import SchemaNormalizer
-from .resolver import SCHEMA_PREFIX, ResolvedSpec
+from .resolver import SCHEMA_PREFIX, UNRESOLVED, ResolvedSpec
 from .typemap import KNOWN_TYPES, MODELS, TypeMapper, ref_name, union
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -48,6 +48,7 @@ class _Lowering:
         self.package = package
         self.spec_hash = spec_hash
         self.problems = Collector()
+        self.problems.diagnostics.extend(spec.diagnostics)
         self.top = Origin(spec.root)
 
     def origin(self, value: object, fallback: Origin) -> Origin:
@@ -55,8 +56,10 @@ class _Lowering:
 
     # -- entry ---------------------------------------------------------------------------
     def run(self) -> Api:
+        before = len(self.problems.diagnostics)
         self.check_version()
-        self.problems.raise_if_any()
+        if len(self.problems.diagnostics) > before:
+            self.problems.raise_if_any()  # not an OpenAPI 3 document: nothing else would make sense
         self.class_names = self.name_schemas()
         self.schemas = self.rename_schemas()
         self.check_schemas()
@@ -259,11 +262,18 @@ class _Lowering:
             if not name or not resource_path:
                 continue
             key = (resource_path, name)
+            if key in seen_methods and "x-method" not in operation:
+                # A derived name: fall back to the whole operationId, then to a number.
+                fallback = snake(str(operation.get("operationId") or f"{method} {path}"))
+                name, n = safe_identifier(fallback), 2
+                while (resource_path, name) in seen_methods:
+                    name, n = f"{safe_identifier(fallback)}_{n}", n + 1
+                key = (resource_path, name)
             if key in seen_methods:
                 self.problems.error(
                     f"two operations would both be `{'.'.join(resource_path)}.{name}()`",
                     where,
-                    f"the other is at {seen_methods[key].pointer}; set `x-method` on one of them",
+                    f"the other is at {seen_methods[key].pointer}; give one of them another `x-method`",
                 )
                 continue
             seen_methods[key] = where
@@ -365,13 +375,15 @@ class _Lowering:
     ) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], tuple[dict[str, Any], Origin]] = {}
         for raw in shared:
-            if isinstance(raw, dict):
+            if isinstance(raw, dict) and UNRESOLVED not in raw:
                 merged[(str(raw.get("name")), str(raw.get("in")))] = (raw, self.origin(raw, where))
         if not isinstance(own, list):
             self.problems.error("`parameters` must be a list", where.child("parameters"))
             own = []
         for index, raw in enumerate(own):
             p_where = self.origin(raw, where.child("parameters", index))
+            if isinstance(raw, dict) and UNRESOLVED in raw:
+                continue  # its broken $ref is reported already
             if not isinstance(raw, dict):
                 self.problems.error("a parameter must be a mapping", p_where)
                 continue
@@ -541,7 +553,7 @@ class _Lowering:
     def local_schema(self, schema: Any, hoist_as: str) -> Any:
         """An operation's schema with references renamed to classes; inline objects and enums are
         hoisted under `hoist_as` (made unique) when it is given."""
-        schema = self.normalizer.normalize(self._rewrite(schema), hoist_as or "Inline", top=False)
+        schema = self.normalizer.normalize(self._rewrite(schema), hoist_as or "Inline")
         return self.normalizer.hoist(schema, hoist_as) if hoist_as else schema
 
     def _is_root_model(self, name: str) -> bool:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import escape_pointer
 from .naming import pascal
 from .resolver import SCHEMA_PREFIX
-from .errors import escape_pointer
 
 _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"})
 
@@ -47,7 +47,7 @@ class SchemaNormalizer:
         is_object = schema.get("type") == "object" or "type" not in schema
         return is_object and isinstance(schema.get("properties"), dict) and bool(schema["properties"])
 
-    def normalize(self, schema: Any, hint: str, *, top: bool = True) -> Any:
+    def normalize(self, schema: Any, hint: str) -> Any:
         if not isinstance(schema, dict):
             return schema
         schema = _upgrade_30(schema)
@@ -69,12 +69,11 @@ class SchemaNormalizer:
                     for i, v in enumerate(variants)
                 ]
         if isinstance(schema.get("allOf"), list):
-            result["allOf"] = [self.normalize(v, hint, top=False) for v in schema["allOf"]]
-        collapsed = _collapse_nullable(result)
-        return collapsed if top else collapsed
+            result["allOf"] = [self.normalize(v, hint) for v in schema["allOf"]]
+        return _collapse_nullable(result)
 
     def child(self, schema: Any, hint: str) -> Any:
-        return self.hoist(self.normalize(schema, hint, top=False), hint)
+        return self.hoist(self.normalize(schema, hint), hint)
 
 
 def _is_null(schema: Any) -> bool:

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .errors import Collector, Origin, SpecError, escape_pointer, unescape_pointer
+from .errors import Collector, Diagnostic, Origin, SpecError, escape_pointer, unescape_pointer
 from .loader import SourceFiles
 
 SCHEMA_PREFIX = "#/components/schemas/"
+UNRESOLVED = "x-unresolved-ref"  # stands in for a reference that could not be followed (already reported)
 
 # Keys whose value is one schema, a map of schemas, or a list of schemas, inside a schema.
 _SCHEMA_VALUE = {
@@ -36,6 +37,8 @@ class ResolvedSpec:
     sources: SourceFiles
     # id() of every mapping and list in `document` -> where it was written.
     origins: dict[int, Origin] = field(default_factory=dict)
+    # Broken references, reported together with what the later stages find.
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def origin(self, value: object, fallback: Origin | None = None) -> Origin:
         return self.origins.get(id(value)) or fallback or Origin(self.root)
@@ -212,7 +215,7 @@ class _Resolver:
     def inline_ref(self, ref: object, siblings: dict[str, Any], where: Origin) -> Any:
         target = self.target_of(ref, where)
         if target is None:
-            return {}
+            return {UNRESOLVED: True}
         if target in self.in_progress:
             cycle = " -> ".join(f"{p.name}#{q}" for p, q in [*self.in_progress, target])
             self.problems.error(
@@ -220,11 +223,11 @@ class _Resolver:
                 where,
                 "only schemas may refer to themselves; break the cycle of non-schema objects",
             )
-            return {}
+            return {UNRESOLVED: True}
         if target not in self.inlined:
             ok, value = self.fetch(target, where)
             if not ok:
-                return {}
+                return {UNRESOLVED: True}
             self.in_progress.append(target)
             try:
                 self.inlined[target] = self.walk(value, Origin(*target), False, schema=False)
@@ -281,13 +284,10 @@ def resolve(root: Path, sources: SourceFiles, *, allow_remote: bool = False) -> 
     if resolver.schemas:
         result.setdefault("components", {})["schemas"] = resolver.schemas
         resolver.origins[id(resolver.schemas)] = top.child("components", "schemas")
-    resolver.problems.raise_if_any()
-    return ResolvedSpec(result, root, sources, resolver.origins)
+    return ResolvedSpec(result, root, sources, resolver.origins, resolver.problems.diagnostics)
 
 
-def _top_level_problem(root: Path, kind: str) -> Any:
-    from .errors import Diagnostic
-
+def _top_level_problem(root: Path, kind: str) -> Diagnostic:
     if kind == "empty":
         return Diagnostic("the spec is empty", Origin(root), "start from an `openapi: 3.1.0` document")
     return Diagnostic(f"the spec must be a mapping, not a {kind}", Origin(root))
