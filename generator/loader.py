@@ -46,8 +46,10 @@ class SourceFiles:
             raise SpecError(
                 [Diagnostic(f"not valid UTF-8 (byte {exc.start})", Origin(path), "save the file as UTF-8")]
             ) from None
-        self._text[path] = text
+        # Only a file that parsed is ever composed again for positions: composing one that failed
+        # (say, nested 50,000 deep) could overflow the native stack.
         self._data[path] = _parse(text, path)
+        self._text[path] = text
         return self._data[path]
 
     def position(self, origin: Origin) -> tuple[int, int] | None:
@@ -71,7 +73,77 @@ class SourceFiles:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+# A spec far beyond any real API still fits; an alias bomb or runaway nesting does not.
+MAX_EXPANDED_NODES = 20_000_000
+MAX_DEPTH = 300
+
+
+def _check_size(data: Any, path: Path) -> None:
+    """Rejects documents whose YAML aliases expand enormously or that nest absurdly deep.
+
+    Shared (aliased) values are sized once and counted at every place they appear, so the check
+    is linear in the document even when the expansion it measures is not.
+    """
+    expanded: dict[int, int] = {}
+    depth_of: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in expanded:
+            continue
+        children = list(node.values()) if isinstance(node, dict) else node if isinstance(node, list) else []
+        containers = [c for c in children if isinstance(c, dict | list)]
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in containers if id(c) not in expanded)
+            if len(stack) > MAX_DEPTH * 1000 and len(stack) > 10 * len(expanded) + MAX_DEPTH:
+                break
+            continue
+        expanded[key] = 1 + len(children) + sum(expanded.get(id(c), 0) for c in containers)
+        depth_of[key] = 1 + max((depth_of.get(id(c), 0) for c in containers), default=0)
+        if expanded[key] > MAX_EXPANDED_NODES:
+            raise SpecError(
+                [
+                    Diagnostic(
+                        f"the document expands to more than {MAX_EXPANDED_NODES:,} values"
+                        " through YAML aliases",
+                        Origin(path),
+                        "remove the anchors and aliases that repeat large parts (an alias bomb?)",
+                    )
+                ]
+            )
+        if depth_of[key] > MAX_DEPTH:
+            raise SpecError([Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path))])
+
+
 def _parse(text: str, path: Path) -> Any:
+    try:
+        data = _parse_text(text, path)
+    except RecursionError:
+        raise SpecError(
+            [Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path))]
+        ) from None
+    _check_size(data, path)
+    return data
+
+
+def _check_yaml_depth(text: str, path: Path) -> None:
+    """libyaml composes nested nodes recursively in native code: a document nested thousands deep
+    would overflow the C stack, so depth is measured first on the (iterative) event stream."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise SpecError(
+                    [Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path))]
+                )
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+
+
+def _parse_text(text: str, path: Path) -> Any:
     if path.suffix == ".json":
         try:
             return json.loads(text)
@@ -80,6 +152,7 @@ def _parse(text: str, path: Path) -> Any:
                 [Diagnostic(f"invalid JSON: {exc.msg}", Origin(path), None, exc.lineno, exc.colno)]
             ) from None
     try:
+        _check_yaml_depth(text, path)
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
