@@ -13,7 +13,6 @@ from pathlib import Path
 from . import __version__
 from .config import load_config
 from .errors import SpecError, render_diagnostic
-from .pipeline import build
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID = 0, 1, 2
 
@@ -52,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             check=args.check,
             allow_remote_refs=args.allow_remote_refs,
         )
+        from .pipeline import build  # after parsing flags: `--help` and errors stay instant
+
         result = build(config)
     except SpecError as exc:
         locate = getattr(exc, "locate", lambda origin: None)
@@ -70,14 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         return EXIT_INVALID
-    api = result.api
     summary = (
-        f"{_display(config.target, cwd)}: {len(api.operations())} operations, {len(api.schemas)} models, "
-        f"{len(result.files)} files"
+        f"{_display(config.target, cwd)}: {result.operations} operations, {result.models} models, "
+        f"{result.files} files"
     )
+    timing = f"({'cached, ' if result.cached else ''}{result.seconds:.1f} s)"
     if result.drift is not None:
         if result.drift.clean:
-            print(f"{summary}: up to date ({result.seconds:.1f} s)")
+            print(f"{summary}: up to date {timing}")
             return EXIT_OK
         for label, paths in (
             ("stale", result.drift.stale),
@@ -88,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{label}: {_display(config.target / path, cwd)}", file=sys.stderr)
         print("generated code is out of date: run `python -m generator build`", file=sys.stderr)
         return EXIT_DRIFT
-    print(f"{summary} written ({result.seconds:.1f} s)")
-    for warning in api.warnings:
+    print(f"{summary} {'unchanged' if result.cached else 'written'} {timing}")
+    for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
 

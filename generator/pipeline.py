@@ -8,25 +8,27 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .cache import fresh_stamp, save_stamp
 from .config import BuildConfig
 from .errors import Diagnostic, SpecError
-from .formatting import format_tree
-from .ir import Api
-from .loader import SourceFiles
-from .lower import lower
-from .models import render_models
-from .render import render_package
-from .resolver import resolve
 from .writer import Drift, drift, read_tree, stage_dir, swap_in, write_files
+
+if TYPE_CHECKING:
+    from .ir import Api
+    from .loader import SourceFiles
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    api: Api
-    files: dict[str, bytes]
+    operations: int
+    models: int
+    files: int
     seconds: float
     drift: Drift | None = None  # set by --check
+    cached: bool = False  # nothing to do: inputs and output unchanged since the last build
+    warnings: tuple[str, ...] = ()
 
 
 def spec_hash(sources: SourceFiles, root: Path) -> str:
@@ -40,20 +42,29 @@ def spec_hash(sources: SourceFiles, root: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def load_api(spec: Path, package: str, *, allow_remote_refs: bool = False) -> Api:
-    """Spec file -> IR; raises SpecError with every problem found."""
+def load_api(spec: Path, package: str, *, allow_remote_refs: bool = False) -> tuple[Api, list[Path]]:
+    """Spec file -> IR and the spec files read; raises SpecError with every problem found."""
+    # The stages are imported here, not at the top, so a cache hit never pays for them.
+    from .loader import SourceFiles
+    from .lower import lower
+    from .resolver import resolve
+
     if not spec.is_file():
         raise SpecError([Diagnostic(f"spec file not found: {spec}", hint="pass --spec PATH")])
     sources = SourceFiles()
     try:
         resolved = resolve(spec, sources, allow_remote=allow_remote_refs)
-        return lower(resolved, package, spec_hash(sources, spec.resolve()))
+        return lower(resolved, package, spec_hash(sources, spec.resolve())), sources.files
     except SpecError as exc:
         exc.locate = sources.position  # type: ignore[attr-defined]
         raise
 
 
 def generate_into(folder: Path, api: Api) -> dict[str, bytes]:
+    from .formatting import format_tree
+    from .models import render_models
+    from .render import render_package
+
     write_files(folder, render_package(api, render_models(api)))
     format_tree(folder)
     return read_tree(folder)
@@ -61,12 +72,24 @@ def generate_into(folder: Path, api: Api) -> dict[str, bytes]:
 
 def build(config: BuildConfig) -> BuildResult:
     started = time.perf_counter()
-    api = load_api(config.spec, config.package, allow_remote_refs=config.allow_remote_refs)
+    stamp = fresh_stamp(config)
+    if stamp is not None:
+        return BuildResult(
+            stamp.operations,
+            stamp.models,
+            len(stamp.files),
+            time.perf_counter() - started,
+            Drift([], [], []) if config.check else None,
+            cached=True,
+        )
+    api, spec_files = load_api(config.spec, config.package, allow_remote_refs=config.allow_remote_refs)
+    operations, models = len(api.operations()), len(api.schemas)
     if config.check:
         with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
             files = generate_into(Path(scratch) / config.package, api)
         found = drift(files, read_tree(config.target))
-        return BuildResult(api, files, time.perf_counter() - started, found)
+        elapsed = time.perf_counter() - started
+        return BuildResult(operations, models, len(files), elapsed, found, warnings=tuple(api.warnings))
     staging = stage_dir(config.target)
     try:
         files = generate_into(staging, api)
@@ -74,4 +97,6 @@ def build(config: BuildConfig) -> BuildResult:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(api, files, time.perf_counter() - started)
+    save_stamp(config, spec_files, operations, models, files)
+    elapsed = time.perf_counter() - started
+    return BuildResult(operations, models, len(files), elapsed, warnings=tuple(api.warnings))

@@ -1,0 +1,99 @@
+"""Skips a build whose inputs and output are unchanged since the last one.
+
+The key covers every spec file the last build read, the generator's own code and templates, the
+package name and the versions of the tools that shape the output. A hit also requires the files
+on disk to be exactly those the last build wrote, so a hand-edited output is never taken as fresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from . import __version__
+from .config import BuildConfig
+from .writer import read_tree
+
+CACHE_DIR = ".generator-cache"
+_GENERATOR_ROOT = Path(__file__).resolve().parent
+_TOOLS = ("datamodel-code-generator", "jinja2", "ruff", "pyyaml")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    key: str
+    spec_files: list[str]
+    operations: int
+    models: int
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256 of the bytes written
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def generator_fingerprint() -> str:
+    """The generator's code, templates and pinned tool versions."""
+    h = hashlib.sha256(__version__.encode())
+    for tool in _TOOLS:
+        try:
+            h.update(f"{tool}={version(tool)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{tool}=?".encode())
+    for root in (_GENERATOR_ROOT, _GENERATOR_ROOT.parent / "templates"):
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def key(config: BuildConfig, spec_files: list[Path]) -> str | None:
+    h = hashlib.sha256(f"{generator_fingerprint()}\0{config.package}\0{config.spec}".encode())
+    for path in sorted(spec_files):
+        try:
+            h.update(str(path).encode() + b"\0" + path.read_bytes())
+        except OSError:
+            return None
+    return h.hexdigest()
+
+
+def _stamp_path(config: BuildConfig) -> Path:
+    return config.out / CACHE_DIR / f"{config.package}.json"
+
+
+def fresh_stamp(config: BuildConfig) -> Stamp | None:
+    """The last build's stamp, when building again would write exactly what is on disk."""
+    try:
+        stamp = Stamp(**json.loads(_stamp_path(config).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+    if key(config, [Path(p) for p in stamp.spec_files]) != stamp.key:
+        return None
+    on_disk = {path: digest(data) for path, data in read_tree(config.target).items()}
+    return stamp if on_disk == stamp.files else None
+
+
+def save_stamp(
+    config: BuildConfig, spec_files: list[Path], operations: int, models: int, files: dict[str, bytes]
+) -> None:
+    build_key = key(config, spec_files)
+    if build_key is None:
+        return
+    stamp = Stamp(
+        key=build_key,
+        spec_files=[str(p) for p in sorted(spec_files)],
+        operations=operations,
+        models=models,
+        files={path: digest(data) for path, data in files.items()},
+    )
+    path = _stamp_path(config)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+        path.write_text(json.dumps(asdict(stamp), indent=1, sort_keys=True), encoding="utf-8")
+    except OSError:
+        pass  # the cache only saves time; a build that cannot record it is still a good build
