@@ -9,7 +9,7 @@ from .errors import Diagnostic, SpecError
 
 # Isolated from any project config, at ruff's default line length, so the output depends only on
 # the pinned ruff version and a plain `ruff check` of the vendored package agrees with it.
-_COMMON = ["--isolated", "--target-version", "py311"]
+_COMMON = ["--isolated", "--no-cache", "--target-version", "py311"]
 
 
 def _ruff() -> str:

@@ -20,6 +20,7 @@ class SourceFiles:
         self._data: dict[Path, Any] = {}
         self._text: dict[Path, str] = {}
         self._nodes: dict[Path, yaml.Node | None] = {}
+        self._failed: set[Path] = set()
 
     @property
     def files(self) -> list[Path]:
@@ -32,6 +33,15 @@ class SourceFiles:
         path = path.resolve()
         if path in self._data:
             return self._data[path]
+        if path in self._failed:
+            raise SpecError([])  # reported when it was first read
+        try:
+            return self._read(path, referenced_from)
+        except SpecError:
+            self._failed.add(path)
+            raise
+
+    def _read(self, path: Path, referenced_from: Origin | None) -> Any:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:

@@ -603,6 +603,8 @@ class _Lowering:
             )
             return None
         page_model = response.model
+        if page_model is not None and UNRESOLVED in self.schemas[page_model]:
+            return None  # its broken $ref is reported already
         if page_model is None:
             self.problems.error("a paginated operation must return an object schema", p_where)
             return None

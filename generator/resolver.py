@@ -152,14 +152,14 @@ class _Resolver:
         while True:
             ok, value = self.fetch(target, where)
             if not ok:
-                self.schemas[name] = {}
+                self.schemas[name] = {UNRESOLVED: True}
                 return
             if isinstance(value, dict) and set(value) == {"$ref"} and target not in seen:
                 seen.add(target)
                 origin = Origin(target[0], target[1])
                 next_target = self.target_of(value["$ref"], origin)
                 if next_target is None:
-                    self.schemas[name] = {}
+                    self.schemas[name] = {UNRESOLVED: True}
                     return
                 existing = self.schema_names.get(next_target)
                 if existing is not None and existing != name:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._base_client import Call, PageSpec
+import pydantic_core
+
+if TYPE_CHECKING:
+    from ._base_client import Call, PageSpec
 
 T = TypeVar("T")
 
@@ -20,12 +23,16 @@ class _PageState(Generic[T]):
     next_page_token: str | None
     data: Any  # the parsed page model, every field of it
 
-    def __init__(self, data: Any, spec: PageSpec, call: Call, body: bytes) -> None:
+    def __init__(self, data: Any, spec: PageSpec, call: Call) -> None:
         self.data = data
         self._spec = spec
         self._call = call
-        self._digest = hashlib.blake2b(body, digest_size=16).digest()
         self.items = list(getattr(data, spec.items, None) or [])
+        # Identifies the items, not the whole body: a server that ignores the offset may still vary
+        # the other fields (a fresh token, a timestamp) while serving the same items again.
+        self._digest = hashlib.blake2b(
+            pydantic_core.to_json(self.items, fallback=repr), digest_size=16
+        ).digest()
         self.total_size = getattr(data, spec.total, None) if spec.total else None
         self.next_page_token = (
             getattr(data, spec.next_token, None) if spec.next_token else None
@@ -48,13 +55,18 @@ class _PageState(Generic[T]):
         return False
 
     def _next_call(self) -> Call:
+        # Only the offset changes: the caller's `limit` (the page size) and filters go with every page.
         return self._call.with_query(
             **{self._spec.offset_param: self.offset + len(self.items)}
         )
 
-    def _repeats(self, previous: _PageState[Any]) -> bool:
-        # A server that ignores the offset would serve the same page again and again.
-        return self._digest == previous._digest
+    def _first_time(self, seen: set[bytes]) -> bool:
+        """False for a page whose items this listing has already served: a server that ignores the
+        offset serves the same items again and again, and following it would never end."""
+        if self._digest in seen:
+            return False
+        seen.add(self._digest)
+        return True
 
 
 class SyncPage(_PageState[T]):
@@ -66,24 +78,23 @@ class SyncPage(_PageState[T]):
         spec: PageSpec,
         call: Call,
         fetch: Callable[[Call], SyncPage[T]],
-        body: bytes,
     ) -> None:
-        super().__init__(data, spec, call, body)
+        super().__init__(data, spec, call)
         self._fetch = fetch
 
     def get_next_page(self) -> SyncPage[T]:
         if not self.has_next_page():
-            raise StopIteration("no next page; check has_next_page() first")
+            raise RuntimeError("no next page; check has_next_page() first")
         return self._fetch(self._next_call())
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
-        page = self
+        """This page, then each following one, fetched only when the previous one is done with."""
+        page, seen = self, {self._digest}
         yield page
         while page.has_next_page():
-            following = page.get_next_page()
-            if following._repeats(page):
+            page = page.get_next_page()
+            if not page._first_time(seen):
                 return
-            page = following
             yield page
 
     def __iter__(self) -> Iterator[T]:
@@ -103,24 +114,23 @@ class AsyncPage(_PageState[T]):
         spec: PageSpec,
         call: Call,
         fetch: Callable[[Call], Awaitable[AsyncPage[T]]],
-        body: bytes,
     ) -> None:
-        super().__init__(data, spec, call, body)
+        super().__init__(data, spec, call)
         self._fetch = fetch
 
     async def get_next_page(self) -> AsyncPage[T]:
         if not self.has_next_page():
-            raise StopAsyncIteration("no next page; check has_next_page() first")
+            raise RuntimeError("no next page; check has_next_page() first")
         return await self._fetch(self._next_call())
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
-        page = self
+        """This page, then each following one, fetched only when the previous one is done with."""
+        page, seen = self, {self._digest}
         yield page
         while page.has_next_page():
-            following = await page.get_next_page()
-            if following._repeats(page):
+            page = await page.get_next_page()
+            if not page._first_time(seen):
                 return
-            page = following
             yield page
 
     async def __aiter__(self) -> AsyncIterator[T]:

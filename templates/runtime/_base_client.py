@@ -1,24 +1,26 @@
 """The HTTP core shared by every resource: request building, retries, errors, parsing, logging.
 
-Sync and async clients differ only in how they send and sleep; every decision is made by the
-shared `_BaseClient` methods so both behave the same.
+Sync and async clients differ only in how they send and sleep; every decision (what to send, whether
+and when to retry, which error to raise, what to log) is made by shared code, so both behave the same.
 """
 
 from __future__ import annotations
 
 import contextvars
 import email.utils
+import functools
 import json
 import logging
 import os
 import random
 import re
+import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
+from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -32,17 +34,15 @@ from ._exceptions import (
     ResponseValidationError,
     status_error_class,
 )
+from ._pagination import AsyncPage, SyncPage
 from ._types import NotGiven, Omit, not_given
 
-if TYPE_CHECKING:
-    from ._pagination import AsyncPage, SyncPage
-    from ._response import RawResponse
-
 T = TypeVar("T")
+_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 
 log = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)  # the official SDK's: 60 s, 5 s to connect
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -53,6 +53,17 @@ _REDACTED_HEADERS = frozenset({"authorization", "cookie", "x-api-key", "api-key"
 
 # Set by the `with_raw_response` wrappers for the one call they make.
 _RAW_RESPONSE: contextvars.ContextVar[bool] = contextvars.ContextVar("raw_response", default=False)
+
+
+# -- waiting between attempts (module attributes, so tests can replace them) ------------------
+def sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+async def async_sleep(seconds: float) -> None:
+    import asyncio  # imported on first use: a sync-only program never pays for asyncio
+
+    await asyncio.sleep(seconds)
 
 
 # -- parsers of a 2xx body -------------------------------------------------------------------
@@ -109,7 +120,12 @@ class Endpoint(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """The values of one call, in wire form before encoding."""
+    """The values of one call, in wire form before encoding.
+
+    A parameter left at `omit` is not sent at all. `None` is sent as JSON `null` in a body, where the
+    schema allows null; a query string, a header or a cookie has no null, so a `None` there is not sent
+    either (the API reads an absent optional parameter as null).
+    """
 
     path: Mapping[str, Any] = field(default_factory=dict)
     query: Mapping[str, Any] = field(default_factory=dict)
@@ -125,10 +141,7 @@ class Call:
     timeout: float | httpx.Timeout | None | NotGiven = not_given
 
     def with_query(self, **changes: Any) -> Call:
-        return Call(
-            self.path, {**self.query, **changes}, self.headers, self.cookies, self.json, self.content,
-            self.data, self.files, self.extra_headers, self.extra_query, self.extra_body, self.timeout,
-        )  # fmt: skip
+        return replace(self, query={**self.query, **changes})
 
 
 # -- encoding --------------------------------------------------------------------------------
@@ -161,7 +174,9 @@ def _jsonable(value: Any) -> Any:
 
 
 def encode_path_segment(value: object, name: str) -> str:
-    text = _to_text(value)
+    """One path parameter as one path segment: every reserved character is percent-encoded, so no
+    value (`a/b`, `..`, `?`, `#`) can change which path is requested. Empty or None is refused."""
+    text = "" if value is None or not _is_set(value) else _to_text(value)
     if not text:
         raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
     encoded = quote(text, safe="")
@@ -169,11 +184,13 @@ def encode_path_segment(value: object, name: str) -> str:
     return encoded.replace(".", "%2E") if set(text) == {"."} else encoded
 
 
-def _query_items(values: Mapping[str, Any]) -> list[tuple[str, str | int | float | bool | None]]:
-    items: list[tuple[str, str | int | float | bool | None]] = []
+def _query_items(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The query pairs of `values`. Omitted values are not sent, and neither is `None`: a query string
+    has no null, and sending `None` as the text "None" or as an empty value would mean something else."""
+    items: list[tuple[str, str]] = []
     for key, value in values.items():
         if not _is_set(value) or value is None:
-            continue  # a query string has no null: None is not sent
+            continue
         if isinstance(value, list | tuple):
             items.extend((key, _to_text(v)) for v in value if v is not None)
         elif isinstance(value, Mapping):
@@ -184,12 +201,25 @@ def _query_items(values: Mapping[str, Any]) -> list[tuple[str, str | int | float
 
 
 def _cookie_header(cookies: Mapping[str, Any]) -> str | None:
+    """A Cookie header; like the query string, a cookie has no null, so `None` is not sent."""
     pairs = [
         f"{name}={quote(_to_text(value), safe='!#$&()*+-./:<=>?@[]^_`{|}~')}"
         for name, value in cookies.items()
         if _is_set(value) and value is not None
     ]
     return "; ".join(pairs) if pairs else None
+
+
+def _json_body(body: Any, extra: object) -> Any:
+    """The JSON body: the operation's, with the caller's `extra_body` merged in (or instead of none)."""
+    if extra is None:
+        return _jsonable(body) if body is not None else None
+    if body is None:
+        return _jsonable(extra)
+    merged, more = _jsonable(body), _jsonable(extra)
+    if not isinstance(merged, dict) or not isinstance(more, dict):
+        raise TypeError("extra_body can only add properties to a JSON object body")
+    return {**merged, **more}
 
 
 def redact_headers(headers: httpx.Headers) -> dict[str, str]:
@@ -218,12 +248,15 @@ def retry_after_seconds(headers: httpx.Headers | None) -> float | None:
         parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
+    if parsed.tzinfo is None:  # `-0000`: HTTP dates are always UTC
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed.timestamp() - time.time()
 
 
 def retry_delay(attempt: int, headers: httpx.Headers | None) -> float:
-    """Seconds to wait before retry number `attempt + 1`: the server's wish when reasonable, else
-    exponential backoff from INITIAL_RETRY_DELAY capped at MAX_RETRY_DELAY, with up to 25% jitter."""
+    """Seconds to wait before retry number `attempt + 1`: the server's wish when reasonable (0 to
+    MAX_RETRY_AFTER seconds), else exponential backoff from INITIAL_RETRY_DELAY capped at
+    MAX_RETRY_DELAY, less up to 25% jitter."""
     wanted = retry_after_seconds(headers)
     if wanted is not None and 0 <= wanted <= MAX_RETRY_AFTER:
         return wanted
@@ -238,8 +271,93 @@ def should_retry_status(response: httpx.Response) -> bool:
     return response.status_code in RETRYABLE_STATUS or response.status_code >= 500
 
 
+class _Attempts:
+    """The retry loop of one call without its I/O: the sync and async clients only send and sleep.
+
+    `failed` and `answered` return the seconds to wait before the next attempt, or raise the error
+    to give up with; `answered` returns None for a response to keep.
+    """
+
+    def __init__(self, client: _BaseClient[Any], endpoint: Endpoint[Any], request: httpx.Request) -> None:
+        self._client = client
+        self._endpoint = endpoint
+        self.request = request
+        self._retries = client.max_retries if endpoint.idempotent or client.retry_non_idempotent else 0
+        self._number = 0  # of the current attempt, from 0
+        self._started = 0.0
+
+    def start(self) -> httpx.Request:
+        self._started = time.monotonic()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "request %s %s attempt=%d headers=%s",
+                self.request.method,
+                self._url(),
+                self._number + 1,
+                redact_headers(self.request.headers),
+            )
+        return self.request
+
+    def failed(self, exc: httpx.HTTPError) -> float:
+        reason = self._client._scrub(f"{type(exc).__name__}: {exc}".rstrip(": "))
+        self._log("failed", reason)
+        if self._number >= self._retries:
+            error = self._client._transport_error(exc, self.request)
+            raise error from exc
+        return self._retry(retry_delay(self._number, None), reason)
+
+    def answered(self, response: httpx.Response) -> float | None:
+        self._log("response", f"status={response.status_code}")
+        if response.is_success:
+            return None
+        if self._number < self._retries and should_retry_status(response):
+            return self._retry(retry_delay(self._number, response.headers), f"status {response.status_code}")
+        raise self._client._status_error(self._endpoint, response)
+
+    def _retry(self, delay: float, reason: str) -> float:
+        self._log("retry", f"in {delay:.2f}s ({reason})")
+        self._number += 1
+        return delay
+
+    def _url(self) -> str:
+        return self._client._scrub(str(self.request.url))
+
+    def _log(self, event: str, detail: str) -> None:
+        log.debug(
+            "%s %s %s attempt=%d elapsed=%.3fs %s",
+            event,
+            self.request.method,
+            self._url(),
+            self._number + 1,
+            time.monotonic() - self._started,
+            detail,
+        )
+
+
+def _page_spec(endpoint: Endpoint[Any]) -> PageSpec:
+    if endpoint.page is None:
+        raise TypeError("request_page needs an endpoint with a PageSpec")
+    return endpoint.page
+
+
+def _consume_raw_flag() -> bool:
+    if _RAW_RESPONSE.get():
+        _RAW_RESPONSE.set(False)
+        return True
+    return False
+
+
+def _deliver(response: httpx.Response, parse: Callable[[], T], raw: bool) -> T:
+    """The parsed value, or for `with_raw_response` the response with `.parse()` for that value."""
+    if not raw:
+        return parse()
+    from ._response import RawResponse
+
+    return cast(T, RawResponse(response, parse))
+
+
 # -- the shared client -----------------------------------------------------------------------
-class _BaseClient:
+class _BaseClient(Generic[_HttpT]):
     # Filled in by the generated client class.
     _package: ClassVar[str] = "client"
     _version: ClassVar[str] = "0"
@@ -256,17 +374,23 @@ class _BaseClient:
     max_retries: int
     retry_non_idempotent: bool
     default_headers: dict[str, str]
+    _http: _HttpT
+    _owns_http: bool
 
-    def _configure(
+    def __init__(
         self,
         *,
-        api_key: str | None,
-        base_url: str | httpx.URL | None,
-        timeout: float | httpx.Timeout | None | NotGiven,
-        max_retries: int,
-        default_headers: Mapping[str, str] | None,
-        retry_non_idempotent: bool,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: _HttpT | None = None,
+        retry_non_idempotent: bool = False,
     ) -> None:
+        """`api_key` and `base_url` default to their environment variables; `timeout` to 60 s (5 s to
+        connect); `http_client` is used as given and left open by `close()`; `retry_non_idempotent`
+        lets retries apply to operations the API does not mark idempotent."""
         if api_key is None:
             api_key = os.environ.get(self._api_key_env)
         if not api_key and self._auth_in == "none":
@@ -287,11 +411,42 @@ class _BaseClient:
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
         self.default_headers = dict(default_headers or {})
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else self._new_http()
         _enable_env_logging(self._package)
+
+    def _new_http(self) -> _HttpT:
+        raise NotImplementedError
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: _HttpT | None = None,
+        retry_non_idempotent: bool | None = None,
+    ) -> Self:
+        """A copy with some options changed; it shares this client's connection pool (closing the
+        copy leaves the pool open) unless given an `http_client` of its own."""
+        return type(self)(
+            api_key=api_key or self._api_key,
+            base_url=base_url or self.base_url,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            default_headers={**self.default_headers, **(default_headers or {})},
+            http_client=http_client or self._http,
+            retry_non_idempotent=self.retry_non_idempotent if retry_non_idempotent is None else retry_non_idempotent,
+        )
 
     @property
     def api_key(self) -> str:
         return self._api_key
+
+    def is_closed(self) -> bool:
+        return self._http.is_closed
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
@@ -300,8 +455,8 @@ class _BaseClient:
     def user_agent(self) -> str:
         return f"{self._package}-python/{self._version} httpx/{httpx.__version__}"
 
-    def _build_request(self, http: httpx.Client | httpx.AsyncClient, endpoint: Endpoint[Any], call: Call) -> httpx.Request:
-        path = _PATH_FIELD.sub(lambda m: encode_path_segment(call.path[m.group(1)], m.group(1)), endpoint.path)
+    def _build_request(self, endpoint: Endpoint[Any], call: Call) -> httpx.Request:
+        path = _PATH_FIELD.sub(lambda m: encode_path_segment(call.path.get(m.group(1)), m.group(1)), endpoint.path)
         url = self.base_url.join(path.lstrip("/"))
         query = _query_items(call.query)
         if call.extra_query:
@@ -327,27 +482,20 @@ class _BaseClient:
                 headers.pop(name, None)
             else:
                 headers[name] = value
-        body = call.json
-        if call.extra_body is not None and isinstance(call.extra_body, Mapping):
-            body = {**(_jsonable(body) or {}), **_jsonable(call.extra_body)}
         timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
-        json_body = _jsonable(body) if body is not None else None
         files = {k: v for k, v in (call.files or {}).items() if _is_set(v) and v is not None} or None
         data = {k: _to_text(v) for k, v in (call.data or {}).items() if _is_set(v) and v is not None} or None
-        return http.build_request(
+        return self._http.build_request(
             endpoint.method,
             url,
             params=tuple(query),
             headers=headers,
-            json=json_body,
+            json=_json_body(call.json, call.extra_body),
             content=call.content,
             data=data,
             files=files,
-            timeout=httpx.Timeout(timeout) if not isinstance(timeout, httpx.Timeout) else timeout,
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
         )
-
-    def _may_retry(self, endpoint: Endpoint[Any]) -> bool:
-        return endpoint.idempotent or self.retry_non_idempotent
 
     def _status_error(self, endpoint: Endpoint[Any], response: httpx.Response) -> APIStatusError:
         raw = response.content
@@ -361,8 +509,8 @@ class _BaseClient:
         if parser is not None and raw:
             try:
                 body = parser(raw)
-            except (pydantic.ValidationError, ValueError):
-                pass  # keep the decoded JSON or the text
+            except ValueError:  # pydantic.ValidationError included: keep the decoded JSON or the text
+                pass
         summary = summary if len(summary) <= 500 else summary[:500] + "..."
         message = self._scrub(f"Error code: {response.status_code} - {summary}".rstrip(" -"))
         return status_error_class(response.status_code)(message, response=response, body=body)
@@ -371,9 +519,14 @@ class _BaseClient:
         raw = response.content
         try:
             return endpoint.parse(raw)
-        except (pydantic.ValidationError, ValueError) as exc:
-            first = str(exc).strip().splitlines()
-            detail = first[0] if first else type(exc).__name__
+        except ValueError as exc:  # pydantic.ValidationError included
+            # Name the first problem, not the input: the body may hold anything, echoed secrets included.
+            errors = exc.errors(include_input=False, include_url=False) if isinstance(exc, pydantic.ValidationError) else []
+            if errors:
+                where = ".".join(str(part) for part in errors[0]["loc"]) or "body"
+                detail = f"{len(errors)} error(s), first at {where}: {errors[0]['msg']}"
+            else:
+                detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ResponseValidationError(
                 self._scrub(f"The {response.status_code} response did not match the schema: {detail}"),
                 response=response,
@@ -383,40 +536,18 @@ class _BaseClient:
     def _scrub(self, text: str) -> str:
         return text.replace(self._api_key, "<redacted>") if self._api_key else text
 
-    def _log_request(self, request: httpx.Request, attempt: int) -> None:
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug(
-                "request %s %s attempt=%d headers=%s",
-                request.method,
-                self._scrub(str(request.url)),
-                attempt + 1,
-                redact_headers(request.headers),
-            )
-
-    def _log_response(self, request: httpx.Request, response: httpx.Response, attempt: int, started: float) -> None:
-        log.debug(
-            "response %s %s status=%d attempt=%d elapsed=%.3fs",
-            request.method,
-            self._scrub(str(request.url)),
-            response.status_code,
-            attempt + 1,
-            time.monotonic() - started,
-        )
-
-    def _log_retry(self, request: httpx.Request, attempt: int, delay: float, reason: str) -> None:
-        log.debug(
-            "retry %s %s attempt=%d in %.2fs: %s",
-            request.method,
-            self._scrub(str(request.url)),
-            attempt + 2,
-            delay,
-            reason,
-        )
-
     def _transport_error(self, exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(request=request)
         return APIConnectionError(self._scrub(f"Connection error: {exc}") if str(exc) else "Connection error.", request=request)
+
+
+@functools.cache
+def _default_ssl_context() -> ssl.SSLContext:
+    """The context of every pool a client creates: loading the CA bundle costs tens of milliseconds,
+    so it is done once per process, not once per client. (Read at first use: SSL_CERT_FILE and
+    SSL_CERT_DIR set later are not seen; pass an `http_client` of your own for other settings.)"""
+    return httpx.create_ssl_context()
 
 
 def _enable_env_logging(package: str) -> None:
@@ -430,62 +561,12 @@ def _enable_env_logging(package: str) -> None:
     log.setLevel(level)
 
 
-def _consume_raw_flag() -> bool:
-    if _RAW_RESPONSE.get():
-        _RAW_RESPONSE.set(False)
-        return True
-    return False
-
-
-class SyncAPIClient(_BaseClient):
-    _http: httpx.Client
-    _owns_http: bool
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        retry_non_idempotent: bool = False,
-    ) -> None:
-        self._configure(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            retry_non_idempotent=retry_non_idempotent,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client()
-
-    def with_options(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        retry_non_idempotent: bool | None = None,
-    ) -> Self:
-        """A copy with some options changed; it shares this client's connection pool."""
-        return type(self)(
-            api_key=api_key or self._api_key,
-            base_url=base_url or self.base_url,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            default_headers={**self.default_headers, **(default_headers or {})},
-            http_client=http_client or self._http,
-            retry_non_idempotent=self.retry_non_idempotent if retry_non_idempotent is None else retry_non_idempotent,
-        )
+class SyncAPIClient(_BaseClient[httpx.Client]):
+    def _new_http(self) -> httpx.Client:
+        return httpx.Client(verify=_default_ssl_context())
 
     def close(self) -> None:
+        """Close the connection pool, if this client created it."""
         if self._owns_http:
             self._http.close()
 
@@ -496,116 +577,44 @@ class SyncAPIClient(_BaseClient):
         self.close()
 
     def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        request = self._build_request(self._http, endpoint, call)
-        retries = self.max_retries if self._may_retry(endpoint) else 0
-        attempt = 0
+        attempts = _Attempts(self, endpoint, self._build_request(endpoint, call))
         while True:
-            self._log_request(request, attempt)
-            started = time.monotonic()
             try:
-                response = self._http.send(request)
+                response = self._http.send(attempts.start())
             except httpx.HTTPError as exc:
-                if attempt >= retries:
-                    raise self._transport_error(exc, request) from exc
-                delay = retry_delay(attempt, None)
-                self._log_retry(request, attempt, delay, type(exc).__name__)
-                time.sleep(delay)
-                attempt += 1
+                sleep(attempts.failed(exc))
                 continue
-            self._log_response(request, response, attempt, started)
-            if response.is_success:
+            delay = attempts.answered(response)
+            if delay is None:
                 return response
-            if attempt < retries and should_retry_status(response):
-                delay = retry_delay(attempt, response.headers)
-                self._log_retry(request, attempt, delay, f"status {response.status_code}")
-                response.close()
-                time.sleep(delay)
-                attempt += 1
-                continue
-            raise self._status_error(endpoint, response)
+            response.close()
+            sleep(delay)
 
     def request(self, endpoint: Endpoint[T], call: Call) -> T:
         raw = _consume_raw_flag()
         response = self._send(endpoint, call)
-        if raw:
-            from ._response import RawResponse
-
-            return cast(T, RawResponse(response, lambda: self._parse(endpoint, response)))
-        return self._parse(endpoint, response)
+        return _deliver(response, lambda: self._parse(endpoint, response), raw)
 
     def request_page(self, endpoint: Endpoint[Any], call: Call) -> SyncPage[Any]:
-        from ._pagination import SyncPage
-
         raw = _consume_raw_flag()
-        spec = endpoint.page
-        if spec is None:
-            raise TypeError("request_page needs an endpoint with a PageSpec")
+        spec = _page_spec(endpoint)
+
+        def page(page_call: Call, response: httpx.Response) -> SyncPage[Any]:
+            return SyncPage(self._parse(endpoint, response), spec, page_call, fetch)
 
         def fetch(page_call: Call) -> SyncPage[Any]:
-            response = self._send(endpoint, page_call)
-            return SyncPage(self._parse(endpoint, response), spec, page_call, fetch, response.content)
+            return page(page_call, self._send(endpoint, page_call))
 
-        if raw:
-            from ._response import RawResponse
-
-            response = self._send(endpoint, call)
-
-            def first_page() -> SyncPage[Any]:
-                return SyncPage(self._parse(endpoint, response), spec, call, fetch, response.content)
-
-            return cast("SyncPage[Any]", RawResponse(response, first_page))
-        return fetch(call)
+        response = self._send(endpoint, call)
+        return _deliver(response, lambda: page(call, response), raw)
 
 
-class AsyncAPIClient(_BaseClient):
-    _http: httpx.AsyncClient
-    _owns_http: bool
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        retry_non_idempotent: bool = False,
-    ) -> None:
-        self._configure(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            retry_non_idempotent=retry_non_idempotent,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient()
-
-    def with_options(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = not_given,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        retry_non_idempotent: bool | None = None,
-    ) -> Self:
-        """A copy with some options changed; it shares this client's connection pool."""
-        return type(self)(
-            api_key=api_key or self._api_key,
-            base_url=base_url or self.base_url,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            default_headers={**self.default_headers, **(default_headers or {})},
-            http_client=http_client or self._http,
-            retry_non_idempotent=self.retry_non_idempotent if retry_non_idempotent is None else retry_non_idempotent,
-        )
+class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
+    def _new_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(verify=_default_ssl_context())
 
     async def close(self) -> None:
+        """Close the connection pool, if this client created it."""
         if self._owns_http:
             await self._http.aclose()
 
@@ -616,82 +625,53 @@ class AsyncAPIClient(_BaseClient):
         await self.close()
 
     async def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        import asyncio
-
-        request = self._build_request(self._http, endpoint, call)
-        retries = self.max_retries if self._may_retry(endpoint) else 0
-        attempt = 0
+        attempts = _Attempts(self, endpoint, self._build_request(endpoint, call))
         while True:
-            self._log_request(request, attempt)
-            started = time.monotonic()
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(attempts.start())
             except httpx.HTTPError as exc:
-                if attempt >= retries:
-                    raise self._transport_error(exc, request) from exc
-                delay = retry_delay(attempt, None)
-                self._log_retry(request, attempt, delay, type(exc).__name__)
-                await asyncio.sleep(delay)
-                attempt += 1
+                await async_sleep(attempts.failed(exc))
                 continue
-            self._log_response(request, response, attempt, started)
-            if response.is_success:
+            delay = attempts.answered(response)
+            if delay is None:
                 return response
-            if attempt < retries and should_retry_status(response):
-                delay = retry_delay(attempt, response.headers)
-                self._log_retry(request, attempt, delay, f"status {response.status_code}")
-                await response.aclose()
-                await asyncio.sleep(delay)
-                attempt += 1
-                continue
-            raise self._status_error(endpoint, response)
+            await response.aclose()
+            await async_sleep(delay)
 
     async def request(self, endpoint: Endpoint[T], call: Call) -> T:
         raw = _consume_raw_flag()
         response = await self._send(endpoint, call)
-        if raw:
-            from ._response import RawResponse
-
-            return cast(T, RawResponse(response, lambda: self._parse(endpoint, response)))
-        return self._parse(endpoint, response)
+        return _deliver(response, lambda: self._parse(endpoint, response), raw)
 
     async def request_page(self, endpoint: Endpoint[Any], call: Call) -> AsyncPage[Any]:
-        from ._pagination import AsyncPage
-
         raw = _consume_raw_flag()
-        spec = endpoint.page
-        if spec is None:
-            raise TypeError("request_page needs an endpoint with a PageSpec")
+        spec = _page_spec(endpoint)
+
+        def page(page_call: Call, response: httpx.Response) -> AsyncPage[Any]:
+            return AsyncPage(self._parse(endpoint, response), spec, page_call, fetch)
 
         async def fetch(page_call: Call) -> AsyncPage[Any]:
-            response = await self._send(endpoint, page_call)
-            return AsyncPage(self._parse(endpoint, response), spec, page_call, fetch, response.content)
+            return page(page_call, await self._send(endpoint, page_call))
 
-        if raw:
-            from ._response import RawResponse
-
-            response = await self._send(endpoint, call)
-
-            def first_page() -> AsyncPage[Any]:
-                return AsyncPage(self._parse(endpoint, response), spec, call, fetch, response.content)
-
-            return cast("AsyncPage[Any]", RawResponse(response, first_page))
-        return await fetch(call)
+        response = await self._send(endpoint, call)
+        return _deliver(response, lambda: page(call, response), raw)
 
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
-    "Awaitable",
     "Call",
     "Endpoint",
-    "Iterator",
     "PageSpec",
     "SyncAPIClient",
+    "async_sleep",
     "json_parser",
     "parse_bytes",
     "parse_json",
     "parse_none",
     "parse_text",
+    "retry_after_seconds",
+    "retry_delay",
+    "sleep",
 ]

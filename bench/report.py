@@ -1,0 +1,214 @@
+"""The results table (console and Markdown), the machine description, and BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import re
+import subprocess
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from common import REPO, Row
+
+COMMAND = ".venv/bin/python bench/run.py"
+NOTES_HEADING = "## Notes (kept by bench/run.py across runs)"
+PACKAGES = (
+    "datamodel-code-generator",
+    "ruff",
+    "pydantic",
+    "pydantic-core",
+    "httpx",
+    "openapi-python-client",
+    "llama-cloud",
+)
+HEADERS = ("#", "Measure (ours vs peer)", "Ours", "Peer", "Ratio", "Target", "Result")
+
+METHOD = """\
+- Every figure is a median over repetitions (5 by default; `--quick`: 1 for processes, 3 for loops).
+  Ours and the peer alternate within each repetition, so drifting machine load hits both alike.
+- "Cold process" means a fresh interpreter per run, timed by wall clock around the child process.
+  Bytecode is warm: every command runs once, discarded, before the measured runs, with
+  `PYTHONPYCACHEPREFIX` set to a private temporary folder (nothing is written into the tree) and
+  `PYTHONDONTWRITEBYTECODE` removed, for ours and the peers alike. CPU times (user + system, ruff
+  subprocesses included) are listed under Samples.
+- 1: `python -m generator build --spec ../shared/specs/llamacloud-platform.json --out TMP --package
+  llamaplatform` vs `openapi-python-client generate --path SPEC --output-path TMP --overwrite --meta
+  none`. `--meta none` writes the bare package (no pyproject.toml/README); its default post-hooks for
+  that meta (`ruff check --fix-only --extend-select=I .`, `ruff format .`) still run, with ruff on
+  PATH, much as ours runs `ruff check --fix` + `ruff format`. The peer skips 5 of the 209 operations
+  (nullable path parameters) with warnings; ours generates all 209.
+- 2: our whole client of `spec/openapi.yaml` vs `datamodel-codegen --input spec/openapi.yaml
+  --input-file-type openapi --output TMP/models.py --output-model-type pydantic_v2.BaseModel`
+  (its default formatters), i.e. the models alone.
+- 3: platform spec. Each repetition: a full build into an empty folder (the reference), then the same
+  build into that folder with nothing changed (3a), then `--check` against it (3b, must report
+  "up to date").
+- 4, 5: `generated/llamacloud` in this process; `Client(api_key="x", base_url="http://test",
+  http_client=httpx.Client(transport=httpx.MockTransport(...)))` whose transport answers the seed's
+  example JSON for `get_status` (spec/paths/batch.yaml). CPU time (`time.process_time`) per call
+  over N calls after 200 warm-up calls, per repetition. Raw: `httpx.Client(transport=same).get(url)`
+  then `json.loads(response.content)`. llama-cloud: `LlamaCloud(api_key=..., base_url=...,
+  http_client=httpx.Client(transport=same)).beta.batch.get_status(job_id)`. The three alternate.
+- 6: `python -c` timing `import llamacloud` (PYTHONPATH=generated) with `time.perf_counter()` inside
+  the child, so the interpreter's start-up is excluded; the floor is `import httpx, pydantic` timed
+  the same way. PASS when ours is at most 60 ms above the floor.
+- 7: `client.beta.batch.list(limit=100)` iterated to the end over a MockTransport serving 100 pages
+  of 100 distinct jobs (the seed's list example), each page but the last with a next_page_token; the
+  transport hands out a fresh copy of each body, as a real one would allocate it. Ours: tracemalloc
+  peak during the iteration; peer column: tracemalloc size of one page parsed by
+  `models.BatchJobPage.model_validate_json`. "About two pages" is taken as <= 2.5x.
+- 8: the platform spec built once with `--package llamaplatform`, then in a fresh interpreter:
+  `import llamaplatform; client = llamaplatform.Client(api_key="x", base_url="http://test");
+  client.files` vs `import llama_cloud; client = llama_cloud.LlamaCloud(api_key="x",
+  base_url="http://test"); client.files`. Touching `files` imports that resource's module and, through
+  it, the models it uses (for ours: the single `models` module, every model of the spec). Timed inside
+  the child as in 6.
+- 9: synthetic specs (bench/synthetic.py): N paths, each one GET with 2 query parameters answering a
+  component model; N/4 component schemas; 25 operations per tag. 9a: whole-process wall time / N at
+  4,000 vs at 200 (start-up and fixed costs weigh most on the small spec). 9b: the marginal cost per
+  operation from 1,000 to 4,000 vs from 200 to 1,000, which isolates any superlinear growth.
+"""
+
+
+def fmt(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "ms":
+        return f"{value:.2f} ms" if value < 10 else f"{value:.0f} ms"
+    if unit == "us":
+        return f"{value:.1f} us"
+    if unit == "B":
+        return f"{value / 1e6:.2f} MB"
+    return f"{value:g} {unit}"
+
+
+def cells(row: Row) -> tuple[str, ...]:
+    ratio = f"{row.ratio:.2f}x"
+    if row.target.kind == "delta":
+        ratio += f" ({row.ours - row.peer:+.0f} {row.unit})"
+    return (
+        row.number,
+        row.measure,
+        fmt(row.ours, row.unit),
+        fmt(row.peer, row.unit),
+        ratio,
+        row.target.text,
+        "PASS" if row.passed else "MISS",
+    )
+
+
+def console_table(rows: Sequence[Row]) -> str:
+    table = [HEADERS, *(cells(row) for row in rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
+    right = {2, 3, 4}
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if i in right else v.ljust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        )
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(HEADERS), rule, *(line(values) for values in table[1:])])
+
+
+def markdown_table(rows: Sequence[Row]) -> str:
+    lines = [
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "|".join(["---", "---", "--:", "--:", "--:", "---", "---"]) + "|",
+    ]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in cells(row)) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return platform.processor() or "unknown"
+    match = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
+    return match.group(1).strip() if match else "unknown"
+
+
+def generator_version() -> str:
+    text = (REPO / "generator" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'__version__\s*=\s*"([^"]+)"', text)
+    return match.group(1) if match else "unknown"
+
+
+def package_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def git_state() -> str:
+    """Commit and whether the measured code had local changes (read-only git commands)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "--no-optional-locks", *args], cwd=REPO, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--", "generator", "templates", "generated", "spec").splitlines()
+    return f"{commit}" + (
+        f" with {len(changed)} uncommitted change(s) under generator/ templates/ generated/ spec/"
+        if changed
+        else ""
+    )
+
+
+def machine(load_before: tuple[float, float, float], load_after: tuple[float, float, float]) -> list[str]:
+    versions = ", ".join(f"{name} {package_version(name)}" for name in PACKAGES)
+    before, after = ("/".join(f"{v:.2f}" for v in load) for load in (load_before, load_after))
+    return [
+        f"- CPU: {cpu_model()}, {os.cpu_count()} logical cores; "
+        f"load average (1/5/15 min) {before} at start, {after} at end",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}",
+        f"- openapi-client-generator {generator_version()} at commit {git_state()}",
+        f"- {versions}",
+    ]
+
+
+def existing_notes(path: Path) -> str:
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    index = text.find(NOTES_HEADING)
+    return text[index:].rstrip() + "\n" if index >= 0 else ""
+
+
+def markdown(rows: Sequence[Row], info: list[str], started: datetime, minutes: float, notes: str) -> str:
+    samples = [f"- {row.number}: {detail}" for row in rows for detail in row.details]
+    passed = sum(row.passed for row in rows)
+    parts = [
+        "# Benchmarks",
+        "",
+        f"Measured {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC by `bench/run.py` in {minutes:.1f} min: "
+        f"{passed} of {len(rows)} rows meet their target. Reproduce with `{COMMAND}` from the repository "
+        "root (`--quick` for fewer repetitions, `--only 1,4` for some measures; only a full default run "
+        "rewrites this file).",
+        "",
+        markdown_table(rows),
+        "",
+        "## Machine",
+        "",
+        *info,
+        "",
+        "## Method",
+        "",
+        METHOD.rstrip(),
+        "",
+        "## Samples",
+        "",
+        *samples,
+        "",
+    ]
+    text = "\n".join(parts)
+    return text + ("\n" + notes if notes else "")

@@ -1,0 +1,98 @@
+"""Performance measures of the generator and its generated client, each against a peer.
+
+    .venv/bin/python bench/run.py            # every measure, medians of 5 runs; rewrites BENCHMARKS.md
+    .venv/bin/python bench/run.py --quick    # fewer repetitions (prints only, unless --write)
+    .venv/bin/python bench/run.py --only 1,4 # some measures (prints only, unless --write)
+
+Prints one table (ours, the peer measured in the same run, the ratio, the target, PASS/MISS).
+Runs offline: every HTTP exchange goes through an in-memory httpx.MockTransport.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import builds
+import calls
+import import_times
+import report
+from common import REPO, Row, Settings
+
+MEASURES: dict[int, tuple[str, Callable[[Settings], list[Row]]]] = {
+    1: ("platform spec build vs openapi-python-client", builds.platform_build),
+    2: ("seed spec build vs datamodel-codegen", builds.seed_build),
+    3: ("unchanged rebuild and --check vs full build", builds.unchanged_rebuild),
+    4: ("get_status CPU vs raw httpx", calls.call_vs_raw),
+    5: ("get_status CPU vs llama-cloud", calls.call_vs_llama_cloud),
+    6: ("import llamacloud vs httpx + pydantic", import_times.package_import),
+    7: ("paging memory", calls.paging_memory),
+    8: ("platform package import vs llama-cloud", import_times.platform_import),
+    9: ("build scaling, synthetic specs", builds.scaling),
+}
+OUTPUT = REPO / "BENCHMARKS.md"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/run.py", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions: 1 per process, 3 per loop")
+    parser.add_argument("--only", metavar="N,M", help="run only these measures (1-9)")
+    parser.add_argument(
+        "--write", action="store_true", help="rewrite BENCHMARKS.md even after --quick or --only"
+    )
+    return parser.parse_args(argv)
+
+
+def selected(only: str | None) -> list[int]:
+    if not only:
+        return list(MEASURES)
+    chosen = sorted({int(part) for part in only.split(",") if part.strip()})
+    unknown = [n for n in chosen if n not in MEASURES]
+    if unknown:
+        raise SystemExit(f"unknown measure(s) {unknown}; choose among {list(MEASURES)}")
+    return chosen
+
+
+def run_measures(numbers: list[int], settings: Settings) -> list[Row]:
+    rows: list[Row] = []
+    for number in numbers:
+        title, measure = MEASURES[number]
+        started = time.perf_counter()
+        print(f"[{number}] {title} ...", file=sys.stderr, flush=True)
+        rows += measure(settings)
+        print(f"[{number}] done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    numbers = selected(args.only)
+    started_at, started = datetime.now().astimezone(), time.perf_counter()
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        settings = Settings(
+            process_repeats=1 if args.quick else 5,
+            loop_repeats=3 if args.quick else 5,
+            calls=500 if args.quick else 2000,
+            scratch=Path(scratch),
+        )
+        rows = run_measures(numbers, settings)
+    minutes = (time.perf_counter() - started) / 60
+    print(report.console_table(rows))
+    print(f"\n{sum(r.passed for r in rows)} of {len(rows)} rows meet their target ({minutes:.1f} min).")
+    if args.write or not (args.quick or args.only):
+        info = report.machine(load_before, os.getloadavg())
+        notes = report.existing_notes(OUTPUT)
+        OUTPUT.write_text(report.markdown(rows, info, started_at, minutes, notes), encoding="utf-8")
+        print(f"written: {OUTPUT.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Golden tests: a fresh build equals the committed output byte for byte.
+
+* `spec/` -> the committed `generated/llamacloud/`;
+* every fixture `tests/fixtures/<name>/spec.yaml` -> its committed `expected/<name>/`,
+  which must also import and pass `mypy --strict`.
+
+Goldens change only through `python tests/update_goldens.py`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
+
+REFRESH = "run `python tests/update_goldens.py`"
+MAIN = "spec"  # key of the main build beside the fixture names
+
+
+@dataclass(frozen=True)
+class Build:
+    out: Path  # the folder holding the package folder
+    package: str
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def target(self) -> Path:
+        return self.out / self.package
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Build]]:
+    """The main spec and every fixture, built once, concurrently, each into its own scratch folder."""
+    jobs: dict[str, tuple[Path, str, subprocess.Popen[str]]] = {}
+    wanted = {MAIN: goldens.MAIN_PACKAGE, **{name: name for name in goldens.FIXTURES}}
+    for key, package in wanted.items():
+        out = tmp_path_factory.mktemp(f"golden-{key}")
+        args = goldens.main_build_args(out) if key == MAIN else goldens.fixture_build_args(key, out)
+        process = subprocess.Popen(
+            goldens.build_command(*args),
+            cwd=goldens.REPO,
+            env=goldens.generator_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        jobs[key] = (out, package, process)
+    results: dict[str, Build] = {}
+    for key, (out, package, process) in jobs.items():
+        stdout, stderr = process.communicate(timeout=120)
+        results[key] = Build(out, package, process.returncode, stdout, stderr)
+    yield results
+
+
+def built(build: Build) -> dict[str, bytes]:
+    assert build.returncode == 0, f"the build failed (exit {build.returncode}):\n{build.stdout}{build.stderr}"
+    assert build.stderr == ""
+    return goldens.read_tree(build.target)
+
+
+def tree_mismatch(expected_root: Path, expected: dict[str, bytes], actual: dict[str, bytes]) -> str | None:
+    """None when equal; else what differs, with a unified diff of the first differing file."""
+    problems: list[str] = []
+    missing = sorted(expected.keys() - actual.keys())
+    extra = sorted(actual.keys() - expected.keys())
+    if missing:
+        problems.append("committed but no longer generated: " + ", ".join(missing))
+    if extra:
+        problems.append("generated but not committed: " + ", ".join(extra))
+    differing = sorted(p for p in expected.keys() & actual.keys() if expected[p] != actual[p])
+    if differing:
+        first = differing[0]
+        diff = difflib.unified_diff(
+            expected[first].decode("utf-8", "replace").splitlines(keepends=True),
+            actual[first].decode("utf-8", "replace").splitlines(keepends=True),
+            fromfile=f"committed {expected_root / first}",
+            tofile=f"fresh build {first}",
+        )
+        lines = list(diff)
+        shown = "".join(lines[:200]) + (
+            f"... ({len(lines) - 200} more diff lines)\n" if len(lines) > 200 else ""
+        )
+        problems.append(f"{len(differing)} file(s) differ: {', '.join(differing)}\n{shown}")
+    if not problems:
+        return None
+    return f"{expected_root} is not what the generator builds now; {REFRESH}\n" + "\n".join(problems)
+
+
+def test_build_from_spec_equals_committed_generated_package(builds: dict[str, Build]) -> None:
+    committed_root = goldens.GENERATED / goldens.MAIN_PACKAGE
+    committed = goldens.read_tree(committed_root)
+    fresh = built(builds[MAIN])
+    assert "models.py" in committed, f"{committed_root} is missing or empty; {REFRESH}"
+    mismatch = tree_mismatch(committed_root, committed, fresh)
+    if mismatch is not None:
+        pytest.fail(mismatch, pytrace=False)
+
+
+def test_fixture_folder_holds_exactly_the_registered_fixtures() -> None:
+    on_disk = sorted(
+        p.name for p in goldens.FIXTURES_DIR.iterdir() if p.is_dir() and p.name not in goldens.IGNORED_DIRS
+    )
+    assert on_disk == sorted(goldens.FIXTURES), "register new fixtures in FIXTURES of tests/update_goldens.py"
+    for name in goldens.FIXTURES:
+        assert goldens.fixture_spec(name).is_file()
+        expected_parent = goldens.fixture_expected(name).parent
+        assert sorted(p.name for p in expected_parent.iterdir()) == [name], f"{expected_parent}; {REFRESH}"
+
+
+@pytest.mark.parametrize("name", goldens.FIXTURES)
+def test_fixture_build_equals_its_committed_expected_output(builds: dict[str, Build], name: str) -> None:
+    expected_root = goldens.fixture_expected(name)
+    expected = goldens.read_tree(expected_root)
+    fresh = built(builds[name])
+    assert "models.py" in expected, f"{expected_root} is missing or empty; {REFRESH}"
+    mismatch = tree_mismatch(expected_root, expected, fresh)
+    if mismatch is not None:
+        pytest.fail(mismatch, pytrace=False)
+
+
+def _module_names(package: str, tree: dict[str, bytes]) -> list[str]:
+    names = []
+    for path in tree:
+        if path.endswith(".py"):
+            parts = [package, *path.removesuffix(".py").split("/")]
+            if parts[-1] == "__init__":
+                parts.pop()
+            names.append(".".join(parts))
+    return sorted(names)
+
+
+def test_fixture_outputs_import_every_module(builds: dict[str, Build], tmp_path: Path) -> None:
+    """A fresh interpreter imports every module of every fixture package (nothing lazy stays broken)."""
+    script = (
+        "import importlib, pkgutil, sys\n"
+        "names = []\n"
+        "for package in sys.argv[1:]:\n"
+        "    root = importlib.import_module(package)\n"
+        "    names.append(package)\n"
+        "    for info in pkgutil.walk_packages(root.__path__, package + '.'):\n"
+        "        importlib.import_module(info.name)\n"
+        "        names.append(info.name)\n"
+        "print('\\n'.join(sorted(names)))\n"
+    )
+    expected: list[str] = []
+    for name in goldens.FIXTURES:
+        expected += _module_names(name, built(builds[name]))
+    env = {"PYTHONPATH": os.pathsep.join(str(builds[name].out) for name in goldens.FIXTURES)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, *goldens.FIXTURES],
+        cwd=tmp_path,  # an empty folder: only PYTHONPATH makes the packages importable
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == sorted(expected)
+
+
+def test_fixture_outputs_pass_mypy_strict(builds: dict[str, Build], tmp_path: Path) -> None:
+    packages = []
+    for name in goldens.FIXTURES:
+        assert built(builds[name])
+        packages.append(str(builds[name].target))
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", "--config-file="]
+    done = subprocess.run(
+        [*mypy, "--cache-dir", str(tmp_path / "mypy-cache"), "--no-error-summary", *packages],
+        cwd=tmp_path,  # no project configuration: --strict alone decides
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

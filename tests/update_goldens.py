@@ -1,0 +1,143 @@
+"""Refresh every golden file: the committed `generated/` package and each fixture's `expected/` tree.
+
+    python tests/update_goldens.py                  # both (the usual command)
+    python tests/update_goldens.py --fixtures-only  # only tests/fixtures/*/expected/
+    python tests/update_goldens.py --generated-only # only generated/ (same as `python -m generator build`)
+
+Goldens change only through this script, so a diff of them in review is a diff of generator output.
+
+Fixture layout: `tests/fixtures/<name>/spec.yaml` (plus any files it `$ref`s) is built with
+`--package <name>` into `tests/fixtures/<name>/expected/<name>/`. Every fixture is listed in
+`FIXTURES`; `tests/test_golden.py` checks the folder holds exactly those.
+
+The helpers below are also what the tests use to run a build and read a tree, so the tests compare
+against goldens produced the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES_DIR = REPO / "tests" / "fixtures"
+GENERATED = REPO / "generated"
+MAIN_PACKAGE = "llamacloud"
+# name -> a fixture under FIXTURES_DIR; the package it generates is named the same.
+FIXTURES: tuple[str, ...] = ("minimal", "no_auth_text", "split")
+
+# Caches a build, a type check or an import may leave behind; never part of a tree.
+IGNORED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+
+
+def fixture_spec(name: str) -> Path:
+    return FIXTURES_DIR / name / "spec.yaml"
+
+
+def fixture_expected(name: str) -> Path:
+    """The committed output of fixture `name`: the package folder itself."""
+    return FIXTURES_DIR / name / "expected" / name
+
+
+def build_command(*args: str | os.PathLike[str]) -> list[str]:
+    return [sys.executable, "-m", "generator", "build", *(os.fspath(a) for a in args)]
+
+
+def fixture_build_args(name: str, out: Path) -> list[str | os.PathLike[str]]:
+    return ["--spec", fixture_spec(name), "--out", out, "--package", name]
+
+
+def main_build_args(out: Path) -> list[str | os.PathLike[str]]:
+    return ["--spec", REPO / "spec" / "openapi.yaml", "--out", out, "--package", MAIN_PACKAGE]
+
+
+def generator_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a build: the repository importable from any working directory."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def run(
+    command: Sequence[str], *, cwd: Path = REPO, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(command),
+        cwd=cwd,
+        env=generator_env(env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    """Relative POSIX path -> bytes of every file under `root`, caches excluded."""
+    files: dict[str, bytes] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_DIRS)
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def _checked(done: subprocess.CompletedProcess[str], what: str) -> None:
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"building {what} failed (exit {done.returncode})")
+
+
+def refresh_generated() -> None:
+    """`python -m generator build` in the repository: [tool.generator] defaults, i.e. generated/llamacloud."""
+    done = run(build_command())
+    _checked(done, "generated/")
+    print(done.stdout.strip())
+
+
+def refresh_fixture(name: str) -> None:
+    """Builds fixture `name` into a scratch folder, then replaces its expected/ folder whole."""
+    if not fixture_spec(name).is_file():
+        raise SystemExit(f"fixture {name!r} has no {fixture_spec(name).relative_to(REPO)}")
+    with tempfile.TemporaryDirectory(prefix=f"golden-{name}-") as scratch:
+        out = Path(scratch)
+        done = run(build_command(*fixture_build_args(name, out)))
+        _checked(done, f"fixture {name}")
+        expected_root = fixture_expected(name).parent
+        before = read_tree(expected_root) if expected_root.is_dir() else {}
+        if expected_root.exists():
+            shutil.rmtree(expected_root)
+        shutil.copytree(out / name, fixture_expected(name))
+        after = read_tree(expected_root)
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    print(
+        f"{expected_root.relative_to(REPO)}: {len(changed)} file(s) changed"
+        + "".join(f"\n  {p}" for p in changed)
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--fixtures-only", action="store_true", help="refresh tests/fixtures/*/expected/ only")
+    only.add_argument("--generated-only", action="store_true", help="refresh generated/ only")
+    args = parser.parse_args(argv)
+    if not args.fixtures_only:
+        refresh_generated()
+    if not args.generated_only:
+        for name in FIXTURES:
+            refresh_fixture(name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
