@@ -1,0 +1,151 @@
+"""Security schemes on the wire: the client takes each scheme's credential and sends what each
+operation's `security` asks for (bearer, basic, API keys in header, query or cookie, anonymous)."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import sys
+import textwrap
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+from support.server import Reply, TestServer
+
+from generator.cli import main
+
+SPEC = """
+openapi: 3.1.0
+info: {title: Secure, version: '1'}
+servers: [{url: 'https://secure.example'}]
+security: [{bearer: []}, {basic: []}]
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+    basic: {type: http, scheme: basic}
+    queryKey: {type: apiKey, in: query, name: key}
+    cookieKey: {type: apiKey, in: cookie, name: sid}
+    headerKey: {type: apiKey, in: header, name: X-API-Key}
+paths:
+  /default:
+    get: {operationId: by_default, responses: {'204': {description: none}}}
+  /query-and-cookie:
+    get:
+      operationId: by_query_and_cookie
+      security: [{queryKey: [], cookieKey: []}]
+      responses: {'204': {description: none}}
+  /header-or-basic:
+    get:
+      operationId: by_header_or_basic
+      security: [{headerKey: []}, {basic: []}]
+      responses: {'204': {description: none}}
+  /public:
+    get:
+      operationId: public
+      security: []
+      responses: {'204': {description: none}}
+"""
+
+
+@pytest.fixture(scope="module")
+def secure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    root = tmp_path_factory.mktemp("secure")
+    (root / "spec.yaml").write_text(textwrap.dedent(SPEC), encoding="utf-8")
+    assert main(["build", "--spec", str(root / "spec.yaml"), "--out", str(root), "--package", "secure"]) == 0
+    sys.path.insert(0, str(root))
+    try:
+        yield importlib.import_module("secure")
+    finally:
+        sys.path.remove(str(root))
+        for name in [m for m in sys.modules if m == "secure" or m.startswith("secure.")]:
+            del sys.modules[name]
+
+
+def calls(server: TestServer, client: Any) -> list[Any]:
+    server.set_handler(lambda request: Reply(status=204))
+    client.default.by_default()
+    client.query_and_cookie.by_query_and_cookie()
+    client.header_or_basic.by_header_or_basic()
+    client.public.public()
+    return list(server.requests)
+
+
+def test_each_operation_sends_the_first_alternative_it_has_credentials_for(
+    secure: ModuleType, server: TestServer
+) -> None:
+    client = secure.Client(
+        api_key="tok-123456",
+        base_url=server.url,
+        username="ann",
+        password="pa:ss",
+        credentials={"query_key": "qk-123456", "cookie_key": "ck-123456", "header_key": "hk-123456"},
+    )
+    default, query_cookie, header_basic, public = calls(server, client)
+    assert default.header("authorization") == "Bearer tok-123456"
+    assert query_cookie.query_params == [("key", "qk-123456")]
+    assert query_cookie.cookies == {"sid": "ck-123456"}
+    assert query_cookie.header("authorization") is None
+    assert header_basic.header("x-api-key") == "hk-123456"
+    assert header_basic.header("authorization") is None
+    assert public.header("authorization") is None and public.query_params == [] and public.cookies == {}
+
+
+def test_basic_credentials_and_the_fallback_alternative(secure: ModuleType, server: TestServer) -> None:
+    client = secure.Client(base_url=server.url, username="ann", password="pa:ss")
+    default, query_cookie, header_basic, _ = calls(server, client)
+    basic = "Basic " + base64.b64encode(b"ann:pa:ss").decode()
+    assert default.header("authorization") == basic  # the second alternative of the API's default
+    assert header_basic.header("authorization") == basic
+    assert query_cookie.query_params == [] and query_cookie.cookies == {}  # nothing it can satisfy
+
+
+def test_credentials_come_from_environment_variables(
+    secure: ModuleType, server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECURE_API_KEY", "env-token-1")
+    monkeypatch.setenv("SECURE_QUERY_KEY", "env-query-1")
+    monkeypatch.setenv("SECURE_COOKIE_KEY", "env-cookie-1")
+    default, query_cookie, *_ = calls(server, secure.Client(base_url=server.url))
+    assert default.header("authorization") == "Bearer env-token-1"
+    assert query_cookie.query_params == [("key", "env-query-1")]
+    assert query_cookie.cookies == {"sid": "env-cookie-1"}
+
+
+def test_missing_credentials_name_every_keyword_and_variable(
+    secure: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("SECURE_API_KEY", "SECURE_USERNAME", "SECURE_PASSWORD", "SECURE_QUERY_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(secure.APIError) as caught:
+        secure.Client(base_url="http://127.0.0.1:9")
+    message = str(caught.value)
+    for fragment in (
+        "api_key=",
+        "username=` and `password=",
+        "SECURE_API_KEY",
+        "SECURE_USERNAME",
+        "SECURE_QUERY_KEY",
+    ):
+        assert fragment in message, message
+
+
+def test_credentials_never_show_in_errors(secure: ModuleType, server: TestServer) -> None:
+    client = secure.Client(base_url=server.url, username="ann", password="hunter22", max_retries=0)
+    server.set_handler(lambda request: Reply(status=401, body={"echo": request.header("authorization")}))
+    with pytest.raises(secure.AuthenticationError) as caught:
+        client.default.by_default()
+    assert "hunter22" not in str(caught.value)
+    assert base64.b64encode(b"ann:hunter22").decode() not in str(caught.value)
+    assert repr(client).count("hunter22") == 0
+
+
+def test_with_options_keeps_every_credential(secure: ModuleType, server: TestServer) -> None:
+    client = secure.Client(
+        base_url=server.url, credentials={"query_key": "qk-123456", "cookie_key": "ck-123456"}
+    )
+    copy = client.with_options(max_retries=0)
+    server.set_handler(lambda request: Reply(status=204))
+    copy.query_and_cookie.by_query_and_cookie()
+    assert server.requests[-1].query_params == [("key", "qk-123456")]
