@@ -86,6 +86,17 @@ class Operation:
     pagination: Pagination | None
     endpoint_name: str  # module-level constant holding the operation's runtime description
     resource_path: tuple[str, ...]
+    # Alternatives of security scheme names; None: the API's default applies.
+    security: tuple[tuple[str, ...], ...] | None = None
+
+    @property
+    def query_styles(self) -> dict[str, tuple[str, bool]]:
+        """Query parameters not serialised as exploded `form`: wire name -> (style, explode)."""
+        return {
+            p.wire_name: (p.style, p.explode)
+            for p in self.parameters
+            if p.location == "query" and (p.style, p.explode) != ("form", True)
+        }
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -119,6 +130,8 @@ class SecurityScheme:
     kind: Literal["bearer", "basic", "api_key"]
     location: Literal["header", "query", "cookie"] = "header"
     parameter: str = "Authorization"
+    option: str = "api_key"  # the client keyword of the credential (basic: username and password)
+    envs: tuple[str, ...] = ()  # read when the keyword is not given (basic: user, then password)
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,8 @@ class Api:
     spec_hash: str
     generator_version: str
     warnings: list[str] = field(default_factory=list)
+    # Alternatives of scheme names the API requires by default; None when the spec declares none.
+    default_security: tuple[tuple[str, ...], ...] | None = None
 
     def all_resources(self) -> list[Resource]:
         found: list[Resource] = []
