@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, Literal
 
 from . import __version__
@@ -33,6 +34,7 @@ from .resolver import SCHEMA_PREFIX, UNRESOLVED, ResolvedSpec
 from .typemap import KNOWN_TYPES, MODELS, TypeMapper, ref_name, union
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_BODY_PREFERENCE = {"json": 0, "form": 1, "multipart": 2}
 IDEMPOTENT_METHODS = frozenset({"get", "put", "delete", "options", "head", "trace"})
 _PATH_TEMPLATE = re.compile(r"\{([^{}]*)\}")
 
@@ -64,6 +66,7 @@ class _Lowering:
         self.schemas = self.rename_schemas()
         self.check_schemas()
         self.types = TypeMapper(self.schemas)
+        self.schemes = self.security()
         resources = self.build_resources()
         enums = frozenset(n for n, s in self.schemas.items() if isinstance(s, dict) and "enum" in s)
         api = Api(
@@ -72,7 +75,8 @@ class _Lowering:
             description=str(self.info.get("description") or ""),
             package=self.package,
             settings=self.settings(),
-            security=self.security(),
+            security=self.schemes,
+            default_security=self.requirements(self.doc.get("security"), self.top.child("security")),
             resources=resources,
             schemas=self.schemas,
             enum_names=enums,
@@ -347,9 +351,11 @@ class _Lowering:
         name: str,
     ) -> Operation | None:
         self.current_method = name
-        parameters = self.parameters(path, shared, operation.get("parameters") or [], where)
+        parameters = self.parameters(
+            path, shared, operation.get("parameters") or [], where, body="requestBody" in operation
+        )
         response = self.response(operation, where, name)
-        errors = self.error_models(operation)
+        errors = self.error_models(operation, name)
         pagination = self.pagination(operation, where, response, parameters)
         idempotent = operation.get("x-idempotent")
         return Operation(
@@ -368,10 +374,11 @@ class _Lowering:
             pagination=pagination,
             endpoint_name="_" + name.upper().strip("_"),
             resource_path=resource_path,
+            security=self.requirements(operation.get("security"), where.child("security")),
         )
 
     def parameters(
-        self, path: str, shared: list[Any], own: list[Any], where: Origin
+        self, path: str, shared: list[Any], own: list[Any], where: Origin, *, body: bool = False
     ) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], tuple[dict[str, Any], Origin]] = {}
         for raw in shared:
@@ -390,7 +397,8 @@ class _Lowering:
             merged[(str(raw.get("name")), str(raw.get("in")))] = (raw, p_where)
         template_names = _PATH_TEMPLATE.findall(path)
         result: list[Parameter] = []
-        used = set(RESERVED_PARAMETERS)
+        reserved = RESERVED_PARAMETERS | ({"body"} if body else set())
+        used = set(reserved)
         for (wire, location), (raw, p_where) in merged.items():
             if location not in ("path", "query", "header", "cookie"):
                 self.problems.error(
@@ -428,7 +436,7 @@ class _Lowering:
                         p_where,
                         "set `required: true`; path parameters are always required",
                     )
-            py_name = safe_identifier(snake(wire), frozenset(used))
+            py_name = safe_identifier(snake(wire), reserved)
             if not py_name:
                 self.problems.error(
                     f"parameter name {wire!r} is empty after cleaning",
@@ -436,8 +444,11 @@ class _Lowering:
                     "use letters in it",
                 )
                 continue
-            if py_name in used:
-                py_name = f"{location}_{py_name}"
+            if py_name in used:  # the same name in another location: `version` and `header_version`
+                base = py_name = f"{location}_{snake(wire)}"
+                n = 2
+                while py_name in used:
+                    py_name, n = f"{base}_{n}", n + 1
             used.add(py_name)
             accept_literals = True
             result.append(
@@ -482,22 +493,19 @@ class _Lowering:
                 "a request body needs `content`", self.origin(body, where.child("requestBody"))
             )
             return None
-        media_type, media = next(iter(content.items()))
+        # Several media types carry the same payload: JSON is preferred, then the forms, then the first.
+        media_type = min(content, key=lambda m: _BODY_PREFERENCE.get(_body_kind(str(m)), 9))
+        media = content[media_type]
         schema = media.get("schema") if isinstance(media, dict) else None
         schema = self.local_schema(schema, pascal(self.current_method) + "Body")
-        kind = (
-            "json" if "json" in media_type
-            else "multipart" if media_type.startswith("multipart/")
-            else "form" if media_type == "application/x-www-form-urlencoded"
-            else "binary"
-        )  # fmt: skip
+        kind = _body_kind(media_type)
         annotation = "bytes" if kind == "binary" else self.types.annotation(schema, accept_literals=True)
         if kind in ("multipart", "form"):
             # A mapping lets callers pass file tuples (name, bytes, content type) the model cannot hold.
             annotation = union([annotation, "Mapping[str, Any]"])
         return RequestBody(
             media_type=media_type,
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             required=body.get("required") is True,
             py_name="body",
             annotation=annotation,
@@ -505,22 +513,32 @@ class _Lowering:
         )
 
     def response(self, operation: dict[str, Any], where: Origin, name: str) -> Response:
+        nothing = Response(kind="none", annotation="None", parser="_runtime.parse_none")
         responses = operation.get("responses")
         if not isinstance(responses, dict) or not responses:
             self.problems.error(
                 "an operation needs `responses`", where.child("responses"), "add at least a 200 response"
             )
-            return Response(kind="none", annotation="None", parser="_runtime.parse_none")
-        success = sorted(str(code) for code in responses if str(code).startswith("2"))
-        if not success:
-            return Response(kind="none", annotation="None", parser="_runtime.parse_none")
-        chosen = responses[success[0]]
-        content = chosen.get("content") if isinstance(chosen, dict) else None
-        if not isinstance(content, dict) or not content:
-            return Response(kind="none", annotation="None", parser="_runtime.parse_none")
-        media_type = next((m for m in content if "json" in m), next(iter(content)))
-        media = content[media_type] if isinstance(content[media_type], dict) else {}
-        schema = self.local_schema(media.get("schema"), pascal(name) + "Response")
+            return nothing
+        by_code = {str(code): answer for code, answer in responses.items()}  # YAML may give int keys
+        # Every 2xx is a possible answer; with none declared, `default` describes success too.
+        success = sorted(code for code in by_code if code.startswith("2")) or (
+            ["default"] if "default" in by_code else []
+        )
+        bodies: list[tuple[str, str, dict[str, Any]]] = []  # (status code, media type, media object)
+        empty = False  # some success has no body (a 204 beside a 200)
+        for code in success:
+            answer = by_code[code]
+            content = answer.get("content") if isinstance(answer, dict) else None
+            if not isinstance(content, dict) or not content:
+                empty = True
+                continue
+            media_type = str(next((m for m in content if "json" in str(m)), next(iter(content))))
+            media = content[media_type] if isinstance(content[media_type], dict) else {}
+            bodies.append((code, media_type, media))
+        if not bodies:
+            return nothing
+        media_type, media = bodies[0][1], bodies[0][2]
         example = media.get("example")
         if "json" not in media_type:
             if media_type.startswith("text/"):
@@ -530,8 +548,19 @@ class _Lowering:
             return Response(
                 kind="binary", annotation="bytes", parser="_runtime.parse_bytes", media_type=media_type
             )
-        annotation = self.types.annotation(schema)
-        model = ref_name(schema) if isinstance(schema, dict) else None
+        # Each distinct schema of a JSON success: the first hoisted as `<Method>Response`, the others
+        # as `<Method>Response<code>`; the method returns their union.
+        schemas: list[Any] = []
+        seen: list[Any] = []
+        for code, other_type, other in bodies:
+            raw = other.get("schema")
+            if "json" not in other_type or raw in seen:
+                continue
+            seen.append(raw)
+            suffix = pascal(code) if schemas else ""
+            schemas.append(self.local_schema(raw, pascal(name) + "Response" + suffix))
+        annotation = union([self.types.annotation(schema) for schema in schemas])
+        model = ref_name(schemas[0]) if len(schemas) == 1 and isinstance(schemas[0], dict) else None
         if model is not None and model in self.schemas and not self._is_root_model(model):
             parser = f"{MODELS}.{model}.model_validate_json"
         else:
@@ -541,6 +570,16 @@ class _Lowering:
                 if annotation != "Any"
                 else "_runtime.parse_json"
             )
+        if empty:  # an empty body (a 204) is None, any other is parsed
+            parse = (
+                f"{MODELS}.{model}.model_validate_json(body)"
+                if model is not None
+                else f"pydantic.TypeAdapter({annotation}).validate_json(body)"
+                if annotation != "Any"
+                else "_runtime.parse_json(body)"
+            )
+            annotation = union([annotation, "None"])
+            parser = f"lambda body: {parse} if body else None"
         return Response(
             kind="json",
             annotation=annotation,
@@ -553,8 +592,9 @@ class _Lowering:
     def local_schema(self, schema: Any, hoist_as: str) -> Any:
         """An operation's schema with references renamed to classes; inline objects and enums are
         hoisted under `hoist_as` (made unique) when it is given."""
-        schema = self.normalizer.normalize(self._rewrite(schema), hoist_as or "Inline")
-        return self.normalizer.hoist(schema, hoist_as) if hoist_as else schema
+        if hoist_as:
+            return self.normalizer.child(self._rewrite(schema), hoist_as)
+        return self.normalizer.normalize(self._rewrite(schema), "Inline")
 
     def _is_root_model(self, name: str) -> bool:
         schema = self.schemas.get(name)
@@ -566,7 +606,9 @@ class _Lowering:
             or any(k in schema for k in ("anyOf", "oneOf"))
         )
 
-    def error_models(self, operation: dict[str, Any]) -> tuple[tuple[int, str], ...]:
+    def error_models(self, operation: dict[str, Any], name: str) -> tuple[tuple[int, str], ...]:
+        """Status code -> model class of each error response with a JSON object body; an inline
+        schema is hoisted as `<Method>Error<code>`."""
         found: list[tuple[int, str]] = []
         responses = operation.get("responses")
         if not isinstance(responses, dict):
@@ -579,8 +621,8 @@ class _Lowering:
                 continue
             for media_type, media in content.items():
                 if "json" in media_type and isinstance(media, dict) and isinstance(media.get("schema"), dict):
-                    name = ref_name(media["schema"])
-                    cls = self.class_names.get(name) if name is not None else None
+                    schema = self.local_schema(media["schema"], f"{pascal(name)}Error{code}")
+                    cls = ref_name(schema) if isinstance(schema, dict) else None
                     if cls is not None and cls in self.schemas:
                         found.append((int(str(code)), cls))
                     break
@@ -670,27 +712,78 @@ class _Lowering:
         )
 
     def security(self) -> tuple[SecurityScheme, ...]:
+        """The schemes, each with the client keyword and environment variables of its credential:
+        the first token scheme takes `api_key`, basic takes `username`/`password`, others their name."""
         components = self.doc.get("components")
         schemes = components.get("securitySchemes") if isinstance(components, dict) else None
         if not isinstance(schemes, dict):
             return ()
+        prefix = snake(self.package).upper()
         result: list[SecurityScheme] = []
+        options: set[str] = set()
         for name, scheme in schemes.items():
             if not isinstance(scheme, dict):
                 continue
             kind, http_scheme = scheme.get("type"), str(scheme.get("scheme", "")).lower()
+            where = self.origin(scheme, self.top.child("components", "securitySchemes", name))
+            if kind == "http" and http_scheme == "basic":
+                envs = (f"{prefix}_USERNAME", f"{prefix}_PASSWORD")
+                result.append(SecurityScheme(name=name, kind="basic", option="username", envs=envs))
+                continue
             if (kind == "http" and http_scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
-                result.append(SecurityScheme(name=name, kind="bearer"))
-            elif kind == "http" and http_scheme == "basic":
-                result.append(SecurityScheme(name=name, kind="basic"))
-            elif kind == "apiKey":
-                where_in = scheme.get("in")
-                location: Literal["header", "query", "cookie"] = (
-                    where_in if where_in in ("header", "query", "cookie") else "header"
+                entry = SecurityScheme(name=name, kind="bearer")
+            elif (
+                kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and scheme.get("name")
+            ):
+                entry = SecurityScheme(
+                    name=name, kind="api_key", location=scheme["in"], parameter=str(scheme["name"])
                 )
-                result.append(
-                    SecurityScheme(
-                        name=name, kind="api_key", location=location, parameter=str(scheme.get("name"))
-                    )
+            else:
+                self.problems.error(
+                    f"security scheme {name!r} is not supported as written (type {kind!r})",
+                    where,
+                    "use http bearer or basic, or apiKey with `in` (header, query or cookie) and `name`",
                 )
+                continue
+            if "api_key" not in options:
+                option, env = "api_key", self.settings().api_key_env
+            else:
+                option = safe_identifier(snake(name), RESERVED_PARAMETERS) or "credential"
+                env = f"{prefix}_{option.upper()}"
+            options.add(option)
+            result.append(replace(entry, option=option, envs=(env,)))
         return tuple(result)
+
+    def requirements(self, value: Any, where: Origin) -> tuple[tuple[str, ...], ...] | None:
+        """A `security` list as alternatives of scheme names; None when absent."""
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            self.problems.error("`security` must be a list of requirement objects", where)
+            return None
+        known = {s.name for s in self.schemes}
+        alternatives: list[tuple[str, ...]] = []
+        for index, requirement in enumerate(value):
+            if not isinstance(requirement, dict):
+                self.problems.error("a security requirement must be a mapping", where.child(index))
+                continue
+            for name in requirement:
+                if name not in known:
+                    self.problems.error(
+                        f"security requirement names an unknown scheme {name!r}",
+                        where.child(index, name),
+                        "declare it under components/securitySchemes"
+                        + (f" ({', '.join(sorted(known))} are)" if known else ""),
+                    )
+            alternatives.append(tuple(str(n) for n in requirement if n in known))
+        return tuple(dict.fromkeys(alternatives))
+
+
+def _body_kind(media_type: str) -> Literal["json", "multipart", "form", "binary"]:
+    if "json" in media_type:
+        return "json"
+    if media_type.startswith("multipart/"):
+        return "multipart"
+    if media_type == "application/x-www-form-urlencoded":
+        return "form"
+    return "binary"
