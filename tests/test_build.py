@@ -163,9 +163,19 @@ def test_every_module_starts_with_the_header_and_holds_no_timestamp(builds: dict
         assert match is not None, f"{path}: {first_line!r}"
         hashes.add(match.group(1))
         assert timestamp.findall(files[path]) == [], path
+    # Markdown and TOML carry the same header (as a comment of their own syntax) on their first line;
+    # their examples hold dates from the spec, so only the Python modules are searched for timestamps.
+    others = sorted(p for p in files if not p.endswith(".py") and p != "py.typed")
+    assert {"README.md", "api.md", "pyproject.toml"} <= set(others)
+    for path in others:
+        first_line = files[path].decode("utf-8").split("\n", 1)[0]
+        match = re.fullmatch(
+            r"(?:# |<!-- )" + header.pattern.removeprefix(re.escape("# ")) + r"(?: -->)?", first_line
+        )
+        assert match is not None, f"{path}: {first_line!r}"
+        hashes.add(match.group(1))
     assert len(hashes) == 1, hashes
     # The only file without the header is the empty typing marker.
-    assert sorted(p for p in files if not p.endswith(".py")) == ["py.typed"]
     assert files["py.typed"] == b""
 
 

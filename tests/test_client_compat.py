@@ -156,7 +156,8 @@ def test_llamacloud_log_env_turns_on_debug_output(
 ) -> None:
     logger = logging.getLogger("llamacloud")
     assert logger is _base_client.log
-    assert logger.handlers == []
+    saved = (logger.handlers[:], logger.level)
+    logger.handlers.clear()  # the variable only adds a handler to a logger nobody has configured
     monkeypatch.setenv("LLAMACLOUD_LOG", "debug")
     server.enqueue(Reply(200, body=STATUS_BODY))
 
@@ -168,9 +169,8 @@ def test_llamacloud_log_env_turns_on_debug_output(
         assert len(logger.handlers) == 1
         assert logger.level == logging.DEBUG
     finally:
-        for handler in logger.handlers[:]:
-            logger.removeHandler(handler)
-        logger.setLevel(logging.NOTSET)
+        logger.handlers[:] = saved[0]
+        logger.setLevel(saved[1])
     err = capsys.readouterr().err
     assert re.search(r"\[.+ llamacloud DEBUG\] request GET http://127\.0\.0\.1:\d+/\S+/bjb-1 attempt=1 ", err)
     assert re.search(

@@ -3,6 +3,7 @@ the caller's limit on every page, and no endless loop whatever the server does."
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
@@ -12,6 +13,7 @@ from conftest import AnyClient, Flavour, every_item, every_page, first_page, job
 from support.server import Handler, RecordedRequest, Reply, TestServer
 
 Token = Literal["while-more", "always", "never"]
+GIVE_UP = 10
 
 
 def jobs_server(
@@ -24,26 +26,26 @@ def jobs_server(
     token_per_request: bool = False,
 ) -> Handler:
     """A server over `count` jobs bjb-0..: `total` sends total_size; `token` sends next_page_token while
-    more jobs remain, always, or never; `max_page` caps the page below the asked limit."""
+    more jobs remain, always, or never; `max_page` caps the page below the asked limit. A server that
+    ignores the offset gives up after GIVE_UP requests, so a client without a loop guard fails the test
+    instead of hanging it."""
+    served = itertools.count(1)
 
     def handle(request: RecordedRequest) -> Reply:
+        number = next(served)
         params = dict(request.query_params)
         limit = int(params.get("limit", "3"))
         if max_page is not None:
             limit = min(limit, max_page)
         offset = 0 if ignore_offset else int(params.get("offset", "0"))
+        if ignore_offset and number > GIVE_UP:
+            return Reply(200, body={"items": []})
         body: dict[str, Any] = {"items": [job(i) for i in range(offset, min(offset + limit, count))]}
         if total:
             body["total_size"] = count
         if token == "always" or (token == "while-more" and offset + limit < count):
-            body["next_page_token"] = f"tok-{len(server_requests(request))}" if token_per_request else "tok"
+            body["next_page_token"] = f"tok-{number}" if token_per_request else "tok"
         return Reply(200, body=body)
-
-    seen: list[RecordedRequest] = []
-
-    def server_requests(request: RecordedRequest) -> list[RecordedRequest]:
-        seen.append(request)
-        return seen
 
     return handle
 
@@ -154,6 +156,8 @@ def test_a_server_ignoring_the_offset_cannot_loop_forever(
 
 def test_a_server_cycling_through_pages_cannot_loop_forever(flavour: Flavour, server: TestServer) -> None:
     def cycling(request: RecordedRequest) -> Reply:
+        if len(server.requests) > GIVE_UP:
+            return Reply(200, body={"items": []})
         start = int(dict(request.query_params).get("offset", "0")) % 4  # pages A, B, A, B, ...
         return Reply(
             200, body={"items": [job(start), job(start + 1)], "next_page_token": "tok", "total_size": 99}

@@ -30,7 +30,20 @@ FIXTURES_DIR = REPO / "tests" / "fixtures"
 GENERATED = REPO / "generated"
 MAIN_PACKAGE = "llamacloud"
 # name -> a fixture under FIXTURES_DIR; the package it generates is named the same.
-FIXTURES: tuple[str, ...] = ("minimal", "no_auth_text", "split")
+FIXTURES: tuple[str, ...] = (
+    "minimal",
+    "no_auth_text",
+    "split",
+    # OpenAPI coverage (tests/test_openapi_coverage.py)
+    "oas30",
+    "oas31",
+    "composition",
+    "maps_enums",
+    "inline",
+    "params",
+    "bodies",
+    "responses",
+)
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.
 IGNORED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})

@@ -7,6 +7,7 @@ and when to retry, which error to raise, what to log) is made by shared code, so
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import email.utils
 import functools
@@ -127,6 +128,24 @@ class Endpoint(Generic[T]):
     idempotent: bool = True
     errors: Mapping[int, Callable[[bytes], Any]] = field(default_factory=dict)
     page: PageSpec | None = None
+    # Query parameters not sent as `form` with explode: wire name -> (style, explode).
+    query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    # Alternatives of security schemes that authorise the operation; None: the API's default.
+    security: tuple[tuple[str, ...], ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthScheme:
+    """How one security scheme of the API is sent, and where its credential comes from."""
+
+    name: str  # the scheme's name in the spec
+    kind: str  # "bearer", "basic" or "api_key"
+    location: str = "header"  # where an api_key goes: header, query or cookie
+    parameter: str = "Authorization"  # the header, query parameter or cookie name
+    option: str = "api_key"  # the client keyword of the credential (basic uses username and password)
+    envs: tuple[
+        str, ...
+    ] = ()  # environment variables read when the keyword is not given
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +163,8 @@ class Call:
     cookies: Mapping[str, Any] = field(default_factory=dict)
     json: Any = None
     content: bytes | None = None
-    data: Mapping[str, Any] | None = None
-    files: Mapping[str, Any] | None = None
+    form: Any = None  # application/x-www-form-urlencoded: a model or a mapping
+    multipart: Any = None  # multipart/form-data: a model or a mapping; bytes, files and tuples are file parts
     extra_headers: Mapping[str, str | Omit] | None = None
     extra_query: Mapping[str, object] | None = None
     extra_body: object = None
@@ -197,24 +216,78 @@ def encode_path_segment(value: object, name: str) -> str:
     return encoded.replace(".", "%2E") if set(text) == {"."} else encoded
 
 
-def _query_items(values: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The query pairs of `values`. Omitted values are not sent, and neither is `None`: a query string
-    has no null, and sending `None` as the text "None" or as an empty value would mean something else."""
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _query_items(
+    values: Mapping[str, Any], styles: Mapping[str, tuple[str, bool]] | None = None
+) -> list[tuple[str, str]]:
+    """The query pairs of `values`, each serialised by its OpenAPI `(style, explode)`, `form` with
+    explode by default: lists repeat the key, objects send one pair per property.
+
+    Omitted values are not sent, and neither is `None`: a query string has no null, and sending
+    `None` as the text "None" or as an empty value would mean something else."""
     items: list[tuple[str, str]] = []
     for key, value in values.items():
         if not _is_set(value) or value is None:
             continue
+        style, explode = (styles or {}).get(key, ("form", True))
+        if isinstance(value, pydantic.BaseModel):
+            value = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
         if isinstance(value, list | tuple):
-            items.extend((key, _to_text(v)) for v in value if v is not None)
+            texts = [_to_text(v) for v in value if v is not None]
+            if explode and style == "form":
+                items.extend((key, text) for text in texts)
+            else:
+                items.append((key, _DELIMITERS.get(style, ",").join(texts)))
         elif isinstance(value, Mapping):
-            items.extend(
-                (f"{key}[{k}]", _to_text(v))
+            pairs = [
+                (str(k), _to_text(v))
                 for k, v in value.items()
                 if _is_set(v) and v is not None
-            )
+            ]
+            if style == "deepObject":
+                items.extend((f"{key}[{k}]", v) for k, v in pairs)
+            elif explode:
+                items.extend(pairs)
+            else:
+                items.append((key, ",".join(f"{k},{v}" for k, v in pairs)))
         else:
             items.append((key, _to_text(value)))
     return items
+
+
+def _is_file(value: object) -> bool:
+    return isinstance(value, bytes | bytearray | tuple) or hasattr(value, "read")
+
+
+def _form_fields(body: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """A form body as text fields and file parts. Bytes, file objects and (name, content, type)
+    tuples are files; nested objects are sent as JSON text; omitted and None fields are not sent."""
+    if body is None or not _is_set(body):
+        return {}, []
+    if isinstance(body, pydantic.BaseModel):
+        fields = type(body).model_fields
+        values: Mapping[str, Any] = {
+            fields[name].alias or name: getattr(body, name)
+            for name in fields
+            if name in body.model_fields_set
+        }
+    else:
+        values = body
+    data: dict[str, list[str]] = {}
+    files: list[tuple[str, Any]] = []
+    for key, value in values.items():
+        if not _is_set(value) or value is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if _is_file(item):
+                files.append((key, item))
+            elif isinstance(item, pydantic.BaseModel | Mapping):
+                data.setdefault(key, []).append(json.dumps(_jsonable(item)))
+            else:
+                data.setdefault(key, []).append(_to_text(item))
+    return {k: v[0] if len(v) == 1 else v for k, v in data.items()}, files
 
 
 def _cookie_header(cookies: Mapping[str, Any]) -> str | None:
@@ -385,19 +458,58 @@ def _deliver(response: httpx.Response, parse: Callable[[], T], raw: bool) -> T:
     return cast(T, RawResponse(response, parse))
 
 
+# -- credentials -----------------------------------------------------------------------------
+def _secret(scheme: AuthScheme, given: Mapping[str, str]) -> str | None:
+    """The value `scheme` sends, from the keyword given to the client or its environment variable."""
+    if scheme.kind == "basic":
+        user_env, password_env = (*scheme.envs, "", "")[:2]
+        user = given.get("username") or os.environ.get(user_env or "\0")
+        password = given.get("password") or os.environ.get(password_env or "\0")
+        if not user or password is None:
+            return None
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+    value = given.get(scheme.option) or next(
+        (os.environ[e] for e in scheme.envs if os.environ.get(e)), None
+    )
+    if not value:
+        return None
+    return "Bearer " + value if scheme.kind == "bearer" else value
+
+
+def _credentials_required(default: tuple[tuple[str, ...], ...] | None) -> bool:
+    # An empty alternative (`{}` in the spec's `security`) lets calls go out anonymously.
+    return default is None or all(names for names in default)
+
+
+def _missing_credentials(schemes: tuple[AuthScheme, ...]) -> str:
+    keywords = sorted(
+        {"username=` and `password" if s.kind == "basic" else s.option for s in schemes}
+    )
+    envs = [env for s in schemes for env in s.envs]
+    if keywords == ["api_key"] and len(envs) == 1:
+        return f"No API key: pass `api_key=` to the client or set the {envs[0]} environment variable."
+    return (
+        "No credentials: pass `"
+        + "=` or `".join(keywords)
+        + "=` to the client"
+        + (f" or set {' or '.join(envs)}" if envs else "")
+        + "."
+    )
+
+
 # -- the shared client -----------------------------------------------------------------------
 class _BaseClient(Generic[_HttpT]):
     # Filled in by the generated client class.
     _package: ClassVar[str] = "client"
     _version: ClassVar[str] = "0"
-    _api_key_env: ClassVar[str] = "API_KEY"
     _base_url_env: ClassVar[str] = "BASE_URL"
     _default_base_url: ClassVar[str] = ""
-    _auth_in: ClassVar[str] = "header"  # header, query or cookie
-    _auth_name: ClassVar[str] = "Authorization"
-    _auth_prefix: ClassVar[str] = "Bearer "
+    _auth_schemes: ClassVar[tuple[AuthScheme, ...]] = ()
+    # Alternatives of schemes the API asks for by default; None when the spec declares none.
+    _default_security: ClassVar[tuple[tuple[str, ...], ...] | None] = None
 
-    _api_key: str
+    _given: dict[str, str]  # the credentials passed in, by keyword, for with_options
+    _secrets: dict[str, str]  # scheme name -> the value sent on the wire
     base_url: httpx.URL
     timeout: float | httpx.Timeout | None
     max_retries: int
@@ -416,18 +528,32 @@ class _BaseClient(Generic[_HttpT]):
         default_headers: Mapping[str, str] | None = None,
         http_client: _HttpT | None = None,
         retry_non_idempotent: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
     ) -> None:
-        """`api_key` and `base_url` default to their environment variables; `timeout` to 60 s (5 s to
-        connect); `http_client` is used as given and left open by `close()`; `retry_non_idempotent`
-        lets retries apply to operations the API does not mark idempotent."""
-        if api_key is None:
-            api_key = os.environ.get(self._api_key_env)
-        if not api_key and self._auth_in == "none":
-            api_key = ""
-        elif not api_key:
-            raise APIError(
-                f"No API key: pass `api_key=` to the client or set the {self._api_key_env} environment variable."
-            )
+        """`api_key` (or `username`/`password` for HTTP basic, or `credentials` by keyword for any
+        further scheme) and `base_url` default to their environment variables; `timeout` to 60 s
+        (5 s to connect); `http_client` is used as given and left open by `close()`;
+        `retry_non_idempotent` lets retries apply to operations the API does not mark idempotent."""
+        given = {
+            "api_key": api_key,
+            "username": username,
+            "password": password,
+            **(credentials or {}),
+        }
+        self._given = {k: v for k, v in given.items() if v is not None}
+        self._secrets = {}
+        for scheme in self._auth_schemes:
+            secret = _secret(scheme, self._given)
+            if secret:
+                self._secrets[scheme.name] = secret
+        if (
+            self._auth_schemes
+            and not self._secrets
+            and _credentials_required(self._default_security)
+        ):
+            raise APIError(_missing_credentials(self._auth_schemes))
         if base_url is None:
             base_url = os.environ.get(self._base_url_env) or self._default_base_url
         if not str(base_url):
@@ -436,7 +562,6 @@ class _BaseClient(Generic[_HttpT]):
             )
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
-        self._api_key = api_key
         self.base_url = httpx.URL(str(base_url).rstrip("/") + "/")
         self.timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
         self.max_retries = max_retries
@@ -459,11 +584,23 @@ class _BaseClient(Generic[_HttpT]):
         default_headers: Mapping[str, str] | None = None,
         http_client: _HttpT | None = None,
         retry_non_idempotent: bool | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
     ) -> Self:
         """A copy with some options changed; it shares this client's connection pool (closing the
         copy leaves the pool open) unless given an `http_client` of its own."""
+        given = {**self._given, **(credentials or {})}
+        extra = {
+            k: v
+            for k, v in given.items()
+            if k not in ("api_key", "username", "password")
+        }
         return type(self)(
-            api_key=api_key or self._api_key,
+            api_key=api_key or given.get("api_key"),
+            username=username or given.get("username"),
+            password=password or given.get("password"),
+            credentials=extra,
             base_url=base_url or self.base_url,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if max_retries is None else max_retries,
@@ -476,7 +613,7 @@ class _BaseClient(Generic[_HttpT]):
 
     @property
     def api_key(self) -> str:
-        return self._api_key
+        return self._given.get("api_key", "")
 
     def is_closed(self) -> bool:
         return self._http.is_closed
@@ -494,7 +631,7 @@ class _BaseClient(Generic[_HttpT]):
             endpoint.path,
         )
         url = self.base_url.join(path.lstrip("/"))
-        query = _query_items(call.query)
+        query = _query_items(call.query, endpoint.query_styles)
         if call.extra_query:
             overridden = set(call.extra_query)
             query = [(k, v) for k, v in query if k not in overridden] + _query_items(
@@ -508,12 +645,14 @@ class _BaseClient(Generic[_HttpT]):
             if _is_set(value) and value is not None:
                 headers[name] = _to_text(value)
         cookies = dict(call.cookies)
-        if self._auth_in == "header":
-            headers[self._auth_name] = self._auth_prefix + self._api_key
-        elif self._auth_in == "query":
-            query.append((self._auth_name, self._api_key))
-        elif self._auth_in == "cookie":
-            cookies[self._auth_name] = self._api_key
+        for scheme in self._schemes_for(endpoint):
+            secret = self._secrets[scheme.name]
+            if scheme.location == "query":
+                query.append((scheme.parameter, secret))
+            elif scheme.location == "cookie":
+                cookies[scheme.parameter] = secret
+            else:
+                headers[scheme.parameter] = secret
         cookie = _cookie_header(cookies)
         if cookie is not None:
             headers["Cookie"] = cookie
@@ -523,14 +662,9 @@ class _BaseClient(Generic[_HttpT]):
             else:
                 headers[name] = value
         timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
-        files = {
-            k: v for k, v in (call.files or {}).items() if _is_set(v) and v is not None
-        } or None
-        data = {
-            k: _to_text(v)
-            for k, v in (call.data or {}).items()
-            if _is_set(v) and v is not None
-        } or None
+        data, files = _form_fields(
+            call.multipart if call.multipart is not None else call.form
+        )
         return self._http.build_request(
             endpoint.method,
             url,
@@ -538,8 +672,8 @@ class _BaseClient(Generic[_HttpT]):
             headers=headers,
             json=_json_body(call.json, call.extra_body),
             content=call.content,
-            data=data,
-            files=files,
+            data=data or None,
+            files=files or None,
             timeout=timeout
             if isinstance(timeout, httpx.Timeout)
             else httpx.Timeout(timeout),
@@ -601,8 +735,30 @@ class _BaseClient(Generic[_HttpT]):
                 body=raw,
             ) from exc
 
+    def _schemes_for(self, endpoint: Endpoint[Any]) -> list[AuthScheme]:
+        """The schemes to send: the first alternative the client has every credential for; with no
+        security declared anywhere, every credential the client has."""
+        alternatives = (
+            endpoint.security
+            if endpoint.security is not None
+            else self._default_security
+        )
+        if alternatives is None:
+            return [s for s in self._auth_schemes if s.name in self._secrets]
+        by_name = {s.name: s for s in self._auth_schemes}
+        for names in alternatives:
+            if all(name in self._secrets for name in names):
+                return [by_name[name] for name in names]
+        return []
+
     def _scrub(self, text: str) -> str:
-        return text.replace(self._api_key, "<redacted>") if self._api_key else text
+        """`text` with every credential the client holds replaced, in any form it is sent in."""
+        for secret in sorted(
+            {*self._given.values(), *self._secrets.values()}, key=len, reverse=True
+        ):
+            if len(secret) >= 4:
+                text = text.replace(secret, "<redacted>")
+        return text
 
     def _transport_error(
         self, exc: httpx.HTTPError, request: httpx.Request

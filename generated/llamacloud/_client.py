@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._base_client import AsyncAPIClient, AuthScheme, SyncAPIClient
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -26,9 +26,17 @@ class _Settings:
     _api_key_env = "LLAMA_CLOUD_API_KEY"
     _base_url_env = "LLAMA_CLOUD_BASE_URL"
     _default_base_url = "https://api.cloud.llamaindex.ai"
-    _auth_in = "header"
-    _auth_name = "Authorization"
-    _auth_prefix = "Bearer "
+    _auth_schemes: ClassVar[tuple[AuthScheme, ...]] = (
+        AuthScheme(
+            name="bearerAuth",
+            kind="bearer",
+            location="header",
+            parameter="Authorization",
+            option="api_key",
+            envs=("LLAMA_CLOUD_API_KEY",),
+        ),
+    )
+    _default_security: ClassVar[tuple[tuple[str, ...], ...] | None] = (("bearerAuth",),)
 
 
 class LlamaCloud(_Settings, SyncAPIClient):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,7 +44,16 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
 )
 
 #: Flags every command has; the generator names no parameter flag after one of them (or `--body`).
-GLOBAL_FLAGS = ("--help", "--version", "--api-key", "--base-url", "--format", "--max-items", "--timeout", "--max-retries")
+GLOBAL_FLAGS = (
+    "--help",
+    "--version",
+    "--api-key",
+    "--base-url",
+    "--format",
+    "--max-items",
+    "--timeout",
+    "--max-retries",
+)
 
 _GROUP_TITLES = {
     "path": "path parameters",
@@ -211,8 +221,13 @@ def _scrub(text: str, secrets: Sequence[str]) -> str:
 
 
 def _escape(text: str) -> str:
-    """argparse %-formats help strings, and descriptions that mention `%(prog)`."""
+    """A help string as argparse wants it: it %-formats every one."""
     return text.replace("%", "%%")
+
+
+def _escape_text(text: str) -> str:
+    """A description or epilog as argparse wants it: it %-formats only those that mention `%(prog)`."""
+    return _escape(text) if "%(prog)" in text else text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -239,7 +254,9 @@ def _add_globals(parser: argparse.ArgumentParser, program: Program, *, nested: b
             dest="_api_key",
             metavar="KEY",
             default=default,
-            help=_escape(f"API key (default: ${program.api_key_env}, which keeps it out of the process list)"),
+            help=_escape(
+                f"API key (default: ${program.api_key_env}; prefer it: a flag shows in the process list)"
+            ),
         )
     fallback = f", else {program.default_base_url}" if program.default_base_url else ""
     group.add_argument(
@@ -254,8 +271,8 @@ def _add_globals(parser: argparse.ArgumentParser, program: Program, *, nested: b
         dest="_format",
         choices=("json", "jsonl"),
         default=default,
-        help="json (default): the response body, pretty on a terminal, compact otherwise; "
-        "jsonl: one compact line per item, following every page of a list",
+        help="json (default): the response body (a list's first page), pretty on a terminal, "
+        "compact otherwise; jsonl: one compact line per item, following every page of a list",
     )
     group.add_argument(
         "--max-items",
@@ -299,26 +316,30 @@ def _add_option(group: argparse._ArgumentGroup, option: Option) -> None:
     group.add_argument(option.flag, **kwargs)
 
 
-def _example(program: Program, command: Command) -> list[str]:
-    def value(option: Option) -> str:
-        return option.choices[0] if option.choices else {"boolean": "true", "integer": "0", "number": "0"}.get(
-            option.type, "'{}'" if option.type in ("object", "json") else option.dest
-        )
+def _placeholder(option: Option) -> str:
+    if option.choices:
+        return shlex.quote(option.choices[0])
+    if option.type in ("object", "json"):
+        return "'{}'"
+    return {"boolean": "true", "integer": "0", "number": "0"}.get(option.type, shlex.quote(option.dest))
 
+
+def _example(program: Program, command: Command) -> list[str]:
     call = f"{program.name} {command.resource} {command.name}"
-    lines = ["example:", "  " + " ".join([call, *(f"{o.flag} {value(o)}" for o in command.options if o.required)])]
+    required = [f"{o.flag} {_placeholder(o)}" for o in command.options if o.required]
+    lines = ["example:", "  " + " ".join([call, *required])]
     if command.paginated:
         lines.append(f"  {call} --format jsonl --max-items 100")
     return lines
 
 
 def _environment(program: Program) -> list[str]:
-    lines = ["environment:"]
-    if program.needs_api_key:
-        lines.append(f"  {program.api_key_env}  API key (instead of --api-key)")
     fallback = f"; default {program.default_base_url}" if program.default_base_url else ""
-    lines.append(f"  {program.base_url_env}  API base URL (instead of --base-url{fallback})")
-    return lines
+    variables = [(program.base_url_env, f"API base URL (instead of --base-url{fallback})")]
+    if program.needs_api_key:
+        variables.insert(0, (program.api_key_env, "API key (instead of --api-key)"))
+    width = max(len(name) for name, _ in variables)
+    return ["environment:", *(f"  {name:<{width}}  {meaning}" for name, meaning in variables)]
 
 
 def _exit_codes() -> list[str]:
@@ -330,7 +351,7 @@ def _top_epilog(program: Program) -> str:
     lines = ["commands:"]
     lines += [f"  {c.resource} {c.name}".ljust(width + 4) + c.summary for c in program.commands]
     lines += ["", f"`{program.name} <resource> <command> --help` shows the flags of a command.", ""]
-    return _escape("\n".join([*lines, *_environment(program), "", *_exit_codes()]))
+    return _escape_text("\n".join([*lines, *_environment(program), "", *_exit_codes()]))
 
 
 def _add_command(actions: Any, program: Program, command: Command, secrets: tuple[str, ...]) -> None:
@@ -341,14 +362,16 @@ def _add_command(actions: Any, program: Program, command: Command, secrets: tupl
     parser = actions.add_parser(
         command.name,
         help=_escape(summary),
-        description=_escape("\n".join(about)),
-        epilog=_escape("\n".join([*_example(program, command), "", *_exit_codes()])),
+        description=_escape_text("\n".join(about)),
+        epilog=_escape_text("\n".join([*_example(program, command), "", *_exit_codes()])),
         secrets=secrets,
     )
     groups: dict[str, argparse._ArgumentGroup] = {}
     for option in command.options:
         if option.location not in groups:
-            groups[option.location] = parser.add_argument_group(_GROUP_TITLES.get(option.location, option.location))
+            groups[option.location] = parser.add_argument_group(
+                _GROUP_TITLES.get(option.location, option.location)
+            )
         _add_option(groups[option.location], option)
     _add_globals(parser, program, nested=True)
     parser.set_defaults(_command=command, _parser=parser)
@@ -357,9 +380,10 @@ def _add_command(actions: Any, program: Program, command: Command, secrets: tupl
 def build_parser(program: Program, secrets: tuple[str, ...] = ()) -> argparse.ArgumentParser:
     top = _Parser(
         prog=program.name,
-        description=_escape(f"{program.title} API {program.version}: the command line." + (
-            f"\n\n{program.description}" if program.description else ""
-        )),
+        description=_escape_text(
+            f"{program.title} API {program.version}: the command line."
+            + (f"\n\n{program.description}" if program.description else "")
+        ),
         epilog=_top_epilog(program),
         secrets=secrets,
     )
@@ -370,12 +394,13 @@ def build_parser(program: Program, secrets: tuple[str, ...] = ()) -> argparse.Ar
     for command in program.commands:
         grouped.setdefault(command.resource, []).append(command)
     for resource, commands in grouped.items():
-        listing = "\n".join(f"  {c.name:<20} {c.summary}" for c in commands)
         parser = resources.add_parser(
             resource,
             help=_escape(", ".join(c.name for c in commands)),
-            description=_escape(f"The {resource} commands:\n\n{listing}"),
-            epilog=f"`{program.name} {resource} <command> --help` shows the flags of a command.",
+            description=_escape_text(f"The commands of {resource}, one per operation of the API."),
+            epilog=_escape_text(
+                f"`{program.name} {resource} <command> --help` shows the flags of a command."
+            ),
             secrets=secrets,
         )
         actions = parser.add_subparsers(title="commands", metavar="<command>", dest="_action", required=True)
@@ -405,6 +430,7 @@ class _Run:
     format: str
     max_items: int | None
     pretty: bool
+    ascii: bool  # stdout cannot encode all of Unicode: JSON gets \u escapes instead
 
 
 def _secrets(program: Program, argv: Sequence[str]) -> tuple[str, ...]:
@@ -437,7 +463,8 @@ def _prepare(program: Program, args: argparse.Namespace, stdout: TextIO) -> _Run
             options[name] = value
     arguments = {o.dest: v for o in command.options if (v := getattr(args, o.dest, None)) is not None}
     pretty = output == "json" and stdout.isatty()
-    return _Run(command, arguments, options, output, max_items, pretty)
+    ascii = not (stdout.encoding or "").lower().replace("-", "").startswith("utf")
+    return _Run(command, arguments, options, output, max_items, pretty, ascii)
 
 
 def _call(run: _Run, make_client: Callable[..., SyncAPIClient], http: httpx.Client) -> Any:
@@ -447,10 +474,10 @@ def _call(run: _Run, make_client: Callable[..., SyncAPIClient], http: httpx.Clie
     return target(**run.arguments)
 
 
-def _dump(value: Any, pretty: bool) -> str:
+def _dump(value: Any, run: _Run, pretty: bool) -> str:
     if pretty:
-        return json.dumps(value, indent=2, ensure_ascii=False)
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(value, indent=2, ensure_ascii=run.ascii)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=run.ascii)
 
 
 def _print_body(run: _Run, body: bytes, stdout: TextIO) -> None:
@@ -458,9 +485,11 @@ def _print_body(run: _Run, body: bytes, stdout: TextIO) -> None:
     if kind == "none" or not body:
         return
     if kind == "json":
-        stdout.write(_dump(json.loads(body), run.pretty) + "\n")
+        stdout.write(_dump(json.loads(body), run, run.pretty) + "\n")
     elif kind == "text":
         text = body.decode("utf-8", errors="replace")
+        if run.ascii:
+            text = text.encode("ascii", errors="backslashreplace").decode("ascii")
         stdout.write(text if text.endswith("\n") or not stdout.isatty() else text + "\n")
     else:
         stdout.flush()
@@ -477,7 +506,7 @@ def _print_items(run: _Run, first: SyncPage[Any], last: _LastBody, stdout: TextI
         for item in body.get(run.command.items_key or "", []) if isinstance(body, dict) else []:
             if limit is not None and printed >= limit:
                 return
-            stdout.write(_dump(item, pretty=False) + "\n")
+            stdout.write(_dump(item, run, pretty=False) + "\n")
             stdout.flush()
             printed += 1
         if limit is not None and printed >= limit:
@@ -505,8 +534,16 @@ def _status_message(exc: APIStatusError) -> str:
 
 
 def _connection_message(exc: APIConnectionError) -> str:
-    where = f"{exc.request.url.scheme}://{exc.request.url.netloc.decode()}" if exc.request else "the API"
+    url = exc.request.url if exc.request else None  # scheme, host and port: never a user:password@
+    where = f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "") if url else "the API"
     return f"no response from {where}: {exc.message}"
+
+
+def _in_flags(message: str, command: Command) -> str:
+    """The client names a parameter by its keyword (`job_id`); the command line by its flag."""
+    for option in command.options:
+        message = message.replace(f"`{option.dest}`", option.flag)
+    return message
 
 
 def _fail(program: Program, message: str, code: int, secrets: tuple[str, ...]) -> int:
@@ -521,7 +558,9 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Sequence[str] | None = None) -> int:
+def run(
+    program: Program, make_client: Callable[..., SyncAPIClient], argv: Sequence[str] | None = None
+) -> int:
     """Parse `argv`, run the command, print its result; the exit code (argparse exits 2 itself)."""
     words = list(sys.argv[1:] if argv is None else argv)
     secrets = _secrets(program, words)
@@ -534,7 +573,7 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
             try:
                 result = _call(prepared, make_client, http)
             except ValueError as exc:  # refused before sending, e.g. an empty path parameter
-                return _fail(program, str(exc), EXIT_USAGE, secrets)
+                return _fail(program, _in_flags(str(exc), prepared.command), EXIT_USAGE, secrets)
             if prepared.format == "jsonl" and isinstance(result, SyncPage):
                 _print_items(prepared, result, last, stdout)
             else:
