@@ -52,6 +52,7 @@ class _Lowering:
         self.problems = Collector()
         self.problems.diagnostics.extend(spec.diagnostics)
         self.top = Origin(spec.root)
+        self._reported: set[int] = set()  # ids of values already reported as broken
 
     def origin(self, value: object, fallback: Origin) -> Origin:
         return self.spec.origins.get(id(value), fallback)
@@ -384,6 +385,10 @@ class _Lowering:
         for raw in shared:
             if isinstance(raw, dict) and UNRESOLVED not in raw:
                 merged[(str(raw.get("name")), str(raw.get("in")))] = (raw, self.origin(raw, where))
+            elif not isinstance(raw, dict) and id(shared) not in self._reported:
+                self._reported.add(id(shared))  # once for the path item, not once per operation
+                item = Origin(where.file, where.pointer.rsplit("/", 1)[0])  # the operation's path item
+                self.problems.error("a parameter must be a mapping", item.child("parameters"))
         if not isinstance(own, list):
             self.problems.error("`parameters` must be a list", where.child("parameters"))
             own = []
@@ -420,7 +425,16 @@ class _Lowering:
                 first: Any = next(iter(content.values()), {}) if isinstance(content, dict) else {}
                 schema = first.get("schema") if isinstance(first, dict) else {}
             self.check_schema(schema, p_where.child("schema"))
-            schema = self.local_schema(schema, "")
+            # An inline object in the query becomes a model (`search` + `filter` -> `SearchFilter`),
+            # and a plain mapping is accepted too; other inline schemas (enums) stay literal types.
+            inline_object = (
+                location == "query"
+                and isinstance(schema, dict)
+                and "enum" not in schema
+                and self.normalizer.hoistable(schema)
+            )
+            hoist_as = pascal(self.current_method) + pascal(wire) if inline_object else ""
+            schema = self.local_schema(schema, hoist_as)
             required = raw.get("required") is True
             if location == "path":
                 if wire not in template_names:
@@ -450,14 +464,16 @@ class _Lowering:
                 while py_name in used:
                     py_name, n = f"{base}_{n}", n + 1
             used.add(py_name)
-            accept_literals = True
+            annotation = self.types.annotation(schema, accept_literals=True)
+            if inline_object:
+                annotation = union([annotation, "Mapping[str, Any]"])
             result.append(
                 Parameter(
                     wire_name=wire,
                     py_name=py_name,
                     location=location,  # type: ignore[arg-type]
                     required=required,
-                    annotation=self.types.annotation(schema, accept_literals=accept_literals),
+                    annotation=annotation,
                     description=str(raw.get("description") or ""),
                     nullable=self.types.nullable(schema),
                     style=str(raw.get("style") or ("form" if location in ("query", "cookie") else "simple")),
@@ -500,6 +516,11 @@ class _Lowering:
         schema = self.local_schema(schema, pascal(self.current_method) + "Body")
         kind = _body_kind(media_type)
         annotation = "bytes" if kind == "binary" else self.types.annotation(schema, accept_literals=True)
+        model = ref_name(schema) if isinstance(schema, dict) else None
+        target = self.schemas.get(model) if model is not None else None
+        if kind == "json" and isinstance(target, dict) and any(k in target for k in ("oneOf", "anyOf")):
+            # A union model also takes one of its members as they are: `Shape` or `Circle`.
+            annotation = union([annotation, self.types.annotation(target, accept_literals=True)])
         if kind in ("multipart", "form"):
             # A mapping lets callers pass file tuples (name, bytes, content type) the model cannot hold.
             annotation = union([annotation, "Mapping[str, Any]"])

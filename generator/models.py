@@ -74,12 +74,17 @@ def _open_enums(source: str, api: Api) -> str:
         )
         if count == 0 and f"class {name}(" not in source:
             missing.append(name)
+    # Every schema is a class, or the build fails naming it: nothing is dropped silently.
+    missing += [n for n in sorted(api.schemas) if n not in api.enum_names and f"class {n}(" not in source]
     if missing:
         raise SpecError(
             [Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}")]
         )
     future = "from __future__ import annotations\n"
     source = source.replace(future, "", 1)
+    # Typed extra properties come as `__annotations__ = {"__pydantic_extra__": Dict[str, T]}`; the
+    # builtin `dict` keeps `ruff check` clean (the unused `Dict` import is pruned when formatting).
+    source = re.sub(r"""(["']__pydantic_extra__["']: )Dict\[""", r"\1dict[", source)
     # The library's own banner names an input file that does not exist; the package header says enough.
     source = (
         "\n".join(

@@ -55,13 +55,20 @@ def method_name_from_operation_id(operation_id: str, path: str = "", method: str
     return snake(stripped or operation_id)
 
 
+def _module_qualified(name: str) -> list[str] | None:
+    """`src__app__ChatMessage` -> ['src', 'app', 'ChatMessage']: a module path, then a class name. A
+    FastAPI body such as `Body_create_report_api_v1_reports__post` has dunders too, but no class."""
+    parts = name.split("__")
+    return parts if len(parts) > 1 and parts[-1][:1].isupper() else None
+
+
 def clean_schema_name(name: str) -> str:
     """`src__app__schema__chat__ChatMessage` -> `ChatMessage`; `Body_upload_file` -> `BodyUploadFile`."""
-    last = name.split("__")[-1] if "__" in name else name
-    return pascal(last)
+    parts = _module_qualified(name)
+    return pascal(parts[-1] if parts else name)
 
 
 def schema_name_qualifiers(name: str) -> list[str]:
     """Module path words of a dunder-qualified name, nearest first, used to tell collisions apart."""
-    parts = name.split("__")[:-1]
+    parts = (_module_qualified(name) or [""])[:-1]
     return [pascal(p) for p in reversed(parts) if pascal(p)]

@@ -4,14 +4,19 @@
 - `anyOf: [<constrained primitive>, {type: null}]` collapses to `type: [T, "null"]`, so the field is
   a plain `float | None` with its constraints rather than a wrapper model.
 - Inline enums and inline objects are hoisted into named schemas (`BatchJob` + `status` ->
-  `BatchJobStatus`), so every generated class has a name a person would choose.
+  `BatchJobStatus`), so every generated class has a name a person would choose. A nullable one is
+  hoisted without its null and referenced as `anyOf: [$ref, null]`; a nullable enum component is
+  stored without its null and every reference to it made nullable, so the enum class stays open.
+- A property that is `readOnly` or `writeOnly` is not required: one model serves requests and
+  responses, and the server never sends the one nor expects the other. Such properties, and
+  deprecated ones, say so in their docstring.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .errors import escape_pointer
+from .errors import escape_pointer, unescape_pointer
 from .naming import pascal
 from .resolver import SCHEMA_PREFIX
 
@@ -21,42 +26,63 @@ _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"}
 class SchemaNormalizer:
     def __init__(self, schemas: dict[str, Any]) -> None:
         self.schemas = schemas  # class name -> schema; grows as schemas are hoisted
+        # Enum components that allow null: stored without it, referenced as `anyOf: [$ref, null]`.
+        self.nullable_enums = frozenset(
+            name for name, schema in schemas.items() if isinstance(schema, dict) and _nullable_enum(schema)
+        )
 
     def normalize_components(self) -> None:
         for name in list(self.schemas):
-            self.schemas[name] = self.normalize(self.schemas[name], name)
+            schema = self.normalize(_annotated(self.schemas[name]), name, nullable_ref=False)
+            self.schemas[name] = _without_null(schema)[0] if name in self.nullable_enums else schema
 
     def hoist(self, schema: Any, wanted: str) -> Any:
-        """A reference to `schema` stored under a free name based on `wanted`; other schemas as they are."""
+        """A reference to `schema` stored under a free name based on `wanted`; other schemas as they are.
+        A nullable schema is stored without its null and referenced as `anyOf: [$ref, null]`."""
         if not self.hoistable(schema):
             return schema
-        name, n = wanted or "Schema", 2
-        while name in self.schemas:
-            name, n = f"{wanted}{n}", n + 1
-        self.schemas[name] = schema
+        stored, nullable = _without_null(schema)
+        name = self.free_name(wanted)
+        self.schemas[name] = stored
         reference: dict[str, Any] = {"$ref": SCHEMA_PREFIX + escape_pointer(name)}
-        return reference
+        if not nullable:
+            return reference
+        wrapper: dict[str, Any] = {"anyOf": [reference, {"type": "null"}]}
+        if "default" in schema and schema["default"] is None:
+            wrapper["default"] = None
+        return wrapper
 
     @staticmethod
     def hoistable(schema: Any) -> bool:
         if not isinstance(schema, dict) or "$ref" in schema:
             return False
         enum = schema.get("enum")
-        if isinstance(enum, list) and len([v for v in enum if v is not None]) > 1:
+        if isinstance(enum, list) and any(v is not None for v in enum):
             return True
-        is_object = schema.get("type") == "object" or "type" not in schema
+        kind = schema.get("type")
+        is_object = (
+            kind is None or kind == "object" or (isinstance(kind, list) and set(kind) == {"object", "null"})
+        )
         return is_object and isinstance(schema.get("properties"), dict) and bool(schema["properties"])
 
-    def normalize(self, schema: Any, hint: str) -> Any:
+    def normalize(self, schema: Any, hint: str, *, nullable_ref: bool = True) -> Any:
         if not isinstance(schema, dict):
             return schema
+        ref = schema.get("$ref")
+        if nullable_ref and isinstance(ref, str) and _ref_target(ref) in self.nullable_enums:
+            outer = {k: v for k, v in schema.items() if k != "$ref"}
+            return {**outer, "anyOf": [{"$ref": ref}, {"type": "null"}]}
         schema = _upgrade_30(schema)
         result = dict(schema)
         properties = schema.get("properties")
         if isinstance(properties, dict):
             result["properties"] = {
-                key: self.child(value, hint + pascal(str(key))) for key, value in properties.items()
+                key: self.child(_annotated(value), hint + pascal(str(key)))
+                for key, value in properties.items()
             }
+            required = schema.get("required")
+            if isinstance(required, list):
+                result["required"] = [k for k in required if not _one_way(properties.get(k))]
         for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
             if isinstance(schema.get(key), dict):
                 result[key] = self.child(schema[key], hint + suffix)
@@ -64,16 +90,88 @@ class SchemaNormalizer:
             variants = schema.get(key)
             if isinstance(variants, list):
                 real = [v for v in variants if not _is_null(v)]
+                # With a null variant beside them, references to nullable enums need no null of their own.
+                plain = len(real) == len(variants)
                 result[key] = [
-                    v if _is_null(v) else self.child(v, hint if len(real) == 1 else _variant_name(hint, v, i))
+                    v
+                    if _is_null(v)
+                    else self.child(
+                        v, hint if len(real) == 1 else _variant_name(hint, v, i), nullable_ref=plain
+                    )
                     for i, v in enumerate(variants)
                 ]
         if isinstance(schema.get("allOf"), list):
-            result["allOf"] = [self.normalize(v, hint) for v in schema["allOf"]]
+            result["allOf"] = [self.normalize(v, hint, nullable_ref=nullable_ref) for v in schema["allOf"]]
         return _collapse_nullable(result)
 
-    def child(self, schema: Any, hint: str) -> Any:
-        return self.hoist(self.normalize(schema, hint), hint)
+    def child(self, schema: Any, hint: str, *, nullable_ref: bool = True) -> Any:
+        """`schema` normalized, then hoisted when it is an object or an enum. Its name is settled
+        first, so the schemas hoisted from inside it share its prefix (`Body2` has `Body2Customer`)."""
+        if isinstance(schema, dict) and self.hoistable(_upgrade_30(schema)):
+            hint = self.free_name(hint)
+        return self.hoist(self.normalize(schema, hint, nullable_ref=nullable_ref), hint)
+
+    def free_name(self, wanted: str) -> str:
+        name, n = wanted or "Schema", 2
+        while name in self.schemas:
+            name, n = f"{wanted}{n}", n + 1
+        return name
+
+
+def _ref_target(ref: str) -> str | None:
+    return unescape_pointer(ref[len(SCHEMA_PREFIX) :]) if ref.startswith(SCHEMA_PREFIX) else None
+
+
+def _nullable_enum(schema: dict[str, Any]) -> bool:
+    enum = _upgrade_30(schema).get("enum")
+    return isinstance(enum, list) and None in enum and any(v is not None for v in enum)
+
+
+def _without_null(schema: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """`schema` without `null` in its type or enum, and whether it had one."""
+    kind, enum = schema.get("type"), schema.get("enum")
+    kind_null = isinstance(kind, list) and "null" in kind
+    enum_null = isinstance(enum, list) and None in enum
+    if not (kind_null or enum_null):
+        return schema, False
+    result = dict(schema)
+    if isinstance(kind, list) and kind_null:
+        rest = [k for k in kind if k != "null"]
+        if len(rest) == 1:
+            result["type"] = rest[0]
+        elif rest:
+            result["type"] = rest
+        else:
+            del result["type"]
+    if isinstance(enum, list) and enum_null:
+        result["enum"] = [v for v in enum if v is not None]
+    if "default" in result and result["default"] is None:
+        del result["default"]
+    return result, True
+
+
+def _one_way(schema: Any) -> bool:
+    return isinstance(schema, dict) and (schema.get("readOnly") is True or schema.get("writeOnly") is True)
+
+
+def _annotated(schema: Any) -> Any:
+    """A schema whose description says it is deprecated, read-only or write-only, when it is."""
+    if not isinstance(schema, dict):
+        return schema
+    description = str(schema.get("description") or "").strip()
+    notes = [
+        note
+        for key, note in (
+            ("deprecated", "Deprecated."),
+            ("readOnly", "Read-only: set by the server."),
+            ("writeOnly", "Write-only: the server never returns it."),
+        )
+        # A description that says so already is left alone.
+        if schema.get(key) is True and note.split(":")[0].rstrip(".").lower() not in description.lower()
+    ]
+    if not notes:
+        return schema
+    return {**schema, "description": " ".join([*notes, description]).strip()}
 
 
 def _is_null(schema: Any) -> bool:

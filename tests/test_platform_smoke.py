@@ -1,0 +1,373 @@
+"""The whole LlamaCloud platform API (`shared/specs/llamacloud-platform.json`, 209 operations, 273
+schemas) built with default settings: nothing dropped, good names without configuration, a package
+that imports and passes `mypy --strict` and `ruff check`, and a spread of calls checked on the wire.
+
+The build runs once per module; mypy and ruff start right after it and run while the other tests do.
+The platform spec has no array query parameter, so query arrays (form/explode, explode=false,
+deepObject) are covered by the `params` fixture in tests/test_openapi_coverage.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib
+import inspect
+import json
+import os
+import pkgutil
+import subprocess
+import sys
+import types
+import typing
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal
+
+import pytest
+import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
+from support.server import RecordedRequest, Reply, TestServer
+
+from generator.naming import clean_schema_name, method_name_from_operation_id, schema_name_qualifiers, snake
+
+SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "specs" / "llamacloud-platform.json"
+PACKAGE = "llamaplatform"
+OPERATIONS = 209
+SCHEMAS = 273
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+API_KEY = "llx-platform-smoke-0123456789"
+Flavour = Literal["sync", "async"]
+
+
+@dataclass
+class Platform:
+    out: Path
+    mypy: subprocess.Popen[str]
+    ruff: subprocess.Popen[str]
+
+    @property
+    def package(self) -> ModuleType:
+        return importlib.import_module(PACKAGE)
+
+    @property
+    def models(self) -> ModuleType:
+        return importlib.import_module(f"{PACKAGE}.models")
+
+
+def spec() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SPEC.read_text(encoding="utf-8"))
+    return loaded
+
+
+def spec_operations() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, item in spec()["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    ]
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    out = tmp_path_factory.mktemp("platform")
+    done = goldens.run(goldens.build_command("--spec", SPEC, "--out", out, "--package", PACKAGE))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{OPERATIONS} operations" in done.stdout
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    mypy = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", "--config-file="),
+            *("--cache-dir", str(out / ".mypy_cache"), "--no-error-summary", PACKAGE),
+        ],
+        cwd=out,  # no project configuration: --strict alone decides
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    ruff = subprocess.Popen(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", PACKAGE],
+        cwd=out,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    sys.path.insert(0, str(out))
+    try:
+        yield Platform(out, mypy, ruff)
+    finally:
+        for process in (mypy, ruff):
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+        sys.path.remove(str(out))
+        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+            del sys.modules[name]
+
+
+def walk(resource: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, str], Any]:
+    """(resource path, method name) -> bound method, for a client and every resource under it."""
+    found: dict[tuple[str, str], Any] = {}
+    for name, attr in vars(type(resource)).items():
+        if name.startswith("_") or name == "with_raw_response":
+            continue
+        if isinstance(attr, functools.cached_property):
+            found |= walk(getattr(resource, name), (*path, name))
+        elif inspect.isfunction(attr):
+            found[(".".join(path), name)] = getattr(resource, name)
+    return found
+
+
+# -- nothing dropped ---------------------------------------------------------------------------
+def test_every_operation_is_a_method_of_both_clients(platform: Platform) -> None:
+    assert len(spec_operations()) == OPERATIONS
+    sync_client = platform.package.Client(api_key=API_KEY, base_url="http://127.0.0.1:9")
+    async_client = platform.package.AsyncClient(api_key=API_KEY, base_url="http://127.0.0.1:9")
+    sync_methods, async_methods = walk(sync_client), walk(async_client)
+    assert len(sync_methods) == OPERATIONS
+    assert sorted(sync_methods) == sorted(async_methods)
+    assert all(inspect.iscoroutinefunction(method) for method in async_methods.values())
+    assert not any(inspect.iscoroutinefunction(method) for method in sync_methods.values())
+    # The default names: the first tag is the resource, the operationId less FastAPI's suffix the method.
+    expected = {
+        (snake(operation["tags"][0]), method_name_from_operation_id(operation["operationId"], path, method))
+        for path, method, operation in spec_operations()
+    }
+    assert set(sync_methods) == expected
+
+
+def test_every_operation_has_its_endpoint(platform: Platform) -> None:
+    """Each (HTTP method, path) of the spec is described by exactly one endpoint of a resource module."""
+    endpoint_type = importlib.import_module(f"{PACKAGE}._base_client").Endpoint
+    described = []
+    for module_path in sorted((platform.out / PACKAGE / "resources").glob("*.py")):
+        module = importlib.import_module(f"{PACKAGE}.resources.{module_path.stem}")
+        described += [(v.method, v.path) for v in vars(module).values() if isinstance(v, endpoint_type)]
+    assert sorted(described) == sorted((method.upper(), path) for path, method, _ in spec_operations())
+
+
+def test_every_schema_is_a_model_class(platform: Platform) -> None:
+    from pydantic import BaseModel
+
+    names = list(spec()["components"]["schemas"])
+    assert len(names) == SCHEMAS
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(clean_schema_name(name), []).append(name)
+    classes: dict[str, type] = {}
+    for cls_name, members in groups.items():
+        wanted = [cls_name] if len(members) == 1 else [qualified(m, cls_name) for m in members]
+        for name, wanted_name in zip(members, wanted, strict=True):
+            cls = getattr(platform.models, wanted_name, None)
+            assert isinstance(cls, type), f"{name}: no class {wanted_name}"
+            assert issubclass(cls, BaseModel) or cls.__module__ == platform.models.__name__, name
+            classes[name] = cls
+    assert len(set(classes.values())) == SCHEMAS  # distinct classes, one per schema
+    assert {k: v for k, v in groups.items() if len(v) > 1} == {
+        "ChatMessage": [
+            "llama_index__core__base__llms__types__ChatMessage",
+            "src__app__schema__chat__ChatMessage",
+        ]
+    }
+
+
+def qualified(schema: str, cls_name: str) -> str:
+    """A cleaned name two schemas share, prefixed by the nearest module word that changes it:
+    `src__app__schema__chat__ChatMessage` -> `SchemaChatMessage` (`Chat` would change nothing)."""
+    return next(q + cls_name for q in schema_name_qualifiers(schema) if not cls_name.startswith(q))
+
+
+def test_colliding_chat_messages_stay_distinct(platform: Platform) -> None:
+    m = platform.models
+    assert m.TypesChatMessage is not m.SchemaChatMessage
+    assert {"role", "blocks"} <= set(m.TypesChatMessage.model_fields)
+    assert {"id", "index", "role", "content"} <= set(m.SchemaChatMessage.model_fields)
+    # Each reference points at its own ChatMessage.
+    assert list_of(m.SchemaChatMessage) in typing.get_args(
+        typing.get_type_hints(m.PlaygroundSession)["chat_messages"]
+    )
+    assert m.TypesChatMessage in _flatten(typing.get_type_hints(m.EditSuggestionCreate).values())
+
+
+def list_of(item: Any) -> Any:
+    """`list[item]` for a class known only at run time."""
+    return types.GenericAlias(list, (item,))
+
+
+def _flatten(annotations: Any) -> list[Any]:
+    found: list[Any] = []
+    for annotation in annotations:
+        found.append(annotation)
+        found += _flatten(typing.get_args(annotation))
+    return found
+
+
+def test_method_names_need_no_configuration(platform: Platform) -> None:
+    client = platform.package.Client(api_key=API_KEY, base_url="http://127.0.0.1:9")
+    for dotted in (
+        "api_keys.list_keys",
+        "api_keys.delete_api_key",
+        "files.upload_file",
+        "parsing.get_job_image_result",
+        "pipelines.get_playground_session",
+        "embedding_model_configs.list_embedding_model_configs",
+        "reports.update_report",
+    ):
+        resource, method = dotted.rsplit(".", 1)
+        assert callable(getattr(getattr(client, resource), method)), dotted
+    for resource, method in walk(client):
+        assert "_api_v" not in method and not method.endswith(("_get", "_post", "_put", "_patch", "_delete"))
+        assert method.isidentifier() and resource.replace(".", "_").isidentifier()
+
+
+# -- the package is sound ----------------------------------------------------------------------
+def test_every_module_imports(platform: Platform) -> None:
+    root = platform.package
+    names = [info.name for info in pkgutil.walk_packages(root.__path__, root.__name__ + ".")]
+    for name in names:
+        importlib.import_module(name)
+    assert f"{PACKAGE}.models" in names and len(names) > 20
+
+
+def test_package_passes_mypy_strict(platform: Platform) -> None:
+    output, _ = platform.mypy.communicate(timeout=300)
+    assert (platform.mypy.returncode, output) == (0, "")
+
+
+def test_package_passes_ruff_check(platform: Platform) -> None:
+    output, _ = platform.ruff.communicate(timeout=120)
+    assert platform.ruff.returncode == 0, output
+
+
+# -- on the wire -------------------------------------------------------------------------------
+KEY_ID = str(uuid.UUID(int=1))
+PROJECT_ID = str(uuid.UUID(int=2))
+REPORT_ID = str(uuid.UUID(int=3))
+API_KEY_BODY = {"id": KEY_ID, "user_id": "u1", "redacted_api_key": "llx-...89", "name": "ci"}
+FILE_BODY = {
+    "id": str(uuid.UUID(int=4)),
+    "name": "a.txt",
+    "external_file_id": "a.txt",
+    "project_id": PROJECT_ID,
+}
+REPORT_BODY = {
+    "name": "r",
+    "report_id": REPORT_ID,
+    "report": None,
+    "plan": None,
+    "version": 2,
+    "last_updated": "2024-05-01T12:00:00Z",
+    "status": "completed",
+    "total_versions": 2,
+}
+EMBEDDING_CONFIGS = [
+    {"id": KEY_ID, "name": "o", "project_id": PROJECT_ID, "embedding_config": {"type": "OPENAI_EMBEDDING"}},
+    {"id": KEY_ID, "name": "c", "project_id": PROJECT_ID, "embedding_config": {"type": "COHERE_EMBEDDING"}},
+]
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\xff\xd9"
+
+
+def multipart_parts(request: RecordedRequest) -> list[Message]:
+    head = f"Content-Type: {request.header('Content-Type')}\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(head + request.body)
+    return list(message.iter_parts())
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_smoke_on_the_wire(platform: Platform, server: TestServer, flavour: Flavour) -> None:
+    m = platform.models
+    server.enqueue(
+        Reply(200, body=API_KEY_BODY),  # POST, JSON body
+        Reply(200, body={**API_KEY_BODY, "name": "renamed"}),  # PUT, JSON body
+        Reply(200, body=REPORT_BODY),  # PATCH, JSON body
+        Reply(200, body=FILE_BODY),  # multipart upload
+        Reply(204),  # no content
+        Reply(200, headers={"Content-Type": "image/jpeg"}, body=JPEG),  # binary download
+        Reply(200, body=[API_KEY_BODY, API_KEY_BODY]),  # array
+        Reply(200, body=EMBEDDING_CONFIGS),  # discriminated unions inside
+    )
+
+    async def scenario(client: Any) -> list[Any]:
+        calls: list[Callable[[], Any]] = [
+            lambda: client.api_keys.generate_key(body=m.APIKeyCreate(name="ci", project_id=PROJECT_ID)),
+            lambda: client.api_keys.update_existing_api_key(KEY_ID, body=m.APIKeyUpdate(name="renamed")),
+            lambda: client.reports.update_report(
+                REPORT_ID,
+                body=m.ReportVersionPatch.model_validate({"content": {"id": REPORT_ID, "blocks": []}}),
+                project_id=PROJECT_ID,
+            ),
+            lambda: client.files.upload_file(
+                body={"upload_file": ("a.txt", b"hello\x00", "text/plain")}, project_id=PROJECT_ID
+            ),
+            lambda: client.api_keys.delete_api_key(KEY_ID, session="sess-1"),
+            lambda: client.parsing.get_job_image_result("job-1", "page 1.jpg"),
+            lambda: client.api_keys.list_keys(project_id=PROJECT_ID),
+            lambda: client.embedding_model_configs.list_embedding_model_configs(project_id=PROJECT_ID),
+        ]
+        results = []
+        for make in calls:
+            result = make()
+            results.append(await result if inspect.isawaitable(result) else result)
+        return results
+
+    async def main() -> list[Any]:
+        options = {"api_key": API_KEY, "base_url": server.url, "max_retries": 0}
+        if flavour == "sync":
+            with platform.package.Client(**options) as sync_client:
+                return await scenario(sync_client)
+        async with platform.package.AsyncClient(**options) as async_client:
+            return await scenario(async_client)
+
+    created, updated, report, uploaded, deleted, image, keys, configs = asyncio.run(main())
+    post, put, patch, upload, delete, download, listing, unions = server.requests
+    for request in server.requests:
+        assert request.header("Authorization") == f"Bearer {API_KEY}"
+
+    assert (post.method, post.path, post.query) == ("POST", "/api/v1/api-keys", "")
+    assert post.header("Content-Type") == "application/json"
+    assert post.json() == {"name": "ci", "project_id": PROJECT_ID}
+    assert type(created) is m.APIKey and str(created.id) == KEY_ID
+
+    assert (put.method, put.path, put.json()) == ("PUT", f"/api/v1/api-keys/{KEY_ID}", {"name": "renamed"})
+    assert type(updated) is m.APIKey and updated.name == "renamed"
+
+    assert (patch.method, patch.path) == ("PATCH", f"/api/v1/reports/{REPORT_ID}")
+    assert patch.query_params == [("project_id", PROJECT_ID)]
+    assert patch.json() == {"content": {"id": REPORT_ID, "blocks": []}}
+    assert type(report) is m.ReportResponse and report.status is m.ReportState.COMPLETED
+
+    assert (upload.method, upload.path, upload.query_params) == (
+        "POST",
+        "/api/v1/files",
+        [("project_id", PROJECT_ID)],
+    )
+    assert (upload.header("Content-Type") or "").startswith("multipart/form-data; boundary=")
+    (part,) = multipart_parts(upload)
+    assert part.get_param("name", header="content-disposition") == "upload_file"
+    assert (part.get_filename(), part.get_content_type()) == ("a.txt", "text/plain")
+    assert part.get_payload(decode=True) == b"hello\x00"
+    assert type(uploaded) is m.File
+
+    assert (delete.method, delete.path, delete.body) == ("DELETE", f"/api/v1/api-keys/{KEY_ID}", b"")
+    assert delete.cookies == {"session": "sess-1"}
+    assert deleted is None
+
+    assert (download.method, download.path) == ("GET", "/api/v1/parsing/job/job-1/result/image/page%201.jpg")
+    assert image == JPEG
+
+    assert (listing.path, listing.query_params) == ("/api/v1/api-keys", [("project_id", PROJECT_ID)])
+    assert [type(k) for k in keys] == [m.APIKey, m.APIKey]
+
+    assert (unions.path, unions.query_params) == (
+        "/api/v1/embedding-model-configs",
+        [("project_id", PROJECT_ID)],
+    )
+    assert [type(c.embedding_config) for c in configs] == [m.OpenAIEmbeddingConfig, m.CohereEmbeddingConfig]
