@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import yaml
-from common import GENERATED, REPO, Row, Settings, Target, median
+from common import Row, Settings, Target, median
 
 BASE_URL = "http://test"
 JOB_ID = "bjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -24,16 +24,16 @@ PAGES = 100
 WARM_UP_CALLS = 200
 
 
-def generated_package() -> Any:
-    """The committed `generated/llamacloud`, imported by path (it is not installed)."""
-    if str(GENERATED) not in sys.path:
-        sys.path.insert(0, str(GENERATED))
+def generated_package(settings: Settings) -> Any:
+    """The committed `generated/llamacloud` (of the snapshot), imported by path: it is not installed."""
+    if str(settings.generated) not in sys.path:
+        sys.path.insert(0, str(settings.generated))
     return importlib.import_module("llamacloud")
 
 
-def seed_examples() -> tuple[Any, Any]:
+def seed_examples(settings: Settings) -> tuple[Any, Any]:
     """(get_status example, one job of the list example), from spec/paths/batch.yaml."""
-    paths = yaml.safe_load((REPO / "spec" / "paths" / "batch.yaml").read_text(encoding="utf-8"))
+    paths = yaml.safe_load((settings.code / "spec" / "paths" / "batch.yaml").read_text(encoding="utf-8"))
 
     def example(item: str) -> Any:
         return paths[item]["get"]["responses"]["200"]["content"]["application/json"]["example"]
@@ -54,8 +54,8 @@ def cpu_per_call(call: Callable[[], object], calls: int) -> float:
     return (time.process_time() - started) / calls * 1e6
 
 
-def _status_callers(transport: httpx.MockTransport) -> dict[str, Callable[[], Any]]:
-    ours = generated_package().Client(
+def _status_callers(settings: Settings, transport: httpx.MockTransport) -> dict[str, Callable[[], Any]]:
+    ours = generated_package(settings).Client(
         api_key="x", base_url=BASE_URL, http_client=httpx.Client(transport=transport)
     )
     llama_cloud: Any = importlib.import_module("llama_cloud")
@@ -77,18 +77,18 @@ def _same_answers(callers: dict[str, Callable[[], Any]]) -> None:
 
 
 @functools.cache
-def status_call_costs(calls: int, repeats: int) -> dict[str, list[float]]:
+def status_call_costs(settings: Settings) -> dict[str, list[float]]:
     """CPU microseconds per get_status call for each caller, one figure per repetition; the three
     callers alternate within every repetition. Shared by rows 4 and 5 (measured once per run)."""
-    status, _ = seed_examples()
-    callers = _status_callers(json_transport(json.dumps(status).encode()))
+    status, _ = seed_examples(settings)
+    callers = _status_callers(settings, json_transport(json.dumps(status).encode()))
     _same_answers(callers)
     for call in callers.values():
         cpu_per_call(call, WARM_UP_CALLS)
     samples: dict[str, list[float]] = {name: [] for name in callers}
-    for _ in range(repeats):
+    for _ in range(settings.loop_repeats):
         for name, call in callers.items():
-            samples[name].append(cpu_per_call(call, calls))
+            samples[name].append(cpu_per_call(call, settings.calls))
     return samples
 
 
@@ -101,7 +101,7 @@ def _call_details(samples: dict[str, list[float]], calls: int, names: tuple[str,
 
 def call_vs_raw(settings: Settings) -> list[Row]:
     """Row 4: our get_status vs raw httpx GET + json.loads."""
-    samples = status_call_costs(settings.calls, settings.loop_repeats)
+    samples = status_call_costs(settings)
     return [
         Row(
             "4",
@@ -117,7 +117,7 @@ def call_vs_raw(settings: Settings) -> list[Row]:
 
 def call_vs_llama_cloud(settings: Settings) -> list[Row]:
     """Row 5: our get_status vs llama-cloud 2.10.0's."""
-    samples = status_call_costs(settings.calls, settings.loop_repeats)
+    samples = status_call_costs(settings)
     return [
         Row(
             "5",
@@ -203,9 +203,9 @@ def raw_iteration_peak(transport: httpx.MockTransport) -> int:
 
 def paging_memory(settings: Settings) -> list[Row]:
     """Row 7: peak memory growth iterating 10,000 jobs over 100 pages vs one page's parsed items."""
-    _, job = seed_examples()
+    _, job = seed_examples(settings)
     bodies = page_bodies(job)
-    client = generated_package().Client(
+    client = generated_package(settings).Client(
         api_key="x", base_url=BASE_URL, http_client=httpx.Client(transport=paging_transport(bodies))
     )
     iteration_peak(client)  # warm-up: first-use allocations (caches, lazy imports) outside the measure

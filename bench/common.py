@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,9 +19,11 @@ REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PYTHON = sys.executable
 PLATFORM_SPEC = REPO.parent / "shared" / "specs" / "llamacloud-platform.json"
-SEED_SPEC = REPO / "spec" / "openapi.yaml"
-GENERATED = REPO / "generated"
 PROCESS_TIMEOUT = 900.0
+# What a run measures, copied once at its start so that every row sees the same code even while the
+# tree is being edited: the generator, its templates and config, the spec and the committed client.
+MEASURED_PARTS = ("generator", "templates", "spec", "generated", "pyproject.toml")
+_NOT_COPIED = ("__pycache__", ".mypy_cache", ".ruff_cache", ".generator-cache", ".pytest_cache")
 
 
 @dataclass(frozen=True)
@@ -29,10 +34,65 @@ class Settings:
     loop_repeats: int
     calls: int
     scratch: Path  # a private temporary folder, removed at the end of the run
+    code: Path  # the snapshot measured: MEASURED_PARTS, children's working directory
 
     @property
     def env(self) -> dict[str, str]:
         return child_env(self.scratch)
+
+    @property
+    def seed_spec(self) -> Path:
+        return self.code / "spec" / "openapi.yaml"
+
+    @property
+    def generated(self) -> Path:
+        return self.code / "generated"
+
+    def run(
+        self, command: Sequence[str], ok_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None
+    ) -> ProcessTime:
+        """Runs `command` in the snapshot, with the common child environment unless `env` is given."""
+        return run_process(command, self.env if env is None else env, self.code, ok_codes)
+
+
+def git(*args: str) -> str:
+    """Output of a read-only git command in the repository ("" if it fails)."""
+    done = subprocess.run(
+        ["git", "--no-optional-locks", *args], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def snapshot(source: str, into: Path) -> tuple[Path, str]:
+    """Copies MEASURED_PARTS into `into`, from the working tree (`working`) or from the commit HEAD
+    points at now (`head`, through the read-only `git archive`); returns the copy and a description
+    of what was copied, taken at the same moment."""
+    into.mkdir(parents=True)
+    commit = git("rev-parse", "HEAD")
+    if source == "working":
+        changed = git("status", "--porcelain", "--", *MEASURED_PARTS).splitlines()
+        for part in MEASURED_PARTS:
+            origin = REPO / part
+            if origin.is_dir():
+                shutil.copytree(origin, into / part, ignore=shutil.ignore_patterns(*_NOT_COPIED))
+            elif origin.is_file():
+                shutil.copy2(origin, into / part)
+        state = f"with {len(changed)} uncommitted change(s)" if changed else "with no local changes"
+        return (
+            into,
+            f"working tree at commit {commit[:7] or 'unknown'} {state}, copied at the start of the run",
+        )
+    if not commit:
+        raise SystemExit("--source head needs git and a commit")
+    archive = subprocess.run(
+        ["git", "--no-optional-locks", "archive", "--format=tar", commit, "--", *MEASURED_PARTS],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into, f"commit {commit[:7]} (`--source head`: its committed files, through `git archive`)"
 
 
 @dataclass(frozen=True)
@@ -92,7 +152,7 @@ class ProcessTime:
 
 
 def run_process(
-    command: Sequence[str], env: dict[str, str], cwd: Path = REPO, ok_codes: tuple[int, ...] = (0,)
+    command: Sequence[str], env: dict[str, str], cwd: Path, ok_codes: tuple[int, ...] = (0,)
 ) -> ProcessTime:
     """Runs `command` to completion; wall time around it, CPU time from the children's rusage."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -127,8 +187,17 @@ def walls(samples: list[ProcessTime]) -> list[float]:
     return [sample.wall for sample in samples]
 
 
+def cpus(samples: list[ProcessTime]) -> list[float]:
+    return [sample.cpu for sample in samples]
+
+
+def cpu_ratio(ours: list[ProcessTime], peer: list[ProcessTime]) -> str:
+    """The ratio by median CPU time: steadier than wall time when other work shares the machine."""
+    return f"ratio by median CPU time instead of wall time: {median(cpus(ours)) / median(cpus(peer)):.2f}x"
+
+
 def describe(name: str, samples: list[ProcessTime]) -> str:
     """One details line: every wall time and the median CPU time of a command's runs."""
     wall_text = ", ".join(f"{s.wall:.2f}" for s in samples)
-    cpu = median([s.cpu for s in samples])
+    cpu = median(cpus(samples))
     return f"{name}: wall {wall_text} s (median {median(walls(samples)):.2f} s); median CPU {cpu:.2f} s"

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builds import our_build
-from common import GENERATED, PLATFORM_SPEC, PYTHON, Row, Settings, Target, child_env, median, run_process
+from common import PLATFORM_SPEC, PYTHON, Row, Settings, Target, child_env, median
 
 _MARK = "BENCH-RESULT="
 _TIMED = """import sys, time, json
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 {body}
-seconds = time.perf_counter() - started
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
 package = {package!r}
-print({mark!r} + json.dumps({{"seconds": seconds, "modules": len(sys.modules),
+print({mark!r} + json.dumps({{"seconds": seconds, "cpu": cpu, "modules": len(sys.modules),
     "own": sum(1 for m in sys.modules if package and (m == package or m.startswith(package + ".")))}}))
 """
 
@@ -27,16 +27,17 @@ print({mark!r} + json.dumps({{"seconds": seconds, "modules": len(sys.modules),
 @dataclass(frozen=True)
 class ImportSample:
     seconds: float
+    cpu: float  # process CPU time over the same statements: steadier when the machine is shared
     modules: int  # in sys.modules once done, the interpreter's own included
     own: int  # modules of the measured package
 
 
 def timed_import(body: str, package: str, settings: Settings, pythonpath: Path | None = None) -> ImportSample:
     code = _TIMED.format(body=body, package=package, mark=_MARK)
-    result = run_process([PYTHON, "-c", code], child_env(settings.scratch, pythonpath))
+    result = settings.run([PYTHON, "-c", code], env=child_env(settings.scratch, pythonpath))
     line = next(line for line in result.stdout.splitlines() if line.startswith(_MARK))
     data = json.loads(line.removeprefix(_MARK))
-    return ImportSample(float(data["seconds"]), int(data["modules"]), int(data["own"]))
+    return ImportSample(float(data["seconds"]), float(data["cpu"]), int(data["modules"]), int(data["own"]))
 
 
 def compare_imports(
@@ -55,13 +56,8 @@ def compare_imports(
 
 def startup_ms(settings: Settings) -> float:
     """Wall time of `python -c pass`: the floor both sides' processes pay before importing anything."""
-    run_process([PYTHON, "-c", "pass"], settings.env)
-    return (
-        median(
-            [run_process([PYTHON, "-c", "pass"], settings.env).wall for _ in range(settings.process_repeats)]
-        )
-        * 1e3
-    )
+    settings.run([PYTHON, "-c", "pass"])
+    return median([settings.run([PYTHON, "-c", "pass"]).wall for _ in range(settings.process_repeats)]) * 1e3
 
 
 def _ms(samples: list[ImportSample]) -> list[float]:
@@ -70,13 +66,19 @@ def _ms(samples: list[ImportSample]) -> list[float]:
 
 def _detail(name: str, samples: list[ImportSample]) -> str:
     values = ", ".join(f"{v:.0f}" for v in _ms(samples))
-    return f"{name}: {values} ms; {samples[-1].modules} modules loaded ({samples[-1].own} of the package)"
+    cpu = median([s.cpu for s in samples]) * 1e3
+    return (
+        f"{name}: {values} ms (median CPU {cpu:.0f} ms); "
+        f"{samples[-1].modules} modules loaded ({samples[-1].own} of the package)"
+    )
 
 
 def package_import(settings: Settings) -> list[Row]:
     """Row 6: `import llamacloud` vs `import httpx, pydantic` alone."""
     ours, peer = compare_imports(
-        settings, ("import llamacloud", "llamacloud", GENERATED), ("import httpx, pydantic", "", None)
+        settings,
+        ("import llamacloud", "llamacloud", settings.generated),
+        ("import httpx, pydantic", "", None),
     )
     return [
         Row(
@@ -108,7 +110,7 @@ def platform_import(settings: Settings) -> list[Row]:
     a client constructed and its `files` resource touched (which loads that resource's module and,
     through it, the models it uses)."""
     out = settings.scratch / "row8"
-    run_process(our_build(PLATFORM_SPEC, out, "llamaplatform"), settings.env)
+    settings.run(our_build(PLATFORM_SPEC, out, "llamaplatform"))
     ours, peer = compare_imports(
         settings, (PLATFORM_TOUCH, "llamaplatform", out), (LLAMA_CLOUD_TOUCH, "llama_cloud", None)
     )

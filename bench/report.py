@@ -6,12 +6,11 @@ import importlib.metadata
 import os
 import platform
 import re
-import subprocess
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common import REPO, Row
+from common import Row
 
 COMMAND = ".venv/bin/python bench/run.py"
 NOTES_HEADING = "## Notes (kept by bench/run.py across runs)"
@@ -29,6 +28,9 @@ HEADERS = ("#", "Measure (ours vs peer)", "Ours", "Peer", "Ratio", "Target", "Re
 METHOD = """\
 - Every figure is a median over repetitions (5 by default; `--quick`: 1 for processes, 3 for loops).
   Ours and the peer alternate within each repetition, so drifting machine load hits both alike.
+- The measured code (generator/, templates/, spec/, generated/, pyproject.toml) is copied once at
+  the start, from the working tree or, with `--source head`, from the commit, and every child runs
+  in that copy: all rows measure the same code even while the tree is being edited.
 - "Cold process" means a fresh interpreter per run, timed by wall clock around the child process.
   Bytecode is warm: every command runs once, discarded, before the measured runs, with
   `PYTHONPYCACHEPREFIX` set to a private temporary folder (nothing is written into the tree) and
@@ -45,7 +47,9 @@ METHOD = """\
   (its default formatters), i.e. the models alone.
 - 3: platform spec. Each repetition: a full build into an empty folder (the reference), then the same
   build into that folder with nothing changed (3a), then `--check` against it (3b, must report
-  "up to date").
+  "up to date"). Samples say how many of 3a/3b the build cache (OUT/.generator-cache) answered.
+  Every full build (1, 2, 3, 8, 9) writes into an empty folder and is checked to have generated
+  ("written", not "cached").
 - 4, 5: `generated/llamacloud` in this process; `Client(api_key="x", base_url="http://test",
   http_client=httpx.Client(transport=httpx.MockTransport(...)))` whose transport answers the seed's
   example JSON for `get_status` (spec/paths/batch.yaml). CPU time (`time.process_time`) per call
@@ -77,7 +81,7 @@ def fmt(value: float, unit: str) -> str:
     if unit == "s":
         return f"{value:.2f} s"
     if unit == "ms":
-        return f"{value:.2f} ms" if value < 10 else f"{value:.0f} ms"
+        return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
     if unit == "us":
         return f"{value:.1f} us"
     if unit == "B":
@@ -133,8 +137,8 @@ def cpu_model() -> str:
     return match.group(1).strip() if match else "unknown"
 
 
-def generator_version() -> str:
-    text = (REPO / "generator" / "__init__.py").read_text(encoding="utf-8")
+def generator_version(code: Path) -> str:
+    text = (code / "generator" / "__init__.py").read_text(encoding="utf-8")
     match = re.search(r'__version__\s*=\s*"([^"]+)"', text)
     return match.group(1) if match else "unknown"
 
@@ -146,32 +150,16 @@ def package_version(name: str) -> str:
         return "not installed"
 
 
-def git_state() -> str:
-    """Commit and whether the measured code had local changes (read-only git commands)."""
-
-    def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", "--no-optional-locks", *args], cwd=REPO, capture_output=True, text=True, check=False
-        )
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = git("status", "--porcelain", "--", "generator", "templates", "generated", "spec").splitlines()
-    return f"{commit}" + (
-        f" with {len(changed)} uncommitted change(s) under generator/ templates/ generated/ spec/"
-        if changed
-        else ""
-    )
-
-
-def machine(load_before: tuple[float, float, float], load_after: tuple[float, float, float]) -> list[str]:
+def machine(
+    measured: str, code: Path, load_before: tuple[float, float, float], load_after: tuple[float, float, float]
+) -> list[str]:
     versions = ", ".join(f"{name} {package_version(name)}" for name in PACKAGES)
     before, after = ("/".join(f"{v:.2f}" for v in load) for load in (load_before, load_after))
     return [
         f"- CPU: {cpu_model()}, {os.cpu_count()} logical cores; "
         f"load average (1/5/15 min) {before} at start, {after} at end",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}",
-        f"- openapi-client-generator {generator_version()} at commit {git_state()}",
+        f"- openapi-client-generator {generator_version(code)}: {measured}",
         f"- {versions}",
     ]
 
@@ -184,8 +172,19 @@ def existing_notes(path: Path) -> str:
     return text[index:].rstrip() + "\n" if index >= 0 else ""
 
 
-def markdown(rows: Sequence[Row], info: list[str], started: datetime, minutes: float, notes: str) -> str:
+def markdown(
+    rows: Sequence[Row],
+    failures: Sequence[str],
+    info: list[str],
+    started: datetime,
+    minutes: float,
+    notes: str,
+    command: str,
+) -> str:
     samples = [f"- {row.number}: {detail}" for row in rows for detail in row.details]
+    failed = (
+        ["", "Failed measures (no figures):", "", *(f"- {line}" for line in failures)] if failures else []
+    )
     passed = sum(row.passed for row in rows)
     parts = [
         "# Benchmarks",
@@ -193,9 +192,10 @@ def markdown(rows: Sequence[Row], info: list[str], started: datetime, minutes: f
         f"Measured {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC by `bench/run.py` in {minutes:.1f} min: "
         f"{passed} of {len(rows)} rows meet their target. Reproduce with `{COMMAND}` from the repository "
         "root (`--quick` for fewer repetitions, `--only 1,4` for some measures; only a full default run "
-        "rewrites this file).",
+        f"rewrites this file). This run: `{command}`.",
         "",
         markdown_table(rows),
+        *failed,
         "",
         "## Machine",
         "",

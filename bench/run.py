@@ -23,7 +23,7 @@ import builds
 import calls
 import import_times
 import report
-from common import REPO, Row, Settings
+from common import REPO, Row, Settings, snapshot
 
 MEASURES: dict[int, tuple[str, Callable[[Settings], list[Row]]]] = {
     1: ("platform spec build vs openapi-python-client", builds.platform_build),
@@ -41,8 +41,18 @@ OUTPUT = REPO / "BENCHMARKS.md"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run.py", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions: 1 per process, 3 per loop")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer repetitions (1 per process, 3 per loop): a smoke test, figures indicative only",
+    )
     parser.add_argument("--only", metavar="N,M", help="run only these measures (1-9)")
+    parser.add_argument(
+        "--source",
+        choices=("working", "head"),
+        default="working",
+        help="measure a copy of the working tree taken at the start (default) or of the commit HEAD",
+    )
     parser.add_argument(
         "--write", action="store_true", help="rewrite BENCHMARKS.md even after --quick or --only"
     )
@@ -52,22 +62,39 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def selected(only: str | None) -> list[int]:
     if not only:
         return list(MEASURES)
-    chosen = sorted({int(part) for part in only.split(",") if part.strip()})
+    try:
+        chosen = sorted({int(part) for part in only.split(",") if part.strip()})
+    except ValueError:
+        raise SystemExit(
+            f"--only takes measure numbers separated by commas, e.g. 1,4; got {only!r}"
+        ) from None
     unknown = [n for n in chosen if n not in MEASURES]
     if unknown:
         raise SystemExit(f"unknown measure(s) {unknown}; choose among {list(MEASURES)}")
     return chosen
 
 
-def run_measures(numbers: list[int], settings: Settings) -> list[Row]:
+def shorten(text: str, head: int = 300, tail: int = 500) -> str:
+    return text if len(text) <= head + tail else f"{text[:head]} [...] {text[-tail:]}"
+
+
+def run_measures(numbers: list[int], settings: Settings) -> tuple[list[Row], list[str]]:
+    """Every selected measure's rows, and one line per measure that failed (the others still run)."""
     rows: list[Row] = []
+    failures: list[str] = []
     for number in numbers:
         title, measure = MEASURES[number]
         started = time.perf_counter()
         print(f"[{number}] {title} ...", file=sys.stderr, flush=True)
-        rows += measure(settings)
+        try:
+            rows += measure(settings)
+        except Exception as exc:  # one broken measure must not discard the others' figures
+            message = shorten(" ".join(str(exc).split()))
+            failures.append(f"{number} ({title}) failed: {type(exc).__name__}: {message}")
+            print(f"[{number}] FAILED: {exc}", file=sys.stderr, flush=True)
+            continue
         print(f"[{number}] done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-    return rows
+    return rows, failures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,22 +103,28 @@ def main(argv: list[str] | None = None) -> int:
     started_at, started = datetime.now().astimezone(), time.perf_counter()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        code, measured = snapshot(args.source, Path(scratch) / "measured")
         settings = Settings(
             process_repeats=1 if args.quick else 5,
             loop_repeats=3 if args.quick else 5,
             calls=500 if args.quick else 2000,
             scratch=Path(scratch),
+            code=code,
         )
-        rows = run_measures(numbers, settings)
+        rows, failures = run_measures(numbers, settings)
+        info = report.machine(measured, settings.code, load_before, os.getloadavg())
     minutes = (time.perf_counter() - started) / 60
     print(report.console_table(rows))
     print(f"\n{sum(r.passed for r in rows)} of {len(rows)} rows meet their target ({minutes:.1f} min).")
+    for failure in failures:
+        print(f"measure {failure}")
     if args.write or not (args.quick or args.only):
-        info = report.machine(load_before, os.getloadavg())
         notes = report.existing_notes(OUTPUT)
-        OUTPUT.write_text(report.markdown(rows, info, started_at, minutes, notes), encoding="utf-8")
+        command = " ".join([".venv/bin/python bench/run.py", *sys.argv[1:]])
+        text = report.markdown(rows, failures, info, started_at, minutes, notes, command)
+        OUTPUT.write_text(text, encoding="utf-8")
         print(f"written: {OUTPUT.relative_to(REPO)}")
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

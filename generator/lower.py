@@ -582,8 +582,12 @@ class _Lowering:
             schemas.append(self.local_schema(raw, pascal(name) + "Response" + suffix))
         annotation = union([self.types.annotation(schema) for schema in schemas])
         model = ref_name(schemas[0]) if len(schemas) == 1 and isinstance(schemas[0], dict) else None
+        union_members = self._union_members(model)
         if model is not None and model in self.schemas and not self._is_root_model(model):
             parser = f"{MODELS}.{model}.model_validate_json"
+        elif model is not None and union_members is not None:
+            # A union model: validated by its class (discriminator and all), returned unwrapped.
+            annotation, parser, model = union_members, f"_runtime.root_parser({MODELS}.{model})", None
         else:
             model = None
             parser = (
@@ -595,6 +599,8 @@ class _Lowering:
             parse = (
                 f"{MODELS}.{model}.model_validate_json(body)"
                 if model is not None
+                else f"{parser}(body)"
+                if parser.startswith("_runtime.root_parser")
                 else f"pydantic.TypeAdapter({annotation}).validate_json(body)"
                 if annotation != "Any"
                 else "_runtime.parse_json(body)"
@@ -616,6 +622,26 @@ class _Lowering:
         if hoist_as:
             return self.normalizer.child(self._rewrite(schema), hoist_as)
         return self.normalizer.normalize(self._rewrite(schema), "Inline")
+
+    def _union_members(self, name: str | None) -> str | None:
+        """`A | B` for a component that is only a union of models (and maybe null), else None."""
+        schema = self.schemas.get(name) if name is not None else None
+        if not isinstance(schema, dict) or set(schema) - {
+            "oneOf",
+            "anyOf",
+            "discriminator",
+            "title",
+            "description",
+        }:
+            return None
+        variants = schema.get("oneOf") or schema.get("anyOf")
+        if not isinstance(variants, list) or len(variants) < 2:
+            return None
+        if not all(
+            isinstance(v, dict) and (ref_name(v) is not None or v.get("type") == "null") for v in variants
+        ):
+            return None
+        return self.types.annotation(schema)
 
     def _is_root_model(self, name: str) -> bool:
         schema = self.schemas.get(name)

@@ -107,6 +107,15 @@ def json_parser(
     return parse
 
 
+def root_parser(model: type[pydantic.RootModel[T]]) -> Callable[[bytes], T]:
+    """A parser that validates with a root model (a union with its discriminator) and unwraps it."""
+
+    def parse(body: bytes) -> T:
+        return model.model_validate_json(body).root
+
+    return parse
+
+
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     """Where the pagination fields are: attribute names on the page model, wire names of the params."""
@@ -132,6 +141,10 @@ class Endpoint(Generic[T]):
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
     # Alternatives of security schemes that authorise the operation; None: the API's default.
     security: tuple[tuple[str, ...], ...] | None = None
+    accept: str = "application/json"  # the media type of the success response
+    content_type: str | None = (
+        None  # the media type of a raw (bytes or text) request body
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +175,7 @@ class Call:
     headers: Mapping[str, Any] = field(default_factory=dict)
     cookies: Mapping[str, Any] = field(default_factory=dict)
     json: Any = None
-    content: bytes | None = None
+    content: bytes | str | Omit | None = None
     form: Any = None  # application/x-www-form-urlencoded: a model or a mapping
     multipart: Any = None  # multipart/form-data: a model or a mapping; bytes, files and tuples are file parts
     extra_headers: Mapping[str, str | Omit] | None = None
@@ -302,6 +315,8 @@ def _cookie_header(cookies: Mapping[str, Any]) -> str | None:
 
 def _json_body(body: Any, extra: object) -> Any:
     """The JSON body: the operation's, with the caller's `extra_body` merged in (or instead of none)."""
+    if not _is_set(body):
+        body = None  # an optional body left out
     if extra is None:
         return _jsonable(body) if body is not None else None
     if body is None:
@@ -638,8 +653,14 @@ class _BaseClient(Generic[_HttpT]):
                 call.extra_query
             )
         headers = httpx.Headers(
-            {"Accept": "application/json", "User-Agent": self.user_agent}
+            {"Accept": endpoint.accept, "User-Agent": self.user_agent}
         )
+        if (
+            endpoint.content_type is not None
+            and call.content is not None
+            and _is_set(call.content)
+        ):
+            headers["Content-Type"] = endpoint.content_type
         headers.update(self.default_headers)
         for name, value in call.headers.items():
             if _is_set(value) and value is not None:
@@ -671,7 +692,7 @@ class _BaseClient(Generic[_HttpT]):
             params=tuple(query),
             headers=headers,
             json=_json_body(call.json, call.extra_body),
-            content=call.content,
+            content=None if isinstance(call.content, Omit) else call.content,
             data=data or None,
             files=files or None,
             timeout=timeout
