@@ -584,10 +584,10 @@ class _Lowering:
         model = ref_name(schemas[0]) if len(schemas) == 1 and isinstance(schemas[0], dict) else None
         union_members = self._union_members(model)
         if model is not None and model in self.schemas and not self._is_root_model(model):
-            parser = f"{MODELS}.{model}.model_validate_json"
+            parser = f"_runtime.model_parser(lambda: {MODELS}.{model})"
         elif model is not None and union_members is not None:
             # A union model: validated by its class (discriminator and all), returned unwrapped.
-            annotation, parser, model = union_members, f"_runtime.root_parser({MODELS}.{model})", None
+            annotation, parser, model = union_members, f"_runtime.root_parser(lambda: {MODELS}.{model})", None
         else:
             model = None
             parser = (

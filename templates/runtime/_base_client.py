@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import contextvars
-import email.utils
 import functools
+import importlib
 import json
 import logging
 import os
@@ -17,6 +17,7 @@ import random
 import re
 import ssl
 import time
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -96,11 +97,43 @@ def json_parser(make_adapter: Callable[[], pydantic.TypeAdapter[T]]) -> Callable
     return parse
 
 
-def root_parser(model: type[pydantic.RootModel[T]]) -> Callable[[bytes], T]:
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+class LazyModule:
+    """A module imported on first use: the models of a large API are most of its import time, and a
+    program that touches one resource should not pay for all of them."""
+
+    def __init__(self, name: str, package: str | None) -> None:
+        self._name, self._package = name, package
+        self._module: types.ModuleType | None = None
+
+    def __getattr__(self, attribute: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name, self._package)
+        return getattr(self._module, attribute)
+
+
+def model_parser(get_model: Callable[[], type[M]]) -> Callable[[bytes], M]:
+    """A parser of JSON bytes into a model, which is looked up (and imported) on first use."""
+    model: list[type[M]] = []
+
+    def parse(body: bytes) -> M:
+        if not model:
+            model.append(get_model())
+        return model[0].model_validate_json(body)
+
+    return parse
+
+
+def root_parser(get_model: Callable[[], type[pydantic.RootModel[T]]]) -> Callable[[bytes], T]:
     """A parser that validates with a root model (a union with its discriminator) and unwraps it."""
+    model: list[type[pydantic.RootModel[T]]] = []
 
     def parse(body: bytes) -> T:
-        return model.model_validate_json(body).root
+        if not model:
+            model.append(get_model())
+        return model[0].model_validate_json(body).root
 
     return parse
 
@@ -326,6 +359,8 @@ def retry_after_seconds(headers: httpx.Headers | None) -> float | None:
         return float(value)
     except ValueError:
         pass
+    import email.utils  # only for HTTP-date Retry-After; costs 20 ms at import
+
     try:
         parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -420,6 +455,13 @@ def _page_spec(endpoint: Endpoint[Any]) -> PageSpec:
     if endpoint.page is None:
         raise TypeError("request_page needs an endpoint with a PageSpec")
     return endpoint.page
+
+
+def _detached(response: httpx.Response) -> httpx.Response:
+    """The response with its body read and its stream dropped. httpx's stream refers back to the
+    response, so without this every page of a long listing waits for the cyclic garbage collector."""
+    response.stream = httpx.ByteStream(b"")
+    return response
 
 
 def _consume_raw_flag() -> bool:
@@ -734,7 +776,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 continue
             delay = attempts.answered(response)
             if delay is None:
-                return response
+                return _detached(response)
             response.close()
             sleep(delay)
 
@@ -782,7 +824,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 continue
             delay = attempts.answered(response)
             if delay is None:
-                return response
+                return _detached(response)
             await response.aclose()
             await async_sleep(delay)
 

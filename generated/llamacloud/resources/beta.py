@@ -6,7 +6,10 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .. import _base_client as _runtime
+
 if TYPE_CHECKING:
+    from .. import models as _models
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .beta_batch import (
         AsyncBetaBatchResource,
@@ -14,6 +17,9 @@ if TYPE_CHECKING:
         BetaBatchResource,
         BetaBatchResourceWithRawResponse,
     )
+else:
+    # Imported on the first call that parses a model, not with the resource.
+    _models = _runtime.LazyModule("..models", __package__)
 
 __all__ = ["AsyncBetaResource", "BetaResource"]
 

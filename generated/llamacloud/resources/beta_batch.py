@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
-from .. import models as _models
+from .. import _base_client as _runtime
 from .._base_client import Call, Endpoint, PageSpec
 from .._pagination import AsyncPaginator, SyncPage
 from .._response import (
@@ -18,17 +18,21 @@ from .._response import (
 from .._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 
 if TYPE_CHECKING:
+    from .. import models as _models
     from .._base_client import AsyncAPIClient, SyncAPIClient
+else:
+    # Imported on the first call that parses a model, not with the resource.
+    _models = _runtime.LazyModule("..models", __package__)
 
 __all__ = ["AsyncBetaBatchResource", "BetaBatchResource"]
 
 _LIST: Endpoint[_models.BatchJobPage] = Endpoint(
     "GET",
     "/api/v1/beta/batch-processing",
-    _models.BatchJobPage.model_validate_json,
+    _runtime.model_parser(lambda: _models.BatchJobPage),
     idempotent=True,
     errors={
-        422: _models.HTTPValidationError.model_validate_json,
+        422: _runtime.model_parser(lambda: _models.HTTPValidationError),
     },
     page=PageSpec(
         items="items",
@@ -42,10 +46,10 @@ _LIST: Endpoint[_models.BatchJobPage] = Endpoint(
 _GET_STATUS: Endpoint[_models.BatchGetStatusResponse] = Endpoint(
     "GET",
     "/api/v1/beta/batch-processing/{job_id}",
-    _models.BatchGetStatusResponse.model_validate_json,
+    _runtime.model_parser(lambda: _models.BatchGetStatusResponse),
     idempotent=True,
     errors={
-        422: _models.HTTPValidationError.model_validate_json,
+        422: _runtime.model_parser(lambda: _models.HTTPValidationError),
     },
 )
 
