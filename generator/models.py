@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import Diagnostic, SpecError
@@ -12,7 +13,29 @@ from .ir import Api
 _ENUM_BASES = {"StrEnum": "OpenStrEnum", "IntEnum": "OpenIntEnum", "Enum": "OpenEnum"}
 
 
-def render_models(api: Api) -> str:
+@dataclass(frozen=True)
+class ModelsRequest:
+    """What the models stage needs of the IR: plain data, so it can be sent to a worker process."""
+
+    title: str
+    version: str
+    schemas: dict[str, Any]
+    enum_names: frozenset[str]
+
+    @classmethod
+    def of(cls, api: Api) -> ModelsRequest:
+        return cls(api.title, api.version, api.schemas, api.enum_names)
+
+
+def render_models_reporting(request: ModelsRequest) -> tuple[bool, str]:
+    """`render_models` for a worker process: (True, source) or (False, the error message)."""
+    try:
+        return True, render_models(request)
+    except SpecError as exc:
+        return False, "; ".join(d.message for d in exc.diagnostics)
+
+
+def render_models(api: ModelsRequest) -> str:
     """Source of `models.py` without its header; enums are made open (unknown values kept)."""
     if not api.schemas:
         return "from __future__ import annotations\n"
@@ -63,7 +86,7 @@ def render_models(api: Api) -> str:
     return _open_enums(source, api)
 
 
-def _open_enums(source: str, api: Api) -> str:
+def _open_enums(source: str, api: ModelsRequest) -> str:
     """Enum classes derive from the runtime's open enums, so values added to the API later still parse."""
     missing = []
     for name in sorted(api.enum_names):

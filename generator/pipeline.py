@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from .cache import fresh_stamp, save_stamp
 from .config import BuildConfig
 from .errors import Diagnostic, SpecError
+from .worker import ModelsWorker
 from .writer import Drift, drift, read_tree, stage_dir, swap_in, write_files
 
 if TYPE_CHECKING:
@@ -60,12 +61,12 @@ def load_api(spec: Path, package: str, *, allow_remote_refs: bool = False) -> tu
         raise
 
 
-def generate_into(folder: Path, api: Api) -> dict[str, bytes]:
+def generate_into(folder: Path, api: Api, worker: ModelsWorker) -> dict[str, bytes]:
     from .formatting import format_tree
-    from .models import render_models
+    from .models import ModelsRequest
     from .render import render_package
 
-    write_files(folder, render_package(api, render_models(api)))
+    write_files(folder, render_package(api, worker.render(ModelsRequest.of(api))))
     format_tree(folder)
     return read_tree(folder)
 
@@ -82,21 +83,22 @@ def build(config: BuildConfig) -> BuildResult:
             Drift([], [], []) if config.check else None,
             cached=True,
         )
-    api, spec_files = load_api(config.spec, config.package, allow_remote_refs=config.allow_remote_refs)
-    operations, models = len(api.operations()), len(api.schemas)
-    if config.check:
-        with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
-            files = generate_into(Path(scratch) / config.package, api)
-        found = drift(files, read_tree(config.target))
-        elapsed = time.perf_counter() - started
-        return BuildResult(operations, models, len(files), elapsed, found, warnings=tuple(api.warnings))
-    staging = stage_dir(config.target)
-    try:
-        files = generate_into(staging, api)
-        swap_in(staging, config.target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    with ModelsWorker() as worker:
+        api, spec_files = load_api(config.spec, config.package, allow_remote_refs=config.allow_remote_refs)
+        operations, models = len(api.operations()), len(api.schemas)
+        if config.check:
+            with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
+                files = generate_into(Path(scratch) / config.package, api, worker)
+            found = drift(files, read_tree(config.target))
+            elapsed = time.perf_counter() - started
+            return BuildResult(operations, models, len(files), elapsed, found, warnings=tuple(api.warnings))
+        staging = stage_dir(config.target)
+        try:
+            files = generate_into(staging, api, worker)
+            swap_in(staging, config.target)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
     save_stamp(config, spec_files, operations, models, files)
     elapsed = time.perf_counter() - started
     return BuildResult(operations, models, len(files), elapsed, warnings=tuple(api.warnings))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, ClassVar, Generic, Self, TypeVar, cast
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 import pydantic
@@ -440,6 +440,8 @@ class _Attempts:
         return self._client._scrub(str(self.request.url))
 
     def _log(self, event: str, detail: str) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
+            return  # the URL is scrubbed and formatted only for a log that is written
         log.debug(
             "%s %s %s attempt=%d elapsed=%.3fs %s",
             event,
@@ -462,6 +464,19 @@ def _detached(response: httpx.Response) -> httpx.Response:
     response, so without this every page of a long listing waits for the cyclic garbage collector."""
     response.stream = httpx.ByteStream(b"")
     return response
+
+
+def _put_header(headers: dict[str, str], name: str, value: str | None) -> None:
+    """Sets (or with None removes) a header, whatever the case of the name it replaces."""
+    lower = name.lower()
+    for key in [k for k in headers if k.lower() == lower]:
+        del headers[key]
+    if value is not None:
+        headers[name] = value
+
+
+def _as_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
 
 def _consume_raw_flag() -> bool:
@@ -571,6 +586,11 @@ class _BaseClient(Generic[_HttpT]):
             raise ValueError("max_retries must be 0 or more")
         self.base_url = httpx.URL(str(base_url).rstrip("/") + "/")
         self.timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
+        # Options are fixed at construction (`with_options` makes a changed copy); these are the
+        # forms a call uses, computed once.
+        self._base = str(self.base_url)
+        self._timeout = _as_timeout(self.timeout)
+        self._user_agent = f"{self._package}-python/{self._version} httpx/{httpx.__version__}"
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
         self.default_headers = dict(default_headers or {})
@@ -624,22 +644,26 @@ class _BaseClient(Generic[_HttpT]):
 
     @property
     def user_agent(self) -> str:
-        return f"{self._package}-python/{self._version} httpx/{httpx.__version__}"
+        return self._user_agent
 
     def _build_request(self, endpoint: Endpoint[Any], call: Call) -> httpx.Request:
-        path = _PATH_FIELD.sub(lambda m: encode_path_segment(call.path.get(m.group(1)), m.group(1)), endpoint.path)
-        url = self.base_url.join(path.lstrip("/"))
+        # The URL is written out whole and parsed once by httpx, and the headers are a plain dict
+        # merged once: URL joins and header merges were most of the cost of a call.
+        path = endpoint.path
+        if "{" in path:
+            path = _PATH_FIELD.sub(lambda m: encode_path_segment(call.path.get(m.group(1)), m.group(1)), path)
         query = _query_items(call.query, endpoint.query_styles)
         if call.extra_query:
             overridden = set(call.extra_query)
             query = [(k, v) for k, v in query if k not in overridden] + _query_items(call.extra_query)
-        headers = httpx.Headers({"Accept": endpoint.accept, "User-Agent": self.user_agent})
+        headers = {"Accept": endpoint.accept, "User-Agent": self._user_agent}
         if endpoint.content_type is not None and call.content is not None and _is_set(call.content):
             headers["Content-Type"] = endpoint.content_type
-        headers.update(self.default_headers)
+        for name, value in self.default_headers.items():
+            _put_header(headers, name, value)
         for name, value in call.headers.items():
             if _is_set(value) and value is not None:
-                headers[name] = _to_text(value)
+                _put_header(headers, name, _to_text(value))
         cookies = dict(call.cookies)
         for scheme in self._schemes_for(endpoint):
             secret = self._secrets[scheme.name]
@@ -648,27 +672,26 @@ class _BaseClient(Generic[_HttpT]):
             elif scheme.location == "cookie":
                 cookies[scheme.parameter] = secret
             else:
-                headers[scheme.parameter] = secret
+                _put_header(headers, scheme.parameter, secret)
         cookie = _cookie_header(cookies)
         if cookie is not None:
-            headers["Cookie"] = cookie
-        for name, value in (call.extra_headers or {}).items():
-            if isinstance(value, Omit):
-                headers.pop(name, None)
-            else:
-                headers[name] = value
-        timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
+            _put_header(headers, "Cookie", cookie)
+        for name, extra in (call.extra_headers or {}).items():
+            _put_header(headers, name, None if isinstance(extra, Omit) else extra)
+        url = self._base + path.lstrip("/")
+        if query:
+            url += ("&" if "?" in url else "?") + urlencode(query)
+        timeout = self._timeout if isinstance(call.timeout, NotGiven) else _as_timeout(call.timeout)
         data, files = _form_fields(call.multipart if call.multipart is not None else call.form)
         return self._http.build_request(
             endpoint.method,
             url,
-            params=tuple(query),
             headers=headers,
             json=_json_body(call.json, call.extra_body),
             content=None if isinstance(call.content, Omit) else call.content,
             data=data or None,
             files=files or None,
-            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            timeout=timeout,
         )
 
     def _status_error(self, endpoint: Endpoint[Any], response: httpx.Response) -> APIStatusError:
