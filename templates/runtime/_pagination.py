@@ -28,8 +28,11 @@ class _PageState(Generic[T]):
         self._call = call
         self.items = list(getattr(data, spec.items, None) or [])
         # Identifies the items, not the whole body: a server that ignores the offset may still vary
-        # the other fields (a fresh token, a timestamp) while serving the same items again.
-        self._digest = hashlib.blake2b(pydantic_core.to_json(self.items, fallback=repr), digest_size=16).digest()
+        # the other fields (a fresh token, a timestamp) while serving the same items again. The first
+        # and last items and the count tell pages of a listing apart without serialising them all.
+        ends = [self.items[0], self.items[-1]] if self.items else []
+        fingerprint = pydantic_core.to_json([len(self.items), *ends], fallback=repr)
+        self._digest = hashlib.blake2b(fingerprint, digest_size=16).digest()
         self.total_size = getattr(data, spec.total, None) if spec.total else None
         self.next_page_token = getattr(data, spec.next_token, None) if spec.next_token else None
 
@@ -76,17 +79,10 @@ class SyncPage(_PageState[T]):
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
         """This page, then each following one, fetched only when the previous one is done with."""
-        page, seen = self, {self._digest}
-        yield page
-        while page.has_next_page():
-            page = page.get_next_page()
-            if not page._first_time(seen):
-                return
-            yield page
+        return _pages(self)
 
     def __iter__(self) -> Iterator[T]:
-        for page in self.iter_pages():
-            yield from page.items
+        return _items(self)
 
     def __repr__(self) -> str:
         return f"SyncPage(items={len(self.items)}, offset={self.offset}, total_size={self.total_size})"
@@ -106,20 +102,12 @@ class AsyncPage(_PageState[T]):
             raise RuntimeError("no next page; check has_next_page() first")
         return await self._fetch(self._next_call())
 
-    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+    def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
         """This page, then each following one, fetched only when the previous one is done with."""
-        page, seen = self, {self._digest}
-        yield page
-        while page.has_next_page():
-            page = await page.get_next_page()
-            if not page._first_time(seen):
-                return
-            yield page
+        return _async_pages(self)
 
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.iter_pages():
-            for item in page.items:
-                yield item
+    def __aiter__(self) -> AsyncIterator[T]:
+        return _async_items(self)
 
     def __repr__(self) -> str:
         return f"AsyncPage(items={len(self.items)}, offset={self.offset}, total_size={self.total_size})"
@@ -135,9 +123,58 @@ class AsyncPaginator(Generic[T]):
         return self._first_page().__await__()
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        page = await self._first_page()
-        async for item in page:
+        async for item in _async_items(await self._first_page()):
             yield item
+
+
+# The iterators are plain functions over a page rather than methods: a method's frame would hold the
+# first page for the whole listing. A page is released before the next one is fetched (only the next
+# call is needed for that), so a listing of any length keeps about one page in memory.
+def _pages(page: SyncPage[T]) -> Iterator[SyncPage[T]]:
+    seen = {page._digest}
+    while True:
+        yield page
+        if not page.has_next_page():
+            return
+        fetch, call = page._fetch, page._next_call()
+        del page
+        page = fetch(call)
+        if not page._first_time(seen):
+            return
+
+
+def _items(first: SyncPage[T]) -> Iterator[T]:
+    pages = _pages(first)
+    del first
+    for page in pages:
+        items = page.items
+        del page
+        yield from items
+        del items
+
+
+async def _async_pages(page: AsyncPage[T]) -> AsyncIterator[AsyncPage[T]]:
+    seen = {page._digest}
+    while True:
+        yield page
+        if not page.has_next_page():
+            return
+        fetch, call = page._fetch, page._next_call()
+        del page
+        page = await fetch(call)
+        if not page._first_time(seen):
+            return
+
+
+async def _async_items(first: AsyncPage[T]) -> AsyncIterator[T]:
+    pages = _async_pages(first)
+    del first
+    async for page in pages:
+        items = page.items
+        del page
+        for item in items:
+            yield item
+        del items
 
 
 __all__ = ["AsyncPage", "AsyncPaginator", "SyncPage"]
