@@ -34,7 +34,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale"
     )
-    b.add_argument("--allow-remote-refs", action="store_true", help=argparse.SUPPRESS)
+    b.add_argument(
+        "--allow-remote-refs",
+        action="store_true",
+        help="fetch $refs to http(s) URLs (refused by default: a build reads only the spec's folder)",
+    )
     b.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
     return top
 

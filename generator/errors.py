@@ -62,6 +62,10 @@ def render_diagnostic(diagnostic: Diagnostic, locate: PositionLookup, cwd: Path)
 
 
 def _display_path(path: Path, cwd: Path) -> str:
+    if path.parent == Path("/__remote__"):  # a fetched document: show its URL
+        from urllib.parse import unquote
+
+        return unquote(path.name)
     try:
         return str(path.relative_to(cwd))
     except ValueError:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 import yaml
 
@@ -30,7 +32,7 @@ class SourceFiles:
         return self._text[path]
 
     def load(self, path: Path, referenced_from: Origin | None = None) -> Any:
-        path = path.resolve()
+        path = path if is_remote(path) else path.resolve()
         if path in self._data:
             return self._data[path]
         if path in self._failed:
@@ -43,13 +45,14 @@ class SourceFiles:
 
     def _read(self, path: Path, referenced_from: Origin | None) -> Any:
         try:
-            raw = path.read_bytes()
+            raw = _fetch(remote_url(path)) if is_remote(path) else path.read_bytes()
         except FileNotFoundError:
             raise SpecError(
                 [Diagnostic(f"file not found: {path}", referenced_from, "check the path of the $ref")]
             ) from None
         except OSError as exc:
-            raise SpecError([Diagnostic(f"cannot read {path}: {exc.strerror}", referenced_from)]) from None
+            reason = exc.strerror or str(exc)
+            raise SpecError([Diagnostic(f"cannot read {path}: {reason}", referenced_from)]) from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -81,6 +84,37 @@ class SourceFiles:
                 break
             node = child
         return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+# Documents fetched for `--allow-remote-refs` stand under this folder, one file per URL, so every
+# later stage (positions, errors, hashes) treats them like local files.
+REMOTE_ROOT = Path("/__remote__")
+MAX_REMOTE_BYTES = 50 * 1024 * 1024
+REMOTE_TIMEOUT = 20.0
+
+
+def remote_path(url: str) -> Path:
+    return REMOTE_ROOT / quote(url, safe="")
+
+
+def is_remote(path: Path) -> bool:
+    return path.parent == REMOTE_ROOT
+
+
+def remote_url(path: Path) -> str:
+    return unquote(path.name)
+
+
+def _fetch(url: str) -> bytes:
+    """The bytes at `url` (only ever called when the user passed --allow-remote-refs)."""
+    try:
+        with urllib.request.urlopen(url, timeout=REMOTE_TIMEOUT) as answer:
+            data: bytes = answer.read(MAX_REMOTE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        raise OSError(f"cannot fetch {url}: {getattr(exc, 'reason', exc)}") from None
+    if len(data) > MAX_REMOTE_BYTES:
+        raise OSError(f"{url} is larger than {MAX_REMOTE_BYTES} bytes")
+    return data
 
 
 # A spec far beyond any real API still fits; an alias bomb or runaway nesting does not.

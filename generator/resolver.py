@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 from .errors import Collector, Diagnostic, Origin, SpecError, escape_pointer, unescape_pointer
-from .loader import SourceFiles
+from .loader import SourceFiles, is_remote, remote_path, remote_url
 
 SCHEMA_PREFIX = "#/components/schemas/"
 UNRESOLVED = "x-unresolved-ref"  # stands in for a reference that could not be followed (already reported)
@@ -67,11 +67,16 @@ class _Resolver:
             self.problems.error("$ref must be a string", where)
             return None
         file_part, _, fragment = ref.partition("#")
+        if is_remote(where.file) and file_part:
+            # Inside a fetched document, a relative reference is relative to its URL.
+            file_part = urljoin(remote_url(where.file), file_part)
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", file_part):
-            hint = "copy the referenced document next to the spec and use a relative path"
-            self.problems.error(f"remote $ref {ref!r} is not fetched", where, hint)
-            return None
-        if file_part:
+            if not self.allow_remote:
+                hint = "pass --allow-remote-refs to fetch it, or copy it beside the spec and refer to it there"
+                self.problems.error(f"remote $ref {ref!r} is not fetched", where, hint)
+                return None
+            path = remote_path(file_part)
+        elif file_part:
             path = (where.file.parent / unquote(file_part)).resolve()
             if not path.is_relative_to(self.root_dir):
                 self.problems.error(

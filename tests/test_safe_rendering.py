@@ -142,3 +142,29 @@ def test_hostile_documents_fail_cleanly(
     assert code == 2
     assert message in err, err
     assert not (tmp_path / "out").exists()
+
+
+def test_remote_refs_are_fetched_only_when_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from support.server import Reply, TestServer
+
+    with TestServer() as server:
+        documents = {
+            "/schemas/thing.yaml": "Thing:\n  type: object\n  properties:\n    part: {$ref: 'part.yaml#/Part'}\n",
+            "/schemas/part.yaml": "Part:\n  type: object\n  properties:\n    n: {type: integer}\n",
+        }
+        server.set_handler(lambda request: Reply(200, body=documents[request.path].encode()))
+        spec = tmp_path / "spec.yaml"
+        spec.write_text(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /t:\n    get:\n      responses:\n"
+            "        '200':\n          description: ok\n          content:\n            application/json:\n"
+            f"              schema: {{$ref: '{server.url}/schemas/thing.yaml#/Thing'}}\n",
+            encoding="utf-8",
+        )
+        argv = ["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "remote"]
+        assert main(argv) == 2
+        assert "pass --allow-remote-refs to fetch it" in capsys.readouterr().err
+        assert server.requests == []  # nothing fetched without the flag
+        assert main([*argv, "--allow-remote-refs"]) == 0
+        assert [r.path for r in server.requests] == ["/schemas/thing.yaml", "/schemas/part.yaml"]
+    models = (tmp_path / "out" / "remote" / "models.py").read_text(encoding="utf-8")
+    assert "class Thing(BaseModel):" in models and "class Part(BaseModel):" in models

@@ -34,6 +34,7 @@ from ._exceptions import (
     APIError,
     APIStatusError,
     APITimeoutError,
+    ResponseTooLargeError,
     ResponseValidationError,
     status_error_class,
 )
@@ -55,6 +56,9 @@ MAX_RETRY_AFTER = (
     60.0  # a longer Retry-After is not waited for; the usual backoff applies instead
 )
 RETRYABLE_STATUS = frozenset({408, 409, 429})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 _PATH_FIELD = re.compile(r"\{([^{}]+)\}")
 _REDACTED_HEADERS = frozenset(
     {"authorization", "cookie", "x-api-key", "api-key", "proxy-authorization"}
@@ -498,13 +502,6 @@ def _page_spec(endpoint: Endpoint[Any]) -> PageSpec:
     return endpoint.page
 
 
-def _detached(response: httpx.Response) -> httpx.Response:
-    """The response with its body read and its stream dropped. httpx's stream refers back to the
-    response, so without this every page of a long listing waits for the cyclic garbage collector."""
-    response.stream = httpx.ByteStream(b"")
-    return response
-
-
 def _put_header(headers: dict[str, str], name: str, value: str | None) -> None:
     """Sets (or with None removes) a header, whatever the case of the name it replaces."""
     lower = name.lower()
@@ -607,6 +604,7 @@ class _BaseClient(Generic[_HttpT]):
         username: str | None = None,
         password: str | None = None,
         credentials: Mapping[str, str] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         """`api_key` (or `username`/`password` for HTTP basic, or `credentials` by keyword for any
         further scheme) and `base_url` default to their environment variables; `timeout` to 60 s
@@ -649,6 +647,7 @@ class _BaseClient(Generic[_HttpT]):
         )
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
+        self.max_response_bytes = max_response_bytes
         self.default_headers = dict(default_headers or {})
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http()
@@ -670,6 +669,7 @@ class _BaseClient(Generic[_HttpT]):
         username: str | None = None,
         password: str | None = None,
         credentials: Mapping[str, str] | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self:
         """A copy with some options changed; it shares this client's connection pool (closing the
         copy leaves the pool open) unless given an `http_client` of its own."""
@@ -684,6 +684,9 @@ class _BaseClient(Generic[_HttpT]):
             username=username or given.get("username"),
             password=password or given.get("password"),
             credentials=extra,
+            max_response_bytes=self.max_response_bytes
+            if max_response_bytes is None
+            else max_response_bytes,
             base_url=base_url or self.base_url,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if max_retries is None else max_retries,
@@ -855,14 +858,105 @@ class _BaseClient(Generic[_HttpT]):
     def _transport_error(
         self, exc: httpx.HTTPError, request: httpx.Request
     ) -> APIConnectionError:
+        received = getattr(exc, "received", b"")
         if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(request=request)
-        return APIConnectionError(
-            self._scrub(f"Connection error: {exc}")
-            if str(exc)
-            else "Connection error.",
-            request=request,
+            return APITimeoutError(request=request, received=received)
+        message = (
+            self._scrub(f"Connection error: {exc}") if str(exc) else "Connection error."
         )
+        return APIConnectionError(message, request=request, received=received)
+
+    def _redirect(
+        self, request: httpx.Request, response: httpx.Response
+    ) -> httpx.Request | None:
+        """The request a redirect asks for, or None for a response that is not one. Credentials go
+        along only to the same origin: another host gets no auth header, cookie or auth parameter."""
+        location = response.headers.get("location")
+        if response.status_code not in REDIRECT_STATUS or location is None:
+            return None
+        url = request.url.join(location)
+        method, content = request.method, request.read()
+        if (response.status_code == 303 and method != "HEAD") or (
+            response.status_code in (301, 302) and method == "POST"
+        ):
+            method, content = "GET", b""
+        headers = httpx.Headers(request.headers)
+        if not content:
+            headers.pop("content-length", None)
+            headers.pop("content-type", None)
+        if (url.scheme, url.host, url.port) != (
+            request.url.scheme,
+            request.url.host,
+            request.url.port,
+        ):
+            for scheme in self._auth_schemes:
+                if scheme.location == "header":
+                    headers.pop(scheme.parameter, None)
+            headers.pop("authorization", None)
+            headers.pop("cookie", None)
+            secret_params = {
+                s.parameter for s in self._auth_schemes if s.location == "query"
+            }
+            url = url.copy_with(
+                params=[
+                    (k, v)
+                    for k, v in url.params.multi_items()
+                    if k not in secret_params
+                ]
+            )
+        return httpx.Request(
+            method,
+            url,
+            headers=headers,
+            content=content or None,
+            extensions=request.extensions,
+        )
+
+    def _take(
+        self,
+        body: bytearray,
+        chunk: bytes,
+        deadline: float | None,
+        request: httpx.Request,
+    ) -> None:
+        """Adds a chunk of the body, enforcing the size limit and the deadline of the whole response."""
+        body += chunk
+        if len(body) > self.max_response_bytes:
+            raise ResponseTooLargeError(
+                f"The response body is larger than max_response_bytes ({self.max_response_bytes}); stopped reading.",
+                request=request,
+                limit=self.max_response_bytes,
+            )
+        if deadline is not None and time.monotonic() > deadline:
+            raise httpx.ReadTimeout(
+                "the response did not arrive within the timeout", request=request
+            )
+
+
+def _deadline(request: httpx.Request) -> float | None:
+    """When the whole response must have arrived: httpx's read timeout bounds each read, so a body
+    dripped a byte at a time would never time out without a deadline for all of it."""
+    read = request.extensions.get("timeout", {}).get("read")
+    return None if read is None else time.monotonic() + float(read)
+
+
+def _completed(
+    response: httpx.Response, body: bytes, request: httpx.Request
+) -> httpx.Response:
+    """A response holding the whole body, read and decoded, and no connection."""
+    done = httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=body,
+        request=request,
+        extensions=response.extensions,
+    )
+    done.read()
+    return done
+
+
+def _keep_received(exc: httpx.HTTPError, body: bytearray) -> None:
+    exc.received = bytes(body)  # type: ignore[attr-defined]  # read back by _transport_error
 
 
 @functools.cache
@@ -905,15 +999,36 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         attempts = _Attempts(self, endpoint, self._build_request(endpoint, call))
         while True:
             try:
-                response = self._http.send(attempts.start())
+                response = self._exchange(attempts.start())
             except httpx.HTTPError as exc:
                 sleep(attempts.failed(exc))
                 continue
             delay = attempts.answered(response)
             if delay is None:
-                return _detached(response)
-            response.close()
+                return response
             sleep(delay)
+
+    def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """One attempt: redirects followed, the whole body read within the deadline and size limit."""
+        deadline = _deadline(request)
+        response = self._http.send(request, stream=True, follow_redirects=False)
+        for _ in range(MAX_REDIRECTS):
+            following = self._redirect(request, response)
+            if following is None:
+                break
+            response.close()
+            request = following
+            response = self._http.send(request, stream=True, follow_redirects=False)
+        body = bytearray()
+        try:
+            for chunk in response.iter_raw():
+                self._take(body, chunk, deadline, request)
+        except httpx.HTTPError as exc:
+            _keep_received(exc, body)
+            raise
+        finally:
+            response.close()
+        return _completed(response, bytes(body), request)
 
     def request(self, endpoint: Endpoint[T], call: Call) -> T:
         raw = _consume_raw_flag()
@@ -953,15 +1068,38 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         attempts = _Attempts(self, endpoint, self._build_request(endpoint, call))
         while True:
             try:
-                response = await self._http.send(attempts.start())
+                response = await self._exchange(attempts.start())
             except httpx.HTTPError as exc:
                 await async_sleep(attempts.failed(exc))
                 continue
             delay = attempts.answered(response)
             if delay is None:
-                return _detached(response)
-            await response.aclose()
+                return response
             await async_sleep(delay)
+
+    async def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """One attempt: redirects followed, the whole body read within the deadline and size limit."""
+        deadline = _deadline(request)
+        response = await self._http.send(request, stream=True, follow_redirects=False)
+        for _ in range(MAX_REDIRECTS):
+            following = self._redirect(request, response)
+            if following is None:
+                break
+            await response.aclose()
+            request = following
+            response = await self._http.send(
+                request, stream=True, follow_redirects=False
+            )
+        body = bytearray()
+        try:
+            async for chunk in response.aiter_raw():
+                self._take(body, chunk, deadline, request)
+        except httpx.HTTPError as exc:
+            _keep_received(exc, body)
+            raise
+        finally:
+            await response.aclose()
+        return _completed(response, bytes(body), request)
 
     async def request(self, endpoint: Endpoint[T], call: Call) -> T:
         raw = _consume_raw_flag()

@@ -19,6 +19,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UnprocessableEntityError",
 ]
@@ -35,15 +36,22 @@ class APIError(Exception):
 
 
 class APIConnectionError(APIError):
-    """The request never got a complete response: DNS, refused or dropped connection, protocol error."""
+    """The request never got a complete response: DNS, refused or dropped connection, protocol error.
+
+    `received` holds the bytes of the body that did arrive when the connection broke mid-body (as
+    sent on the wire, so still compressed if the server compressed it)."""
+
+    received: bytes
 
     def __init__(
         self,
         message: str = "Connection error.",
         *,
         request: httpx.Request | None = None,
+        received: bytes = b"",
     ) -> None:
         super().__init__(message, request=request)
+        self.received = received
 
 
 class APITimeoutError(APIConnectionError):
@@ -52,8 +60,9 @@ class APITimeoutError(APIConnectionError):
         message: str = "Request timed out.",
         *,
         request: httpx.Request | None = None,
+        received: bytes = b"",
     ) -> None:
-        super().__init__(message, request=request)
+        super().__init__(message, request=request, received=received)
 
 
 class APIStatusError(APIError):
@@ -104,6 +113,18 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx"""
+
+
+class ResponseTooLargeError(APIError):
+    """The response body grew past the client's `max_response_bytes`; the transfer was stopped."""
+
+    limit: int
+
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, limit: int
+    ) -> None:
+        super().__init__(message, request=request)
+        self.limit = limit
 
 
 class ResponseValidationError(APIError):

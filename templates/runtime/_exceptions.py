@@ -18,6 +18,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UnprocessableEntityError",
 ]
@@ -34,15 +35,25 @@ class APIError(Exception):
 
 
 class APIConnectionError(APIError):
-    """The request never got a complete response: DNS, refused or dropped connection, protocol error."""
+    """The request never got a complete response: DNS, refused or dropped connection, protocol error.
 
-    def __init__(self, message: str = "Connection error.", *, request: httpx.Request | None = None) -> None:
+    `received` holds the bytes of the body that did arrive when the connection broke mid-body (as
+    sent on the wire, so still compressed if the server compressed it)."""
+
+    received: bytes
+
+    def __init__(
+        self, message: str = "Connection error.", *, request: httpx.Request | None = None, received: bytes = b""
+    ) -> None:
         super().__init__(message, request=request)
+        self.received = received
 
 
 class APITimeoutError(APIConnectionError):
-    def __init__(self, message: str = "Request timed out.", *, request: httpx.Request | None = None) -> None:
-        super().__init__(message, request=request)
+    def __init__(
+        self, message: str = "Request timed out.", *, request: httpx.Request | None = None, received: bytes = b""
+    ) -> None:
+        super().__init__(message, request=request, received=received)
 
 
 class APIStatusError(APIError):
@@ -91,6 +102,16 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx"""
+
+
+class ResponseTooLargeError(APIError):
+    """The response body grew past the client's `max_response_bytes`; the transfer was stopped."""
+
+    limit: int
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None, limit: int) -> None:
+        super().__init__(message, request=request)
+        self.limit = limit
 
 
 class ResponseValidationError(APIError):
