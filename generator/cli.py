@@ -18,9 +18,7 @@ EXIT_OK, EXIT_DRIFT, EXIT_INVALID = 0, 1, 2
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="python -m generator", description=__doc__.splitlines()[0] if __doc__ else ""
-    )
+    top = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0] if __doc__ else "")
     top.add_argument("--version", action="version", version=f"openapi-client-generator {__version__}")
     commands = top.add_subparsers(dest="command", required=True)
     b = commands.add_parser(
@@ -31,9 +29,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--spec", help="root spec file (YAML or JSON), OpenAPI 3.0 or 3.1")
     b.add_argument("--out", help="folder that receives the package folder")
     b.add_argument("--package", help="name of the generated package (a Python identifier)")
-    b.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale"
-    )
+    b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale")
     b.add_argument(
         "--allow-remote-refs",
         action="store_true",
@@ -76,8 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         return EXIT_INVALID
     summary = (
-        f"{_display(config.target, cwd)}: {result.operations} operations, {result.models} models, "
-        f"{result.files} files"
+        f"{_display(config.target, cwd)}: {result.operations} operations, {result.models} models, {result.files} files"
     )
     timing = f"({'cached, ' if result.cached else ''}{result.seconds:.1f} s)"
     if result.drift is not None:

@@ -51,9 +51,7 @@ def load_config(
             return flag, cwd
         value = settings.get(key, DEFAULTS[key])
         if not isinstance(value, str):
-            raise SpecError(
-                [Diagnostic(f"[tool.generator] {key} must be a string", Origin(pyproject or cwd))]
-            )
+            raise SpecError([Diagnostic(f"[tool.generator] {key} must be a string", Origin(pyproject or cwd))])
         return value, base
 
     spec_value, spec_base = pick(spec, "spec")
@@ -61,11 +59,7 @@ def load_config(
     package_value, _ = pick(package, "package")
     if not package_value.isidentifier():
         raise SpecError(
-            [
-                Diagnostic(
-                    f"package name {package_value!r} is not a valid Python identifier", hint="e.g. `my_api`"
-                )
-            ]
+            [Diagnostic(f"package name {package_value!r} is not a valid Python identifier", hint="e.g. `my_api`")]
         )
     return BuildConfig(
         spec=(spec_base / spec_value).resolve(),

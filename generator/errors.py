@@ -47,9 +47,7 @@ def render_diagnostic(diagnostic: Diagnostic, locate: PositionLookup, cwd: Path)
         where = ""
     else:
         where = _display_path(origin.file, cwd)
-        position = (
-            (diagnostic.line, diagnostic.column or 1) if diagnostic.line is not None else locate(origin)
-        )
+        position = (diagnostic.line, diagnostic.column or 1) if diagnostic.line is not None else locate(origin)
         if position is not None:
             where += f":{position[0]}:{position[1]}"
         if origin.pointer:

@@ -150,8 +150,7 @@ def _check_size(data: Any, path: Path) -> None:
             raise SpecError(
                 [
                     Diagnostic(
-                        f"the document expands to more than {MAX_EXPANDED_NODES:,} values"
-                        " through YAML aliases",
+                        f"the document expands to more than {MAX_EXPANDED_NODES:,} values through YAML aliases",
                         Origin(path),
                         "remove the anchors and aliases that repeat large parts (an alias bomb?)",
                     )
@@ -165,9 +164,7 @@ def _parse(text: str, path: Path) -> Any:
     try:
         data = _parse_text(text, path)
     except RecursionError:
-        raise SpecError(
-            [Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path))]
-        ) from None
+        raise SpecError([Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path))]) from None
     _check_size(data, path)
     return data
 
@@ -180,9 +177,7 @@ def _check_yaml_depth(text: str, path: Path) -> None:
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise SpecError(
-                    [Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path))]
-                )
+                raise SpecError([Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path))])
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
 

@@ -102,9 +102,7 @@ class _Lowering:
             return
         version = self.doc.get("openapi")
         if version is None:
-            self.problems.error(
-                "missing `openapi` version field", self.top, "add `openapi: 3.1.0` at the top"
-            )
+            self.problems.error("missing `openapi` version field", self.top, "add `openapi: 3.1.0` at the top")
         elif not re.fullmatch(r"3\.[01]\.\d+", str(version)):
             self.problems.error(
                 f"unsupported OpenAPI version {version!r}",
@@ -485,9 +483,7 @@ class _Lowering:
             )
         declared_path = {p.wire_name for p in result if p.location == "path"}
         for missing in template_names:
-            if missing not in declared_path and not any(
-                w == missing and loc == "path" for (w, loc) in merged
-            ):
+            if missing not in declared_path and not any(w == missing and loc == "path" for (w, loc) in merged):
                 self.problems.error(
                     f"path template {path!r} has {{{missing}}} but no path parameter {missing!r} is declared",
                     where.child("parameters"),
@@ -505,9 +501,7 @@ class _Lowering:
             return None
         content = body.get("content")
         if not isinstance(content, dict) or not content:
-            self.problems.error(
-                "a request body needs `content`", self.origin(body, where.child("requestBody"))
-            )
+            self.problems.error("a request body needs `content`", self.origin(body, where.child("requestBody")))
             return None
         # Several media types carry the same payload: JSON is preferred, then the forms, then the first.
         media_type = min(content, key=lambda m: _BODY_PREFERENCE.get(_body_kind(str(m)), 9))
@@ -563,12 +557,8 @@ class _Lowering:
         example = media.get("example")
         if "json" not in media_type:
             if media_type.startswith("text/"):
-                return Response(
-                    kind="text", annotation="str", parser="_runtime.parse_text", media_type=media_type
-                )
-            return Response(
-                kind="binary", annotation="bytes", parser="_runtime.parse_bytes", media_type=media_type
-            )
+                return Response(kind="text", annotation="str", parser="_runtime.parse_text", media_type=media_type)
+            return Response(kind="binary", annotation="bytes", parser="_runtime.parse_bytes", media_type=media_type)
         # Each distinct schema of a JSON success: the first hoisted as `<Method>Response`, the others
         # as `<Method>Response<code>`; the method returns their union.
         schemas: list[Any] = []
@@ -637,9 +627,7 @@ class _Lowering:
         variants = schema.get("oneOf") or schema.get("anyOf")
         if not isinstance(variants, list) or len(variants) < 2:
             return None
-        if not all(
-            isinstance(v, dict) and (ref_name(v) is not None or v.get("type") == "null") for v in variants
-        ):
+        if not all(isinstance(v, dict) and (ref_name(v) is not None or v.get("type") == "null") for v in variants):
             return None
         return self.types.annotation(schema)
 
@@ -779,12 +767,8 @@ class _Lowering:
                 continue
             if (kind == "http" and http_scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
                 entry = SecurityScheme(name=name, kind="bearer")
-            elif (
-                kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and scheme.get("name")
-            ):
-                entry = SecurityScheme(
-                    name=name, kind="api_key", location=scheme["in"], parameter=str(scheme["name"])
-                )
+            elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and scheme.get("name"):
+                entry = SecurityScheme(name=name, kind="api_key", location=scheme["in"], parameter=str(scheme["name"]))
             else:
                 self.problems.error(
                     f"security scheme {name!r} is not supported as written (type {kind!r})",

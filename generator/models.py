@@ -78,9 +78,7 @@ def render_models(api: ModelsRequest) -> str:
             )
     except Exception as exc:  # the library raises many kinds; report them as one clear error
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SpecError(
-            [Diagnostic(f"datamodel-code-generator could not generate the models: {message}")]
-        ) from exc
+        raise SpecError([Diagnostic(f"datamodel-code-generator could not generate the models: {message}")]) from exc
     if not isinstance(source, str):
         raise SpecError([Diagnostic("datamodel-code-generator returned several modules; expected one")])
     return _open_enums(source, api)
@@ -100,9 +98,7 @@ def _open_enums(source: str, api: ModelsRequest) -> str:
     # Every schema is a class, or the build fails naming it: nothing is dropped silently.
     missing += [n for n in sorted(api.schemas) if n not in api.enum_names and f"class {n}(" not in source]
     if missing:
-        raise SpecError(
-            [Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}")]
-        )
+        raise SpecError([Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}")])
     future = "from __future__ import annotations\n"
     source = source.replace(future, "", 1)
     # Typed extra properties come as `__annotations__ = {"__pydantic_extra__": Dict[str, T]}`; the

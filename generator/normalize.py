@@ -60,9 +60,7 @@ class SchemaNormalizer:
         if isinstance(enum, list) and any(v is not None for v in enum):
             return True
         kind = schema.get("type")
-        is_object = (
-            kind is None or kind == "object" or (isinstance(kind, list) and set(kind) == {"object", "null"})
-        )
+        is_object = kind is None or kind == "object" or (isinstance(kind, list) and set(kind) == {"object", "null"})
         return is_object and isinstance(schema.get("properties"), dict) and bool(schema["properties"])
 
     def normalize(self, schema: Any, hint: str, *, nullable_ref: bool = True) -> Any:
@@ -77,8 +75,7 @@ class SchemaNormalizer:
         properties = schema.get("properties")
         if isinstance(properties, dict):
             result["properties"] = {
-                key: self.child(_annotated(value), hint + pascal(str(key)))
-                for key, value in properties.items()
+                key: self.child(_annotated(value), hint + pascal(str(key))) for key, value in properties.items()
             }
             required = schema.get("required")
             if isinstance(required, list):
@@ -95,9 +92,7 @@ class SchemaNormalizer:
                 result[key] = [
                     v
                     if _is_null(v)
-                    else self.child(
-                        v, hint if len(real) == 1 else _variant_name(hint, v, i), nullable_ref=plain
-                    )
+                    else self.child(v, hint if len(real) == 1 else _variant_name(hint, v, i), nullable_ref=plain)
                     for i, v in enumerate(variants)
                 ]
         if isinstance(schema.get("allOf"), list):

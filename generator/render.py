@@ -398,9 +398,7 @@ def _variants(schema: dict[str, Any]) -> list[Any]:
     """The non-null branches of an anyOf/oneOf."""
     found = schema.get("anyOf") or schema.get("oneOf") or []
     return (
-        [v for v in found if not (isinstance(v, dict) and v.get("type") == "null")]
-        if isinstance(found, list)
-        else []
+        [v for v in found if not (isinstance(v, dict) and v.get("type") == "null")] if isinstance(found, list) else []
     )
 
 
@@ -444,9 +442,7 @@ def doc_type(schema: Any, schemas: dict[str, Any]) -> str:
     return _DOC_TYPES.get(kind, kind or "unknown")
 
 
-def _doc_shape(
-    schema: Any, schemas: dict[str, Any]
-) -> tuple[str | None, list[Any], list[tuple[str, Any, bool]]]:
+def _doc_shape(schema: Any, schemas: dict[str, Any]) -> tuple[str | None, list[Any], list[tuple[str, Any, bool]]]:
     """(model name, enum values, fields) of a value; an array shows its items'."""
     schema, name = _resolve(schema, schemas)
     if _kind(schema) == "array":
@@ -462,9 +458,7 @@ def _doc_description(schema: Any, schemas: dict[str, Any]) -> str:
     return str(own or _resolve(schema, schemas)[0].get("description") or "").strip()
 
 
-def _doc_bullets(
-    field: tuple[str, Any, bool], schemas: dict[str, Any], depth: int, seen: frozenset[str]
-) -> list[str]:
+def _doc_bullets(field: tuple[str, Any, bool], schemas: dict[str, Any], depth: int, seen: frozenset[str]) -> list[str]:
     """One field as the reference pages show it, then its enum values and nested fields."""
     name, schema, required = field
     pad = "  " * depth

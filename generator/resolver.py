@@ -273,9 +273,7 @@ def resolve(root: Path, sources: SourceFiles, *, allow_remote: bool = False) -> 
         for key, value in components.items():
             if key == "schemas":
                 continue
-            resolved_components[str(key)] = resolver.walk(
-                value, top.child("components", str(key)), False, False
-            )
+            resolved_components[str(key)] = resolver.walk(value, top.child("components", str(key)), False, False)
         schemas = components.get("schemas")
         if isinstance(schemas, dict):
             for name in schemas:

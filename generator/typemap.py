@@ -73,9 +73,7 @@ class TypeMapper:
             return self.annotation(all_of[0], accept_literals=accept_literals)
         kind = schema.get("type")
         if isinstance(kind, list):
-            return union(
-                [self.annotation({**schema, "type": k}, accept_literals=accept_literals) for k in kind]
-            )
+            return union([self.annotation({**schema, "type": k}, accept_literals=accept_literals) for k in kind])
         text = self._typed(schema, kind, accept_literals)
         if schema.get("nullable") is True and text != "Any":
             text = union([text, "None"])
@@ -111,11 +109,7 @@ class TypeMapper:
         for key in ("anyOf", "oneOf"):
             variants = schema.get(key)
             if isinstance(variants, list):
-                kinds = [
-                    self.json_type(v)
-                    for v in variants
-                    if not (isinstance(v, dict) and v.get("type") == "null")
-                ]
+                kinds = [self.json_type(v) for v in variants if not (isinstance(v, dict) and v.get("type") == "null")]
                 if kinds:
                     return kinds[0]
         kind = schema.get("type")
