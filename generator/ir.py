@@ -82,7 +82,7 @@ class Operation:
     parameters: tuple[Parameter, ...]
     body: RequestBody | None
     response: Response
-    error_models: tuple[tuple[int, str], ...]  # status code -> model class of the error body
+    error_models: tuple[tuple[int | str, str], ...]  # status code, `4XX` or `default` -> error model
     pagination: Pagination | None
     endpoint_name: str  # module-level constant holding the operation's runtime description
     resource_path: tuple[str, ...]

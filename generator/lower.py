@@ -641,27 +641,41 @@ class _Lowering:
             or any(k in schema for k in ("anyOf", "oneOf"))
         )
 
-    def error_models(self, operation: dict[str, Any], name: str) -> tuple[tuple[int, str], ...]:
-        """Status code -> model class of each error response with a JSON object body; an inline
-        schema is hoisted as `<Method>Error<code>`."""
-        found: list[tuple[int, str]] = []
+    def error_models(self, operation: dict[str, Any], name: str) -> tuple[tuple[int | str, str], ...]:
+        """Status code (or `4XX`, `5XX`, `default`) -> model class of each error response with a JSON
+        object body; an inline schema is hoisted as `<Method>Error<code>`."""
+        found: list[tuple[int | str, str]] = []
         responses = operation.get("responses")
         if not isinstance(responses, dict):
             return ()
-        for code, response in responses.items():
-            if not (str(code).isdigit() and int(str(code)) >= 400) or not isinstance(response, dict):
+        for raw_code, response in responses.items():
+            text = str(raw_code).upper()
+            code: int | str
+            if text.isdigit() and int(text) >= 400:
+                code = int(text)
+            elif text in ("4XX", "5XX") or (text == "DEFAULT" and self.has_success(responses)):
+                code = text.lower() if text == "DEFAULT" else text
+            else:
+                continue
+            if not isinstance(response, dict):
                 continue
             content = response.get("content")
             if not isinstance(content, dict):
                 continue
             for media_type, media in content.items():
                 if "json" in media_type and isinstance(media, dict) and isinstance(media.get("schema"), dict):
-                    schema = self.local_schema(media["schema"], f"{pascal(name)}Error{code}")
+                    schema = self.local_schema(media["schema"], f"{pascal(name)}Error{pascal(str(code))}")
                     cls = ref_name(schema) if isinstance(schema, dict) else None
                     if cls is not None and cls in self.schemas:
-                        found.append((int(str(code)), cls))
+                        found.append((code, cls))
                     break
-        return tuple(sorted(found))
+        # Exact codes first, then the ranges, then `default`: the order the runtime looks them up in.
+        return tuple(sorted(found, key=lambda item: (isinstance(item[0], str), str(item[0]))))
+
+    @staticmethod
+    def has_success(responses: dict[Any, Any]) -> bool:
+        """`default` describes errors only when a 2xx is declared beside it (else it is the success)."""
+        return any(str(code).startswith("2") for code in responses)
 
     def pagination(
         self,

@@ -176,7 +176,8 @@ class Endpoint(Generic[T]):
     path: str
     parse: Callable[[bytes], T]
     idempotent: bool = True
-    errors: Mapping[int, Callable[[bytes], Any]] = field(default_factory=dict)
+    # Error body parsers by status code, then `4XX`/`5XX`, then `default`.
+    errors: Mapping[int | str, Callable[[bytes], Any]] = field(default_factory=dict)
     page: PageSpec | None = None
     # Query parameters not sent as `form` with explode: wire name -> (style, explode).
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
@@ -790,7 +791,12 @@ class _BaseClient(Generic[_HttpT]):
             if body is not None
             else ""
         )
-        parser = endpoint.errors.get(response.status_code)
+        code = response.status_code
+        parser = (
+            endpoint.errors.get(code)
+            or endpoint.errors.get(f"{code // 100}XX")
+            or endpoint.errors.get("default")
+        )
         if parser is not None and raw:
             try:
                 body = parser(raw)
