@@ -466,14 +466,13 @@ def build_parser(
 
 # -- running a command -------------------------------------------------------------------------
 class _LastBody:
-    """An httpx response hook keeping the latest body: the command line prints what the server sent,
-    not a re-serialisation of the client's models (which would change `0` to `0.0`, say)."""
+    """Keeps the body of the latest response the client kept: the command line prints what the server
+    sent, not a re-serialisation of the client's models (which would change `0` to `0.0`, say)."""
 
     def __init__(self) -> None:
         self.body = b""
 
     def __call__(self, response: httpx.Response) -> None:
-        response.read()
         self.body = response.content
 
 
@@ -530,9 +529,14 @@ def _prepare(program: Program, args: argparse.Namespace, stdout: TextIO) -> _Run
 
 
 def _call(
-    run: _Run, make_client: Callable[..., SyncAPIClient], http: httpx.Client
+    run: _Run,
+    make_client: Callable[..., SyncAPIClient],
+    http: httpx.Client,
+    last: _LastBody,
 ) -> Any:
-    target: Any = make_client(**run.client_options, http_client=http)
+    client = make_client(**run.client_options, http_client=http)
+    client._response_observer = last
+    target: Any = client
     for name in run.command.method:
         target = getattr(target, name)
     return target(**run.arguments)
@@ -647,9 +651,9 @@ def run(
     prepared = _prepare(program, args, stdout)
     last = _LastBody()
     try:
-        with httpx.Client(event_hooks={"response": [last]}) as http:
+        with httpx.Client() as http:
             try:
-                result = _call(prepared, make_client, http)
+                result = _call(prepared, make_client, http, last)
             except (
                 ValueError
             ) as exc:  # refused before sending, e.g. an empty path parameter

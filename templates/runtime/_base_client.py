@@ -536,6 +536,8 @@ class _BaseClient(Generic[_HttpT]):
     _base_url_env: ClassVar[str] = "BASE_URL"
     _default_base_url: ClassVar[str] = ""
     _auth_schemes: ClassVar[tuple[AuthScheme, ...]] = ()
+    # Sees every response the client keeps, read and complete (the command line prints its bytes).
+    _response_observer: Callable[[httpx.Response], None] | None = None
     # Alternatives of schemes the API asks for by default; None when the spec declares none.
     _default_security: ClassVar[tuple[tuple[str, ...], ...] | None] = None
 
@@ -860,6 +862,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 continue
             delay = attempts.answered(response)
             if delay is None:
+                if self._response_observer is not None:
+                    self._response_observer(response)
                 return response
             sleep(delay)
 
@@ -929,6 +933,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 continue
             delay = attempts.answered(response)
             if delay is None:
+                if self._response_observer is not None:
+                    self._response_observer(response)
                 return response
             await async_sleep(delay)
 

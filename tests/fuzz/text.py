@@ -6,6 +6,8 @@ identifiers, aliases, URLs and dictionary keys. Each fragment here has broken so
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import strategies as st
 
 # Fragments that close or open a literal, a template tag, a comment or a line.
@@ -138,3 +140,8 @@ def path_parameter_names() -> st.SearchStrategy[str]:
 def segments() -> st.SearchStrategy[str]:
     """A static path segment: awkward, but no template braces, slashes or query characters."""
     return names().map(lambda n: "".join(c for c in n if c not in "{}/?#") or "s")
+
+
+def component_names() -> st.SearchStrategy[str]:
+    """Keys of `components/*`: OpenAPI wants them to match `^[a-zA-Z0-9._-]+$`, awkward all the same."""
+    return names().map(lambda n: re.sub(r"[^A-Za-z0-9._-]", "_", n))
