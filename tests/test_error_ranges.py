@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-import textwrap
 from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
+from support.packages import built_package
 from support.server import Reply, TestServer
-
-from generator.cli import main
 
 SPEC = """
 openapi: 3.1.0
@@ -35,17 +31,8 @@ components:
 
 @pytest.fixture(scope="module")
 def ranges(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    root = tmp_path_factory.mktemp("ranges")
-    (root / "spec.yaml").write_text(textwrap.dedent(SPEC), encoding="utf-8")
-    argv = ["build", "--spec", str(root / "spec.yaml"), "--out", str(root), "--package", "ranges"]
-    assert main(argv) == 0
-    sys.path.insert(0, str(root))
-    try:
-        yield importlib.import_module("ranges")
-    finally:
-        sys.path.remove(str(root))
-        for name in [m for m in sys.modules if m == "ranges" or m.startswith("ranges.")]:
-            del sys.modules[name]
+    with built_package(tmp_path_factory.mktemp("ranges"), SPEC, "ranges") as package:
+        yield package
 
 
 @pytest.mark.parametrize(

@@ -4,17 +4,13 @@ operation's `security` asks for (bearer, basic, API keys in header, query or coo
 from __future__ import annotations
 
 import base64
-import importlib
-import sys
-import textwrap
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import pytest
+from support.packages import built_package
 from support.server import Reply, TestServer
-
-from generator.cli import main
 
 SPEC = """
 openapi: 3.1.0
@@ -51,16 +47,8 @@ paths:
 
 @pytest.fixture(scope="module")
 def secure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    root = tmp_path_factory.mktemp("secure")
-    (root / "spec.yaml").write_text(textwrap.dedent(SPEC), encoding="utf-8")
-    assert main(["build", "--spec", str(root / "spec.yaml"), "--out", str(root), "--package", "secure"]) == 0
-    sys.path.insert(0, str(root))
-    try:
-        yield importlib.import_module("secure")
-    finally:
-        sys.path.remove(str(root))
-        for name in [m for m in sys.modules if m == "secure" or m.startswith("secure.")]:
-            del sys.modules[name]
+    with built_package(tmp_path_factory.mktemp("secure"), SPEC, "secure") as package:
+        yield package
 
 
 def calls(server: TestServer, client: Any) -> list[Any]:
