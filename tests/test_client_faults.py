@@ -132,3 +132,22 @@ def test_a_slow_drip_still_times_out(flavour: Flavour, server: TestServer) -> No
 
     options: dict[str, Any] = {"base_url": server.url, "max_retries": 0}
     run(flavour, scenario, **options)
+
+
+def test_responses_already_read_by_the_transport_are_accepted(flavour: Flavour) -> None:
+    """httpx reads a response made from bytes (a MockTransport's, say) before the client sees it."""
+    import asyncio
+
+    import httpx
+
+    body = json.dumps(STATUS_BODY).encode()
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    if flavour == "sync":
+        client = llamacloud.Client(api_key=API_KEY, base_url="http://test", http_client=httpx.Client(transport=transport))
+        status = client.beta.batch.get_status("bjb-1")
+    else:
+        aclient = llamacloud.AsyncClient(
+            api_key=API_KEY, base_url="http://test", http_client=httpx.AsyncClient(transport=transport)
+        )
+        status = asyncio.run(aclient.beta.batch.get_status("bjb-1"))
+    assert status.progress_percentage == STATUS_BODY["progress_percentage"]

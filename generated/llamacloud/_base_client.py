@@ -920,6 +920,18 @@ class _BaseClient(Generic[_HttpT]):
             extensions=request.extensions,
         )
 
+    def _already_read(
+        self, response: httpx.Response, request: httpx.Request
+    ) -> httpx.Response | None:
+        """A response whose body was read before the client saw it (httpx reads a response made from
+        bytes, as a mock transport's are, and a caller's event hook may read one), else None."""
+        if not response.is_stream_consumed:
+            return None
+        self._take(
+            bytearray(), response.content, None, request
+        )  # the size limit still applies
+        return response
+
     def _take(
         self,
         body: bytearray,
@@ -1029,6 +1041,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             response.close()
             request = following
             response = self._http.send(request, stream=True, follow_redirects=False)
+        read = self._already_read(response, request)
+        if read is not None:
+            return read
         body = bytearray()
         try:
             for chunk in response.iter_raw():
@@ -1102,6 +1117,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             response = await self._http.send(
                 request, stream=True, follow_redirects=False
             )
+        read = self._already_read(response, request)
+        if read is not None:
+            return read
         body = bytearray()
         try:
             async for chunk in response.aiter_raw():

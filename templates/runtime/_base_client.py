@@ -785,6 +785,14 @@ class _BaseClient(Generic[_HttpT]):
             url = url.copy_with(params=[(k, v) for k, v in url.params.multi_items() if k not in secret_params])
         return httpx.Request(method, url, headers=headers, content=content or None, extensions=request.extensions)
 
+    def _already_read(self, response: httpx.Response, request: httpx.Request) -> httpx.Response | None:
+        """A response whose body was read before the client saw it (httpx reads a response made from
+        bytes, as a mock transport's are, and a caller's event hook may read one), else None."""
+        if not response.is_stream_consumed:
+            return None
+        self._take(bytearray(), response.content, None, request)  # the size limit still applies
+        return response
+
     def _take(self, body: bytearray, chunk: bytes, deadline: float | None, request: httpx.Request) -> None:
         """Adds a chunk of the body, enforcing the size limit and the deadline of the whole response."""
         body += chunk
@@ -878,6 +886,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             response.close()
             request = following
             response = self._http.send(request, stream=True, follow_redirects=False)
+        read = self._already_read(response, request)
+        if read is not None:
+            return read
         body = bytearray()
         try:
             for chunk in response.iter_raw():
@@ -949,6 +960,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             await response.aclose()
             request = following
             response = await self._http.send(request, stream=True, follow_redirects=False)
+        read = self._already_read(response, request)
+        if read is not None:
+            return read
         body = bytearray()
         try:
             async for chunk in response.aiter_raw():
