@@ -143,7 +143,9 @@ def test_responses_already_read_by_the_transport_are_accepted(flavour: Flavour) 
     body = json.dumps(STATUS_BODY).encode()
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
     if flavour == "sync":
-        client = llamacloud.Client(api_key=API_KEY, base_url="http://test", http_client=httpx.Client(transport=transport))
+        client = llamacloud.Client(
+            api_key=API_KEY, base_url="http://test", http_client=httpx.Client(transport=transport)
+        )
         status = client.beta.batch.get_status("bjb-1")
     else:
         aclient = llamacloud.AsyncClient(
