@@ -930,6 +930,9 @@ class _BaseClient(Generic[_HttpT]):
         self._take(
             bytearray(), response.content, None, request
         )  # the size limit still applies
+        # httpx's stream refers back to its response: dropped, so a long listing's pages do not
+        # wait for the cyclic garbage collector.
+        response.stream = httpx.ByteStream(b"")
         return response
 
     def _take(

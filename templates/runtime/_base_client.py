@@ -791,6 +791,9 @@ class _BaseClient(Generic[_HttpT]):
         if not response.is_stream_consumed:
             return None
         self._take(bytearray(), response.content, None, request)  # the size limit still applies
+        # httpx's stream refers back to its response: dropped, so a long listing's pages do not
+        # wait for the cyclic garbage collector.
+        response.stream = httpx.ByteStream(b"")
         return response
 
     def _take(self, body: bytearray, chunk: bytes, deadline: float | None, request: httpx.Request) -> None:
