@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import keyword
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,10 +59,9 @@ def load_config(
     spec_value, spec_base = pick(spec, "spec")
     out_value, out_base = pick(out, "out")
     package_value, _ = pick(package, "package")
-    if not package_value.isidentifier():
-        raise SpecError(
-            [Diagnostic(f"package name {package_value!r} is not a valid Python identifier", hint="e.g. `my_api`")]
-        )
+    problem = package_name_problem(package_value)
+    if problem is not None:
+        raise SpecError([Diagnostic(f"package name {package_value!r} {problem}", hint="e.g. `my_api`")])
     return BuildConfig(
         spec=(spec_base / spec_value).resolve(),
         out=(out_base / out_value).resolve(),
@@ -68,3 +69,26 @@ def load_config(
         check=check,
         allow_remote_refs=allow_remote_refs,
     )
+
+
+# Top-level modules the generated package imports: a package of the same name would shadow them.
+RUNTIME_DEPENDENCIES = frozenset(
+    {"httpx", "httpcore", "h11", "anyio", "sniffio", "certifi", "idna", "pydantic", "pydantic_core"}
+    | {"annotated_types", "typing_extensions", "typing_inspection"}
+)
+
+
+def package_name_problem(name: str) -> str | None:
+    """Why `name` cannot name the generated package, or None. It must be importable (`import name`)
+    and installable (an ASCII distribution name), and must not shadow a module the package imports."""
+    if not name.isidentifier():
+        return "is not a valid Python identifier"
+    if len(name) > 100:
+        return "is longer than 100 characters"
+    if not name.isascii():
+        return "is not ASCII (a distribution name must be)"
+    if keyword.iskeyword(name):
+        return "is a Python keyword (`import " + name + "` would not parse)"
+    if name in sys.stdlib_module_names or name in RUNTIME_DEPENDENCIES:
+        return "is the name of a module the generated package imports, which it would shadow"
+    return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .naming import bounded_name
+
 ParameterLocation = Literal["path", "query", "header", "cookie"]
 
 
@@ -121,7 +123,7 @@ class Resource:
     @property
     def module(self) -> str:
         """Module name under `resources/` (`beta_batch`): flat, so every module imports alike."""
-        return "_".join(self.path)
+        return bounded_name("_".join(self.path))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -25,6 +27,7 @@ from .naming import (
     clean_schema_name,
     method_name_from_operation_id,
     pascal,
+    safe_class_name,
     safe_identifier,
     schema_name_qualifiers,
     snake,
@@ -69,13 +72,14 @@ class _Lowering:
         self.types = TypeMapper(self.schemas)
         self.schemes = self.security()
         resources = self.build_resources()
+        self.normalizer.settle_inheritance()
         enums = frozenset(n for n, s in self.schemas.items() if isinstance(s, dict) and "enum" in s)
         api = Api(
             title=str(self.info.get("title") or self.package),
             version=str(self.info.get("version") or ""),
             description=str(self.info.get("description") or ""),
             package=self.package,
-            settings=self.settings(),
+            settings=self.client_settings,
             security=self.schemes,
             default_security=self.requirements(self.doc.get("security"), self.top.child("security")),
             resources=resources,
@@ -121,7 +125,7 @@ class _Lowering:
     def name_schemas(self) -> dict[str, str]:
         """Component name -> class name. Collisions get the nearest distinguishing qualifier."""
         names = list(self.raw_schemas())
-        wanted = {name: clean_schema_name(name) for name in names}
+        wanted = {name: safe_class_name(clean_schema_name(name)) for name in names}
         for name, cls in wanted.items():
             if not cls:
                 self.problems.error(
@@ -176,8 +180,34 @@ class _Lowering:
         return schemas
 
     def check_schemas(self) -> None:
-        for name, schema in self.raw_schemas().items():
+        raw = self.raw_schemas()
+        for name, schema in raw.items():
             self.check_schema(schema, self.top.child("components", "schemas", name))
+        self.check_alias_cycles(raw)
+
+    def check_alias_cycles(self, raw: dict[str, Any]) -> None:
+        """A schema that is only itself (`A: {$ref: B}`, `B: {$ref: A}`; `A: {anyOf: [{$ref: A}]}`)
+        has no type. Recursion through properties, items or map values is fine."""
+        aliases = {name: _aliased(schema) for name, schema in raw.items()}
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+        def visit(name: str, trail: list[str]) -> None:
+            state[name] = 1
+            for target in aliases.get(name, ()):
+                if state.get(target) == 1:
+                    cycle = [*trail[trail.index(target) :], target] if target in trail else [name, target]
+                    self.problems.error(
+                        "schema refers to itself with no object or array in between: " + " -> ".join(cycle),
+                        self.origin(raw[target], self.top.child("components", "schemas", target)),
+                        "make one of them an object or an array, or point the $ref elsewhere",
+                    )
+                elif target in aliases and target not in state:
+                    visit(target, [*trail, target])
+            state[name] = 2
+
+        for name in aliases:
+            if name not in state:
+                visit(name, [name])
 
     def check_schema(self, schema: Any, where: Origin) -> None:
         if not isinstance(schema, dict):
@@ -186,7 +216,15 @@ class _Lowering:
             return
         where = self.origin(schema, where)
         kind = schema.get("type")
-        for k in kind if isinstance(kind, list) else [kind]:
+        kinds = kind if isinstance(kind, list) else [kind]
+        if not all(k is None or isinstance(k, str) for k in kinds):
+            self.problems.error(
+                f"`type` must be a type name or a list of them, not {kind!r}",
+                where.child("type"),
+                "use one of " + ", ".join(sorted(KNOWN_TYPES)),
+            )
+            kinds = []
+        for k in kinds:
             if k is not None and k not in KNOWN_TYPES:
                 self.problems.error(
                     f"unknown type {k!r}",
@@ -305,15 +343,20 @@ class _Lowering:
     def resource_path(self, path: str, operation: dict[str, Any], where: Origin) -> tuple[str, ...]:
         declared = operation.get("x-resource")
         if isinstance(declared, str):
-            parts = tuple(safe_identifier(snake(p)) for p in declared.split("."))
+            names = declared.split(".")
         else:
             tags = operation.get("tags")
             if isinstance(tags, list) and tags and isinstance(tags[0], str):
-                parts = (safe_identifier(snake(tags[0])),)
+                names = [tags[0]]
             else:
                 segments = [s for s in path.split("/") if s and not s.startswith("{")]
                 meaningful = [s for s in segments if not re.fullmatch(r"api|v\d+", s)]
-                parts = (safe_identifier(snake(meaningful[0] if meaningful else "default")),)
+                names = [meaningful[0] if meaningful else "default"]
+        # A top-level resource is an attribute of the client, beside its own (`close`, `timeout`).
+        parts = tuple(
+            safe_identifier(snake(name), CLIENT_ATTRIBUTES if depth == 0 else _RESOURCE_ATTRIBUTES)
+            for depth, name in enumerate(names)
+        )
         if any(not p for p in parts):
             self.problems.error(
                 "the resource name is empty after cleaning",
@@ -745,8 +788,10 @@ class _Lowering:
         )
 
     # -- client-wide ---------------------------------------------------------------------
-    def settings(self) -> ClientSettings:
+    @functools.cached_property
+    def client_settings(self) -> ClientSettings:
         declared = self.doc.get("x-client")
+        where = self.origin(declared, self.top.child("x-client"))
         declared = declared if isinstance(declared, dict) else {}
         env_prefix = snake(self.package).upper()
         servers = self.doc.get("servers")
@@ -754,11 +799,42 @@ class _Lowering:
         if isinstance(servers, list) and servers and isinstance(servers[0], dict):
             base_url = str(servers[0].get("url") or "")
         return ClientSettings(
-            class_name=pascal(str(declared.get("branded-name") or self.package)) or "Api",
-            api_key_env=str(declared.get("api-key-env") or f"{env_prefix}_API_KEY"),
-            base_url_env=str(declared.get("base-url-env") or f"{env_prefix}_BASE_URL"),
+            class_name=self.client_class_name(declared.get("branded-name"), where.child("branded-name")),
+            api_key_env=self.env_name(declared.get("api-key-env"), f"{env_prefix}_API_KEY", where.child("api-key-env")),
+            base_url_env=self.env_name(
+                declared.get("base-url-env"), f"{env_prefix}_BASE_URL", where.child("base-url-env")
+            ),
             default_base_url=base_url,
         )
+
+    def client_class_name(self, declared: object, where: Origin) -> str:
+        """`x-client.branded-name` as a class name, else one made from the package name. The class
+        and its `Async` twin sit beside the package's other exports, so they may not take those names."""
+        if declared is None:
+            name = pascal(self.package) or "Api"
+            name = "Api" + name if name[0].isdigit() else name
+            return name + "Api" if _clashes_with_exports(name) else name
+        name = pascal(str(declared))
+        if not name or name[0].isdigit() or keyword.iskeyword(name):
+            problem = f"gives no usable class name (`{name}`)" if name else "has no letters or digits"
+        elif _clashes_with_exports(name):
+            problem = f"gives the class `{name}`, which clashes with another name the package exports"
+        else:
+            return name
+        self.problems.error(f"x-client branded-name {declared!r} {problem}", where, "use a name such as `Acme`")
+        return "Api"
+
+    def env_name(self, declared: object, default: str, where: Origin) -> str:
+        if declared is None:
+            return default
+        if isinstance(declared, str) and ENV_NAME.fullmatch(declared):
+            return declared
+        self.problems.error(
+            f"{declared!r} is not an environment variable name",
+            where,
+            "use letters, digits and underscores, not starting with a digit (e.g. `ACME_API_KEY`)",
+        )
+        return default
 
     def security(self) -> tuple[SecurityScheme, ...]:
         """The schemes, each with the client keyword and environment variables of its credential:
@@ -791,7 +867,7 @@ class _Lowering:
                 )
                 continue
             if "api_key" not in options:
-                option, env = "api_key", self.settings().api_key_env
+                option, env = "api_key", self.client_settings.api_key_env
             else:
                 option = safe_identifier(snake(name), RESERVED_PARAMETERS) or "credential"
                 env = f"{prefix}_{option.upper()}"
@@ -822,6 +898,47 @@ class _Lowering:
                     )
             alternatives.append(tuple(str(n) for n in requirement if n in known))
         return tuple(dict.fromkeys(alternatives))
+
+
+# Public attributes of the generated clients and resources, which a resource may not replace.
+CLIENT_ATTRIBUTES = frozenset(
+    {
+        *("api_key", "base_url", "close", "default_headers", "is_closed", "max_response_bytes", "max_retries"),
+        *("request", "request_page", "retry_non_idempotent", "timeout", "user_agent", "with_options"),
+        "with_raw_response",
+    }
+)
+_RESOURCE_ATTRIBUTES = frozenset({"with_raw_response"})
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# What the package's `__init__` and `_client` define besides the client classes.
+_PACKAGE_NAMES = frozenset(
+    {
+        *("APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError"),
+        *("BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError"),
+        *("RateLimitError", "ResponseTooLargeError", "ResponseValidationError", "UnprocessableEntityError"),
+        *("AsyncPage", "AsyncPaginator", "SyncPage", "RawResponse", "NotGiven", "Omit", "AsyncClient"),
+        *("SyncAPIClient", "AsyncAPIClient", "AuthScheme", "ClassVar", "TYPE_CHECKING"),
+    }
+)
+
+
+def _clashes_with_exports(class_name: str) -> bool:
+    """`Client` itself is fine (`Client = Client`); `AsyncClient`, `Page` (-> `AsyncPage`) are not."""
+    return class_name in _PACKAGE_NAMES or f"Async{class_name}" in _PACKAGE_NAMES - {"AsyncClient"}
+
+
+def _aliased(schema: Any) -> set[str]:
+    """The components `schema` is made of directly: `$ref`s at its top and in its allOf/anyOf/oneOf."""
+    found: set[str] = set()
+    if isinstance(schema, dict):
+        name = ref_name(schema)
+        if name is not None:
+            found.add(name)
+        for key in ("allOf", "anyOf", "oneOf"):
+            if isinstance(schema.get(key), list):
+                for member in schema[key]:
+                    found |= _aliased(member)
+    return found
 
 
 def _body_kind(media_type: str) -> Literal["json", "multipart", "form", "binary"]:

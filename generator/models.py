@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import keyword
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Diagnostic, SpecError
+from .errors import Diagnostic, SpecError, escape_pointer
 from .ir import Api
+from .naming import RESERVED_CLASS_NAMES
+from .resolver import SCHEMA_PREFIX
 
 _ENUM_BASES = {"StrEnum": "OpenStrEnum", "IntEnum": "OpenIntEnum", "Enum": "OpenEnum"}
+
+
+# Formats kept as the plain strings the server sent: no extra dependency (email-validator, ulid),
+# and nothing a round trip would change (a password masked, base64 decoded, a string made an int).
+_TYPE_MAPPINGS = [
+    *("email=string", "idn-email=string", "uri=string", "ulid=string", "path=string", "password=string"),
+    *("byte=string", "string+integer=string", "uuid1=uuid", "uuid3=uuid", "uuid4=uuid", "uuid5=uuid"),
+]
+# A default of a format typed otherwise than `str` (`date: date = "2024-05-01"`) is validated when
+# the model is built (the library writes `Field(default, validate_default=True)` for this key).
+_VALIDATE_DEFAULT = "x-validate_default"
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,7 @@ def render_models(api: ModelsRequest) -> str:
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version or "0"},
         "paths": {},
-        "components": {"schemas": api.schemas},
+        "components": {"schemas": _typed_defaults(api.schemas)},
     }
     try:
         with warnings.catch_warnings():
@@ -66,8 +81,9 @@ def render_models(api: ModelsRequest) -> str:
                 field_constraints=True,
                 capitalise_enum_members=True,
                 set_default_enum_member=True,
-                # No extra dependency (email-validator); URLs stay the strings the server sent.
-                type_mappings=["email=string", "idn-email=string", "uri=string"],
+                type_mappings=_TYPE_MAPPINGS,
+                aliases=_field_aliases(api.schemas),
+                field_extra_keys_without_x_prefix={_VALIDATE_DEFAULT},
                 use_subclass_enum=True,
                 use_specialized_enum=True,
                 output_datetime_class=DatetimeClassType.Datetime,
@@ -81,7 +97,87 @@ def render_models(api: ModelsRequest) -> str:
         raise SpecError([Diagnostic(f"datamodel-code-generator could not generate the models: {message}")]) from exc
     if not isinstance(source, str):
         raise SpecError([Diagnostic("datamodel-code-generator returned several modules; expected one")])
-    return _open_enums(source, api)
+    return _self_referencing_lists(_open_enums(source, api), api)
+
+
+def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
+    """Field names for the properties the library would name badly: one that is a name models.py
+    imports (`Field`, `BaseModel`: the library renames the import and misses some uses), and one
+    Python would read as another (`ﬁle` is `file`, `Ⅸ` is `IX`: NFKC), which the alias would not match."""
+    names: set[str] = set()
+    stack: list[Any] = [schemas]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            properties = value.get("properties")
+            if isinstance(properties, dict):
+                names.update(k for k in properties if isinstance(k, str))
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    aliases: dict[str, str] = {}
+    for name in sorted(names):
+        normal = unicodedata.normalize("NFKC", name)
+        if name in RESERVED_CLASS_NAMES:
+            aliases[name] = name + "_"
+        elif normal != name:
+            field = re.sub(r"\W", "_", normal).lower()
+            field = "field_" + field if not field or field[0].isdigit() else field
+            while field in names or field in RESERVED_CLASS_NAMES or keyword.iskeyword(field):
+                field += "_"
+            aliases[name] = field
+    return aliases
+
+
+def _format_types() -> dict[str, Any]:
+    import datetime
+    import decimal
+    import ipaddress
+    import uuid
+
+    from pydantic import NaiveDatetime
+
+    return {
+        "date": datetime.date,
+        "date-time": datetime.datetime,
+        "date-time-local": NaiveDatetime,
+        "time": datetime.time,
+        "time-local": datetime.time,
+        "duration": datetime.timedelta,
+        "binary": bytes,
+        "decimal": decimal.Decimal,
+        **dict.fromkeys(("uuid", "uuid1", "uuid3", "uuid4", "uuid5"), uuid.UUID),
+        "ipv4": ipaddress.IPv4Address,
+        "ipv6": ipaddress.IPv6Address,
+        "ipv4-network": ipaddress.IPv4Network,
+        "ipv6-network": ipaddress.IPv6Network,
+    }
+
+
+def _self_referencing_lists(source: str, api: ModelsRequest) -> str:
+    """`A: {type: array, items: {$ref: A}}` comes out as `RootModel[list]`, items untyped (which
+    mypy --strict refuses): typed here as `list["A"]`, rebuilt once the class exists."""
+    for name, schema in sorted(api.schemas.items()):
+        items = schema.get("items") if isinstance(schema, dict) else None
+        if not isinstance(items, dict) or items.get("$ref") != SCHEMA_PREFIX + escape_pointer(name):
+            continue
+        header = f"class {name}(RootModel[list]):\n"
+        start = source.find(header)
+        if start < 0:
+            continue
+        end = source.find("\n\n\nclass ", start)
+        end = len(source) if end < 0 else end
+        body = re.sub(
+            r"^    root: list\b(?!\[)",
+            f"    root: list[{name}]",
+            source[start + len(header) : end],
+            count=1,
+            flags=re.M,
+        )
+        typed = f'class {name}(RootModel[list["{name}"]]):\n'
+        source = source[:start] + typed + body + source[end:]
+        source = source.rstrip("\n") + f"\n\n\n{name}.model_rebuild()\n"
+    return source
 
 
 def _open_enums(source: str, api: ModelsRequest) -> str:
@@ -108,9 +204,46 @@ def _open_enums(source: str, api: ModelsRequest) -> str:
     source = (
         "\n".join(
             line
-            for line in source.splitlines()
+            for line in source.split("\n")  # not splitlines: a string literal may hold U+2028
             if not line.startswith(("# generated by datamodel-codegen", "#   filename:"))
         ).lstrip("\n")
         + "\n"
     )
     return future + "\nfrom ._types import OpenEnum, OpenIntEnum, OpenStrEnum\n" + source
+
+
+def _typed_defaults(schemas: dict[str, Any]) -> dict[str, Any]:
+    """The schemas with each default of a typed string format (date, uuid, ...; an array of them)
+    marked for validation when it parses as that type, and dropped when it does not: a default
+    the model could not take would fail every response that leaves the field out."""
+    from pydantic import TypeAdapter, ValidationError
+
+    format_types = _format_types()
+
+    def python_type(schema: dict[str, Any]) -> Any:
+        kind = schema.get("type")
+        kinds = [k for k in kind if k != "null"] if isinstance(kind, list) else [kind]
+        if kinds == ["string"]:
+            return format_types.get(str(schema.get("format")))
+        if kinds == ["array"] and isinstance(schema.get("items"), dict):
+            item = python_type(schema["items"])
+            return None if item is None else list.__class_getitem__(item)
+        return None
+
+    def visit(value: Any) -> Any:
+        if isinstance(value, list):
+            return [visit(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        result = {k: visit(v) for k, v in value.items()}
+        typed = python_type(result) if "default" in result and result["default"] is not None else None
+        if typed is not None:
+            try:
+                TypeAdapter(typed).validate_python(result["default"])
+            except (ValidationError, TypeError, ValueError):
+                del result["default"]
+            else:
+                result[_VALIDATE_DEFAULT] = True
+        return result
+
+    return {name: visit(schema) for name, schema in schemas.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -12,6 +13,16 @@ RESERVED_PARAMETERS = frozenset(dir(builtins)) | {
     "self", "extra_headers", "extra_query", "extra_body", "timeout", "cls",
 }  # fmt: skip
 
+# Names models.py imports or may import (from pydantic, typing, enum, datetime, uuid, decimal and
+# the package runtime), and capitalised builtins, which pydantic would take for a class not yet
+# defined: a schema with one of these names gets another.
+RESERVED_CLASS_NAMES = frozenset(name for name in dir(builtins) if name[:1].isupper()) | {
+    "AliasChoices", "Annotated", "Any", "AnyUrl", "AwareDatetime", "BaseModel", "ClassVar", "ConfigDict",
+    "Date", "DateTime", "Decimal", "Dict", "Duration", "EmailStr", "Enum", "Field", "FrozenSet",
+    "IntEnum", "Iterator", "List", "Literal", "Mapping", "NaiveDatetime", "Optional", "Path",
+    "RootModel", "SecretStr", "Sequence", "Set", "StrEnum", "StringConstraints", "Time", "Tuple",
+    "TypeAdapter", "TypeAlias", "UUID", "Union", "ValidationInfo", "OpenEnum", "OpenStrEnum", "OpenIntEnum",
+}  # fmt: skip
 _FASTAPI_SUFFIX = re.compile(r"_api_v\d+(?:_.*)?_(?:get|put|post|delete|patch|head|options|trace)$")
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|\d+")
 
@@ -66,6 +77,21 @@ def clean_schema_name(name: str) -> str:
     """`src__app__schema__chat__ChatMessage` -> `ChatMessage`; `Body_upload_file` -> `BodyUploadFile`."""
     parts = _module_qualified(name)
     return pascal(parts[-1] if parts else name)
+
+
+def safe_class_name(name: str) -> str:
+    """`1st` -> `Model1st`; `BaseModel`, `Field`, `None` -> `BaseModelModel`, `FieldModel`, `NoneModel`."""
+    if name[:1].isdigit():
+        return "Model" + name
+    return name + "Model" if name in RESERVED_CLASS_NAMES or keyword.iskeyword(name) else name
+
+
+def bounded_name(name: str, limit: int = 100) -> str:
+    """`name`, or for a long one its start and a hash of the whole: short enough for a file name
+    (the OS refuses names over 255 bytes), and still distinct."""
+    if len(name) <= limit:
+        return name
+    return name[: limit - 9].rstrip("_") + "_" + hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
 def schema_name_qualifiers(name: str) -> list[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import escape_pointer, unescape_pointer
-from .naming import pascal
+from .naming import pascal, safe_class_name
 from .resolver import SCHEMA_PREFIX
 
 _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"})
@@ -35,6 +35,70 @@ class SchemaNormalizer:
         for name in list(self.schemas):
             schema = self.normalize(_annotated(self.schemas[name]), name, nullable_ref=False)
             self.schemas[name] = _without_null(schema)[0] if name in self.nullable_enums else schema
+
+    def settle_inheritance(self) -> None:
+        """An `allOf` whose parts give one property two different schemas (`id: string` in the
+        parent, `id: integer` here) becomes one flat object, the nearest part winning: as subclasses,
+        the field would override its base incompatibly, which type checkers refuse. One nested
+        inside a schema is made a component first, so a flat copy of a parent's properties holds a
+        reference to it, not another copy of it (a child inside its own parent)."""
+        for name in list(self.schemas):
+            self.schemas[name] = self._hoist_conflicts(self.schemas[name], name, top=True)
+        for name in list(self.schemas):
+            flat = self._flattened(self.schemas[name], frozenset({name}))
+            if flat is not None:
+                self.schemas[name] = flat
+
+    def _hoist_conflicts(self, schema: Any, owner: str, *, top: bool = False) -> Any:
+        if isinstance(schema, list):
+            return [self._hoist_conflicts(v, owner) for v in schema]
+        if not isinstance(schema, dict):
+            return schema
+        schema = {k: self._hoist_conflicts(v, owner) if isinstance(v, dict | list) else v for k, v in schema.items()}
+        if top or self._flattened(schema, frozenset()) is None:
+            return schema
+        name = self.free_name(owner + "AllOf")
+        self.schemas[name] = schema
+        return {"$ref": SCHEMA_PREFIX + escape_pointer(name)}
+
+    def _flattened(self, schema: Any, trail: frozenset[str]) -> dict[str, Any] | None:
+        """`schema` as one flat object when its `allOf` parts disagree on a property, else None."""
+        if not isinstance(schema, dict) or not isinstance(schema.get("allOf"), list):
+            return None
+        seen: dict[str, list[Any]] = {}
+        required: list[Any] = []
+        if not self._collect(schema, seen, required, trail) or all(
+            all(f == found[0] for f in found) for found in seen.values()
+        ):
+            return None
+        flat = {k: v for k, v in schema.items() if k not in ("allOf", "properties", "required", "type")}
+        flat["type"] = "object"
+        flat["properties"] = {key: found[-1] for key, found in seen.items()}
+        if required:
+            flat["required"] = list(dict.fromkeys(required))
+        return flat
+
+    def _collect(self, schema: Any, seen: dict[str, list[Any]], required: list[Any], trail: frozenset[str]) -> bool:
+        """Gathers the properties of `schema`, its `allOf` parts and the components they refer to,
+        in order; False when a part is no object (an alias of a string, a union), or a cycle."""
+        if not isinstance(schema, dict):
+            return False
+        target = _ref_target(schema["$ref"]) if isinstance(schema.get("$ref"), str) else None
+        if target is not None:
+            if target in trail or target not in self.schemas:
+                return False
+            return self._collect(self.schemas[target], seen, required, trail | {target})
+        if schema.get("type", "object") != "object" or "anyOf" in schema or "oneOf" in schema:
+            return False
+        for part in schema.get("allOf") or []:
+            if not self._collect(part, seen, required, trail):
+                return False
+        properties = schema.get("properties")
+        for key, value in (properties if isinstance(properties, dict) else {}).items():
+            seen.setdefault(key, []).append(value)
+        if isinstance(schema.get("required"), list):
+            required.extend(schema["required"])
+        return True
 
     def hoist(self, schema: Any, wanted: str) -> Any:
         """A reference to `schema` stored under a free name based on `wanted`; other schemas as they are.
@@ -60,7 +124,11 @@ class SchemaNormalizer:
         if isinstance(enum, list) and any(v is not None for v in enum):
             return True
         kind = schema.get("type")
-        is_object = kind is None or kind == "object" or (isinstance(kind, list) and set(kind) == {"object", "null"})
+        is_object = (
+            kind is None
+            or kind == "object"
+            or (isinstance(kind, list) and sorted(map(str, kind)) == ["null", "object"])
+        )
         return is_object and isinstance(schema.get("properties"), dict) and bool(schema["properties"])
 
     def normalize(self, schema: Any, hint: str, *, nullable_ref: bool = True) -> Any:
@@ -107,7 +175,8 @@ class SchemaNormalizer:
         return self.hoist(self.normalize(schema, hint, nullable_ref=nullable_ref), hint)
 
     def free_name(self, wanted: str) -> str:
-        name, n = wanted or "Schema", 2
+        wanted = safe_class_name(wanted or "Schema")
+        name, n = wanted, 2
         while name in self.schemas:
             name, n = f"{wanted}{n}", n + 1
         return name
@@ -214,7 +283,13 @@ def _collapse_nullable(schema: dict[str, Any]) -> dict[str, Any]:
             continue
         inner = real[0]
         kind = inner.get("type")
-        if kind not in _PRIMITIVE_TYPES or "$ref" in inner or "enum" in inner or "const" in inner:
+        if (
+            not isinstance(kind, str)
+            or kind not in _PRIMITIVE_TYPES
+            or "$ref" in inner
+            or "enum" in inner
+            or "const" in inner
+        ):
             continue
         merged = {k: v for k, v in schema.items() if k != key}
         for k, v in inner.items():

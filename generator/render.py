@@ -426,16 +426,21 @@ def _kind(schema: dict[str, Any]) -> str:
     return str(kinds[0]) if kinds and kinds[0] else ("object" if "properties" in schema else "")
 
 
-def doc_type(schema: Any, schemas: dict[str, Any]) -> str:
-    """The reference pages' type text: `string`, `"a" or "b"`, `object { id, 14 more }`, `array of ...`."""
-    schema, _ = _resolve(schema, schemas)
+def doc_type(schema: Any, schemas: dict[str, Any], seen: frozenset[str] = frozenset()) -> str:
+    """The reference pages' type text: `string`, `"a" or "b"`, `object { id, 14 more }`, `array of ...`.
+    A model met again inside itself (`A: array of A`) is named, not expanded."""
+    schema, name = _resolve(schema, schemas)
+    if name is not None:
+        if name in seen:
+            return name
+        seen |= {name}
     if _variants(schema):
-        return " or ".join(doc_type(v, schemas) for v in _variants(schema))
+        return " or ".join(doc_type(v, schemas, seen) for v in _variants(schema))
     if isinstance(schema.get("enum"), list):
         return _enum_text([v for v in schema["enum"] if v is not None])
     kind, names = _kind(schema), list(schema.get("properties") or {})
     if kind == "array":
-        return "array of " + doc_type(schema.get("items"), schemas)
+        return "array of " + doc_type(schema.get("items"), schemas, seen)
     if kind == "object" and names:
         more = [f"{len(names) - _SHOWN} more"] if len(names) > _SHOWN else []
         return "object { " + ", ".join(names[:_SHOWN] + more) + " }"
@@ -444,9 +449,11 @@ def doc_type(schema: Any, schemas: dict[str, Any]) -> str:
 
 def _doc_shape(schema: Any, schemas: dict[str, Any]) -> tuple[str | None, list[Any], list[tuple[str, Any, bool]]]:
     """(model name, enum values, fields) of a value; an array shows its items'."""
+    seen: set[str] = set()
     schema, name = _resolve(schema, schemas)
-    if _kind(schema) == "array":
-        return _doc_shape(schema.get("items"), schemas)
+    while _kind(schema) == "array" and name not in seen:  # `A: array of A` ends
+        seen.add(name or "")
+        schema, name = _resolve(schema.get("items"), schemas)
     if isinstance(schema.get("enum"), list):
         return name, [v for v in schema["enum"] if v is not None], []
     required = set(schema.get("required") or [])

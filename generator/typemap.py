@@ -82,7 +82,7 @@ class TypeMapper:
     def _typed(self, schema: dict[str, Any], kind: Any, accept_literals: bool) -> str:
         if kind == "string":
             return _STRING_FORMATS.get(str(schema.get("format")), "str")
-        if kind in _PRIMITIVES:
+        if isinstance(kind, str) and kind in _PRIMITIVES:
             return _PRIMITIVES[kind]
         if kind == "array":
             return f"list[{self.annotation(schema.get('items'), accept_literals=accept_literals)}]"
@@ -94,22 +94,26 @@ class TypeMapper:
 
     @staticmethod
     def literal(values: list[Any]) -> str:
+        """`Literal[...]` of the values, or "" when there is none or one a type checker would refuse
+        (an integer beyond 64 bits: mypy does not take it in a Literal)."""
         items = [v for v in values if isinstance(v, str | int | bool) and not isinstance(v, float)]
-        if not items:
+        if not items or any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in items):
             return ""
         return "Literal[" + ", ".join(repr(v) for v in items) + "]"
 
-    def json_type(self, schema: Any) -> str:
+    def json_type(self, schema: Any, seen: frozenset[str] = frozenset()) -> str:
         """The JSON Schema type of a parameter, for docs and the command line."""
         if not isinstance(schema, dict):
             return "string"
         name = ref_name(schema)
         if name is not None:
-            return self.json_type(self.schemas.get(name, {}))
+            return "string" if name in seen else self.json_type(self.schemas.get(name, {}), seen | {name})
         for key in ("anyOf", "oneOf"):
             variants = schema.get(key)
             if isinstance(variants, list):
-                kinds = [self.json_type(v) for v in variants if not (isinstance(v, dict) and v.get("type") == "null")]
+                kinds = [
+                    self.json_type(v, seen) for v in variants if not (isinstance(v, dict) and v.get("type") == "null")
+                ]
                 if kinds:
                     return kinds[0]
         kind = schema.get("type")
@@ -118,19 +122,19 @@ class TypeMapper:
             return str(kinds[0]) if kinds else "null"
         return str(kind) if isinstance(kind, str) else "string"
 
-    def enum_values(self, schema: Any) -> tuple[str, ...]:
+    def enum_values(self, schema: Any, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
         if not isinstance(schema, dict):
             return ()
         name = ref_name(schema)
         if name is not None:
-            return self.enum_values(self.schemas.get(name, {}))
+            return () if name in seen else self.enum_values(self.schemas.get(name, {}), seen | {name})
         if isinstance(schema.get("enum"), list):
             return tuple(str(v) for v in schema["enum"] if v is not None)
         for key in ("anyOf", "oneOf"):
             variants = schema.get(key)
             if isinstance(variants, list):
                 for variant in variants:
-                    found = self.enum_values(variant)
+                    found = self.enum_values(variant, seen)
                     if found:
                         return found
         return ()

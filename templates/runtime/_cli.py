@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
 import sys
 from collections.abc import Callable, Sequence
@@ -202,6 +203,7 @@ _CONVERTERS: dict[str, Callable[[str], Any]] = {
     "json": _json,
     "binary": _binary,
 }
+_PLAIN_CHOICE = re.compile(r"[^\s\[\]()|,{}]+")
 _METAVARS = {
     "integer": "INTEGER",
     "number": "NUMBER",
@@ -305,15 +307,19 @@ def _add_option(group: argparse._ArgumentGroup, option: Option) -> None:
     if option.type == "array":
         notes.append("repeat for several values")
     text = option.help.strip() + (f" ({', '.join(notes)})" if notes else "")
-    kwargs: dict[str, Any] = {"dest": option.dest, "required": option.required, "help": _escape(text.strip())}
+    kwargs: dict[str, Any] = {"dest": option.dest, "required": option.required}
     if option.choices:
         kwargs["choices"] = option.choices
+        if not all(_PLAIN_CHOICE.fullmatch(c) for c in option.choices):
+            # argparse's usage wrapper breaks on a `{a b,c}` holding whitespace or brackets.
+            kwargs["metavar"] = "VALUE"
+            text += " (one of: " + ", ".join(repr(c) for c in option.choices) + ")"
     else:
         kwargs["type"] = _CONVERTERS.get(option.type, str)
         kwargs["metavar"] = _METAVARS.get(option.type, "STRING")
     if option.type == "array":
         kwargs["action"] = "append"
-    group.add_argument(option.flag, **kwargs)
+    group.add_argument(option.flag, help=_escape(text.strip()), **kwargs)
 
 
 def _placeholder(option: Option) -> str:

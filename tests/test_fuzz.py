@@ -1,0 +1,509 @@
+"""Fuzzing the generator with hypothesis (issue 5).
+
+The property, for every spec drawn: `python -m generator build` either exits 0 and writes a
+complete package that compiles, imports in a fresh interpreter (models rebuilt, both clients and
+every resource built, every CLI `--help` rendered) and, for a sample, passes `mypy --strict`
+(several packages per mypy run); or exits 2 with `error: ...` lines and nothing written. It never
+exits otherwise, never prints a traceback, never leaves a partial package or a staging folder, and
+a failed build leaves an existing package exactly as it was. The checks are in
+tests/fuzz/harness.py.
+
+The specs:
+- `test_valid_specs`: random valid OpenAPI 3.0/3.1 documents (tests/fuzz/specs.py) as JSON or
+  YAML. For these, exit 2 is accepted only for the documented refusals (a schema name without a
+  letter or digit, a name empty after cleaning, two operations with one method name).
+- `test_spec_folder_mutations`: spec/openapi.yaml and the files it references, copied and broken
+  (tests/fuzz/mutations.py): keys deleted, types changed, wrong-typed values, broken `$ref`s,
+  duplicate operationIds, renamed path parameters, hostile text, YAML syntax, invalid UTF-8. Half
+  the builds go over an existing package, which a failed build must leave untouched.
+- `test_platform_mutations`: the same edits of ../shared/specs/llamacloud-platform.json (209
+  operations; a build takes 3-4 s, so few examples).
+- `test_package_names`: awkward `--package` names.
+
+Running:
+    .venv/bin/python -m pytest tests/test_fuzz.py        # CI: deterministic, under a minute
+    FUZZ_EXAMPLES=300 .venv/bin/python -m pytest tests/test_fuzz.py -s -p no:cacheprovider
+
+Environment:
+    FUZZ_EXAMPLES=N     N valid specs, N mutations of spec/, N // 3 of the platform spec,
+                        N // 10 package names (default 10, 10, 1, 4; plus one fixed example
+                        each for the mutations).
+    FUZZ_SEED=S         another reproducible sequence of examples (default: derandomized).
+    FUZZ_ARTIFACTS=DIR  where the log (log.jsonl, summary.txt), failing specs (failures/) and the
+                        mypy batch go (default: a pytest temporary folder).
+    FUZZ_SURVEY=1       log and keep every failing case and go on (no shrinking); the tests fail
+                        at the end if any case failed. For long runs that count every finding.
+    FUZZ_STRICT=1       also fail on findings that keep the property (see harness.UNLOCATED).
+
+What it found is in `FINDINGS` at the end of this file, each with its smallest spec, fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import yaml
+from fuzz.harness import REPO, Fuzzer, FuzzFailure, run_build, summary
+from fuzz.mutations import Corpus, Mutation, materialise, mutations, platform_corpus, spec_folder_corpus
+from fuzz.specs import openapi_documents
+from fuzz.text import INJECTED
+from hypothesis import HealthCheck, Phase, example, given, seed, settings
+from hypothesis import strategies as st
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0") or 0)
+LONG = EXAMPLES > 0
+VALID_EXAMPLES = EXAMPLES or 10
+SPEC_FOLDER_EXAMPLES = EXAMPLES or 10
+PLATFORM_EXAMPLES = max(EXAMPLES // 3, 1)
+PACKAGE_NAME_EXAMPLES = max(EXAMPLES // 10, 4)
+SEED = os.environ.get("FUZZ_SEED")
+SURVEY = os.environ.get("FUZZ_SURVEY") == "1"
+_Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def fuzzing(examples: int) -> Callable[[F], F]:
+    """Hypothesis settings: deterministic (or FUZZ_SEED), no deadline, no example database."""
+    configured = settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=SEED is None,
+        database=None,
+        phases=[p for p in Phase if p is not Phase.shrink or not SURVEY],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+            HealthCheck.large_base_example,
+        ],
+    )
+
+    def decorate(test: F) -> F:
+        test = configured(test)
+        return seed(int(SEED))(test) if SEED is not None else test
+
+    return decorate
+
+
+@pytest.fixture(scope="module")
+def fuzzer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzer]:
+    given_dir = os.environ.get("FUZZ_ARTIFACTS")
+    artifacts = Path(given_dir).resolve() if given_dir else tmp_path_factory.mktemp("fuzz")
+    fuzzer = Fuzzer(artifacts, mypy_every=4 if LONG else 2)
+    yield fuzzer
+    report = summary(artifacts / "log.jsonl")
+    (artifacts / "summary.txt").write_text(report + "\n", encoding="utf-8")
+    print(f"\nfuzz artifacts: {artifacts}\n{report}")
+
+
+def checked(fuzzer: Fuzzer, run: Callable[[], object]) -> None:
+    """Runs a hypothesis test, then the pending mypy batch; in survey mode, fails on anything logged."""
+    failures: list[str] = []
+    try:
+        run()
+    finally:
+        failures += fuzzer.finish_mypy()
+    failures += fuzzer.surveyed
+    fuzzer.surveyed = []
+    assert not failures, "\n\n".join(failures)
+
+
+def check(fuzzer: Fuzzer, spec: Path, **options: Any) -> None:
+    try:
+        fuzzer.check(spec, **options)
+    except FuzzFailure as exc:
+        if not SURVEY:
+            raise
+        fuzzer.surveyed.append(str(exc).split("\n--- exit", 1)[0])
+
+
+# -- valid specs ----------------------------------------------------------------------------------
+def write_document(document: dict[str, Any], folder: Path, as_yaml: bool) -> Path:
+    """The document as YAML when it survives a round trip through YAML, else as JSON."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if as_yaml:
+        text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        try:
+            same = yaml.load(text, Loader=_Loader) == document
+        except yaml.YAMLError:
+            same = False
+        if same:
+            path = folder / "openapi.yaml"
+            path.write_text(text, encoding="utf-8")
+            return path
+    path = folder / "openapi.json"
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def test_strategy_draws_valid_openapi() -> None:
+    """The documents of `test_valid_specs` are valid OpenAPI (openapi-spec-validator agrees)."""
+    validator = pytest.importorskip("openapi_spec_validator")
+
+    @fuzzing(3 if not LONG else 20)
+    @given(document=openapi_documents(strict=True))
+    def run(document: dict[str, Any]) -> None:
+        kind = (
+            validator.OpenAPIV31SpecValidator
+            if document["openapi"].startswith("3.1")
+            else validator.OpenAPIV30SpecValidator
+        )
+        try:
+            errors = [str(e).splitlines()[0] for e in kind(document).iter_errors()]
+        except RecursionError:  # the validator follows recursive schemas without end
+            return
+        assert not errors, errors
+
+    run()
+
+
+def test_valid_specs(fuzzer: Fuzzer) -> None:
+    @fuzzing(VALID_EXAMPLES)
+    @given(document=openapi_documents(), as_yaml=st.booleans())
+    def run(document: dict[str, Any], as_yaml: bool) -> None:
+        folder = fuzzer.scratch()
+        try:
+            spec = write_document(document, folder / "spec", as_yaml)
+            check(fuzzer, spec, label="valid", valid=True)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    checked(fuzzer, run)
+
+
+# -- mutations of the real specs ----------------------------------------------------------------
+_corpora: dict[str, Corpus] = {}
+
+
+def corpus(name: str) -> Corpus:
+    if name not in _corpora:
+        _corpora[name] = spec_folder_corpus() if name == "spec" else platform_corpus()
+    return _corpora[name]
+
+
+@pytest.fixture(scope="module")
+def seed_package(fuzzer: Fuzzer) -> Path:
+    """The package built from spec/ as it is: the `previous` package of half the mutated builds."""
+    out = fuzzer.artifacts / "seed"
+    build = run_build(REPO / "spec" / "openapi.yaml", out, "fzseed")
+    assert build.code == 0, build.stderr
+    return build.target
+
+
+def test_spec_folder_mutations(fuzzer: Fuzzer, seed_package: Path) -> None:
+    @fuzzing(SPEC_FOLDER_EXAMPLES)
+    @given(edits=mutations(corpus("spec")), over_previous=st.booleans())
+    @example(edits=[Mutation("inject", "openapi.yaml", ("info", "description"), INJECTED)], over_previous=True)
+    def run(edits: list[Mutation], over_previous: bool) -> None:
+        folder = fuzzer.scratch()
+        try:
+            spec, _ = materialise(corpus("spec"), edits, folder / "spec")
+            previous = seed_package if over_previous else None
+            check(fuzzer, spec, label="spec-mutation", valid=False, previous=previous)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    checked(fuzzer, run)
+
+
+def test_platform_mutations(fuzzer: Fuzzer) -> None:
+    if not (REPO.parent / "shared" / "specs" / "llamacloud-platform.json").is_file():
+        pytest.skip("the platform spec is not there")
+
+    @fuzzing(PLATFORM_EXAMPLES)
+    @given(edits=mutations(corpus("platform"), max_size=2))
+    # One build that succeeds, in every run: hostile text where every module repeats it.
+    @example(edits=[Mutation("inject", "llamacloud-platform.json", ("info", "title"), INJECTED)])
+    def run(edits: list[Mutation]) -> None:
+        folder = fuzzer.scratch()
+        try:
+            spec, _ = materialise(corpus("platform"), edits, folder / "spec")
+            # mypy over a 209-operation package takes a minute: only in long runs, and rarely.
+            mypy = "sample" if LONG else "never"
+            check(fuzzer, spec, label="platform-mutation", valid=False, package_prefix="fzplatform", mypy=mypy)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    checked(fuzzer, run)
+
+
+# -- package names ------------------------------------------------------------------------------
+PACKAGE_NAMES = (
+    "client", "models", "resources", "_", "_private", "__init__", "café", "ünï", "Client",
+    "x" * 120, "a1", "types_", "async_", "api", "Api", "fz_pkg",
+)  # fmt: skip
+
+
+def test_package_names(fuzzer: Fuzzer) -> None:
+    """`--package` is any identifier: the package builds and imports by that name, or the build
+    exits 2 saying why (a keyword, not ASCII, too long, or the name of a module it imports)."""
+    spec_dir = REPO / "tests" / "fixtures" / "minimal"
+    package_names = st.one_of(
+        st.sampled_from(PACKAGE_NAMES),
+        st.sampled_from(("class", "None", "json", "re", "httpx", "pydantic", "typing", "x" * 101)),
+        st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True),
+    )
+
+    @fuzzing(PACKAGE_NAME_EXAMPLES)
+    @given(name=package_names)
+    def run(name: str) -> None:
+        folder = fuzzer.scratch()
+        try:
+            shutil.copytree(spec_dir, folder / "spec", ignore=shutil.ignore_patterns("expected"))
+            build = fuzzer.check(
+                folder / "spec" / "spec.yaml", label="package-name", valid=True, package=name, mypy="never"
+            )
+            if build.code == 0:
+                compile(f"import {name}", "<package name>", "exec")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    checked(fuzzer, run)
+
+
+# -- what the fuzzer found ---------------------------------------------------------------------------------
+def _spec(**fields: Any) -> dict[str, Any]:
+    """A small valid document: one GET unless `paths` is given."""
+    document: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": _get()}
+    return document | fields
+
+
+def _get(**operation: Any) -> dict[str, Any]:
+    return {"/a": {"get": {"operationId": "get_a", "responses": {"200": {"description": "ok"}}, **operation}}}
+
+
+def _query(schema: dict[str, Any]) -> dict[str, Any]:
+    return _get(parameters=[{"name": "q", "in": "query", "schema": schema}])
+
+
+def _object(**properties: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": properties or {"a": {"type": "string"}}}
+
+
+def _schemas(**schemas: Any) -> dict[str, Any]:
+    return {"schemas": schemas}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _tagged(value: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["Ⅸ"], "properties": {"Ⅸ": {"type": "string", "enum": [value]}}}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A bug this fuzzer found, as its smallest spec: it builds (and passes mypy --strict) now, or,
+    when the spec is what is wrong, exits 2 with an error saying so."""
+
+    id: str
+    what: str  # the bug as found, and the fix
+    document: dict[str, Any]
+    package: str = "fzbug"
+    error: str | None = None  # the message of the expected exit 2; None: the build succeeds
+
+
+POST_SELF_ARRAY = {
+    "/a": {
+        "post": {
+            "operationId": "post_a",
+            "requestBody": {"content": {"application/json": {"schema": _ref("A")}}},
+            "responses": {"204": {"description": "done"}},
+        }
+    }
+}
+FINDINGS = (
+    Finding(
+        "BUG-1",
+        "no operations: `_client.py` had an empty `if TYPE_CHECKING:` block (exit 2, 'a generator bug')",
+        _spec(paths={}),
+    ),
+    Finding(
+        "BUG-2",
+        "a schema named `1st`: the models library renamed the class (exit 2); now `Model1st`",
+        _spec(components=_schemas(**{"1st": _object()})),
+    ),
+    Finding(
+        "BUG-3",
+        "a tag of 260 characters: `reference/<tag>.md` was too long a file name; module names are bounded",
+        _spec(paths=_get(tags=["a" * 260])),
+    ),
+    Finding(
+        "BUG-4",
+        "an enum value holding U+2028: models.py split at it (str.splitlines) and broke the literal",
+        _spec(components=_schemas(E={"type": "string", "enum": ["a\u2028b", "c\x85d\x1ce"]})),
+    ),
+    Finding(
+        "BUG-5a",
+        "x-client branded-name `0` gave `class 0(...)`",
+        _spec(**{"x-client": {"branded-name": "0"}}),
+        error="x-client branded-name '0' gives no usable class name",
+    ),
+    Finding(
+        "BUG-5b",
+        "x-client branded-name `AsyncClient` replaced the export of that name",
+        _spec(**{"x-client": {"branded-name": "AsyncClient"}}),
+        error="which clashes with another name the package exports",
+    ),
+    Finding(
+        "BUG-6",
+        "a schema named `OpenStrEnum` beside an enum redefined the runtime's enum base; now `OpenStrEnumModel`",
+        _spec(components=_schemas(OpenStrEnum=_object(k=_ref("Kind")), Kind={"type": "string", "enum": ["x"]})),
+    ),
+    Finding(
+        "BUG-7",
+        "a schema named `BaseModel` (Field, RootModel, UUID, None...): renamed by the library (exit 2)",
+        _spec(components=_schemas(BaseModel=_object(), Field=_object(), none=_object())),
+    ),
+    Finding(
+        "BUG-8",
+        "`A: {type: array, items: {$ref: A}}` as a body: RecursionError in the reference docs, and "
+        '`RootModel[list]` from the models library (mypy); now `list["A"]`',
+        _spec(paths=POST_SELF_ARRAY, components=_schemas(A={"type": "array", "items": _ref("A")})),
+    ),
+    Finding(
+        "BUG-9",
+        "a resource named `close` (timeout, with_options...) replaced the client's attribute; now `close_`",
+        _spec(paths=_get(tags=["close"])),
+    ),
+    Finding(
+        "BUG-10",
+        "an enum value with a newline: argparse's usage formatter failed on `--help`",
+        _spec(paths=_query({"type": "string", "enum": ["a\nb", "c d", "[e]"]})),
+    ),
+    Finding(
+        "BUG-12",
+        'a default on a date (date-time, uuid...) string: `d: date | None = "2024-05-01"` failed mypy; '
+        "now validated into a date, and a default that is no date is dropped",
+        _spec(
+            components=_schemas(
+                M=_object(
+                    d={"type": "string", "format": "date", "default": "2024-05-01"},
+                    bad={"type": "string", "format": "date-time", "default": "soon"},
+                    u={"type": "string", "format": "uuid", "default": "00000000-0000-0000-0000-000000000001"},
+                    days={"type": "array", "items": {"type": "string", "format": "date"}, "default": ["2024-05-01"]},
+                )
+            )
+        ),
+    ),
+    Finding(
+        "BUG-13",
+        "an integer enum value beyond int64 in a parameter: `Literal[100000000000000000000]` failed mypy",
+        _spec(paths=_query({"type": "integer", "enum": [10**20, 1]})),
+    ),
+    Finding(
+        "BUG-14",
+        "a property named `Field` beside an aliased one: the library imported `Field as Field_aliased` "
+        "and a root model still called `Field(...)`: NameError on import",
+        _spec(
+            components=_schemas(
+                M=_object(Field={"type": "string"}, **{"a-b": {"type": "string"}}),
+                R={"type": "number", "minimum": 1.5},
+            )
+        ),
+    ),
+    Finding(
+        "BUG-15",
+        "a discriminator property `Ⅸ`: Python reads the field `field_Ⅸ` as `field_IX`; the discriminator "
+        "named the other; properties Python would rename (NFKC) get a field name of their own",
+        _spec(
+            components=_schemas(
+                U={"oneOf": [_ref("A"), _ref("B")], "discriminator": {"propertyName": "Ⅸ"}},
+                A=_tagged("a"),
+                B=_tagged("b"),
+            )
+        ),
+    ),
+    Finding(
+        "BUG-16",
+        "`anyOf: [{type: [string, 'null']}, {type: 'null'}]`: TypeError (unhashable list), a traceback",
+        _spec(components=_schemas(A=_object(x={"anyOf": [{"type": ["string", "null"]}, {"type": "null"}]}))),
+    ),
+    Finding(
+        "BUG-17",
+        "an alias cycle (`A: {$ref: B}`, `B: {$ref: A}`) used by a parameter: RecursionError, a traceback",
+        _spec(paths=_query(_ref("A")), components=_schemas(A=_ref("B"), B=_ref("A"))),
+        error="schema refers to itself with no object or array in between",
+    ),
+    Finding(
+        "BUG-17b",
+        "`A: {anyOf: [{$ref: A}, {type: string}]}`",
+        _spec(components=_schemas(A={"anyOf": [_ref("A"), {"type": "string"}]})),
+        error="schema refers to itself with no object or array in between: A -> A",
+    ),
+    Finding(
+        "BUG-18",
+        "`type` written as a mapping (`type: {x: 1}`): TypeError (unhashable dict), a traceback",
+        _spec(paths=_query({"type": {"x": 1}})),
+        error="`type` must be a type name or a list of them",
+    ),
+    Finding(
+        "BUG-18b",
+        "a property with `type: [{}]`: TypeError in the schema normaliser, a traceback",
+        _spec(components=_schemas(A=_object(x={"type": [{}]}))),
+        error="`type` must be a type name or a list of them",
+    ),
+    Finding(
+        "BUG-19",
+        "SECURITY: x-client api-key-env was written unescaped into a docstring: spec text ran on import",
+        _spec(**{"x-client": {"api-key-env": 'X"""\n    raise RuntimeError("spec text ran as code")\n    """'}}),
+        error="is not an environment variable name",
+    ),
+    Finding(
+        "BUG-20",
+        "a schema named `NotImplemented` referenced before its class: pydantic took the builtin",
+        _spec(components=_schemas(A=_object(x=_ref("NotImplemented")), NotImplemented=_object(a=_ref("A")))),
+    ),
+    Finding(
+        "BUG-21",
+        "an allOf part giving a parent's property another type (`boolean` there, `integer` here): the "
+        "subclass field overrode its base incompatibly (mypy); now one flat class, the nearest part winning",
+        _spec(
+            components=_schemas(
+                P=_object(**{"1st": {"type": "boolean"}}),
+                C={"allOf": [_ref("P"), _object(**{"1st": {"type": "integer"}})]},
+                Q=_object(inner={"allOf": [_ref("Q"), _object(x={"type": "integer"}, inner={"type": "string"})]}),
+            )
+        ),
+    ),
+    Finding("BUG-11a", "--package None (a keyword) failed late", _spec(), "None", "is a Python keyword"),
+    Finding("BUG-11b", "--package _1 made the client class `1`; now `Api1`", _spec(), "_1"),
+    Finding(
+        "BUG-11c",
+        "--package json shadowed the module the package imports",
+        _spec(),
+        "json",
+        "the name of a module the generated package imports",
+    ),
+    Finding("BUG-11d", "--package class built a package nobody can import", _spec(), "class", "is a Python keyword"),
+    Finding("BUG-11e", "--package café: not a distribution name (TOML and PEP 508)", _spec(), "café", "is not ASCII"),
+)
+
+
+@pytest.mark.parametrize("finding", FINDINGS, ids=[f.id for f in FINDINGS])
+def test_findings(fuzzer: Fuzzer, finding: Finding) -> None:
+    """Each bug the fuzzer found stays fixed: the spec builds, imports, runs and type-checks, or
+    the build exits 2 with the error that names the problem."""
+    folder = fuzzer.scratch()
+    try:
+        spec = write_document(finding.document, folder / "spec", as_yaml=False)
+        error = finding.error
+        build = fuzzer.check(spec, label="finding", valid=error is None, package=finding.package, mypy="always")
+        if error is None:
+            assert build.code == 0, build.stderr
+            compile(f"import {finding.package}", "<package name>", "exec")
+        else:
+            assert build.code == 2, build.stdout + build.stderr
+            assert error in build.stderr, build.stderr
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
