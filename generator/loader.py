@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,13 @@ class SourceFiles:
         if path not in self._text:
             return None
         if path not in self._nodes:
+            text = self._text[path]
+            if path.suffix == ".json":
+                # JSON may hold characters YAML refuses (DEL, C1 controls); one `?` for each keeps
+                # every line and column where it was.
+                text = _YAML_UNPRINTABLE.sub("?", text)
             try:
-                self._nodes[path] = yaml.compose(self._text[path], Loader=_Loader)
+                self._nodes[path] = yaml.compose(text, Loader=_Loader)
             except yaml.YAMLError:
                 self._nodes[path] = None
         node = self._nodes[path]
@@ -202,6 +208,9 @@ def _parse_text(text: str, path: Path) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise SpecError([Diagnostic(f"invalid YAML: {exc}", Origin(path))]) from None
+
+
+_YAML_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _segments(pointer: str) -> list[str]:

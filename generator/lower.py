@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import keyword
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -56,6 +56,7 @@ class _Lowering:
         self.problems.diagnostics.extend(spec.diagnostics)
         self.top = Origin(spec.root)
         self._reported: set[int] = set()  # ids of values already reported as broken
+        self._checked: set[int] = set()  # ids of schemas already checked
 
     def origin(self, value: object, fallback: Origin) -> Origin:
         return self.spec.origins.get(id(value), fallback)
@@ -210,6 +211,9 @@ class _Lowering:
                 visit(name, [name])
 
     def check_schema(self, schema: Any, where: Origin) -> None:
+        if id(schema) in self._checked:  # a schema shared by several operations is reported once
+            return
+        self._checked.add(id(schema))
         if not isinstance(schema, dict):
             if not isinstance(schema, bool):
                 self.problems.error("a schema must be a mapping", where)
@@ -231,6 +235,10 @@ class _Lowering:
                     where.child("type"),
                     "use one of " + ", ".join(sorted(KNOWN_TYPES)),
                 )
+        for key, value in schema.items():
+            expected = _KEYWORD_VALUES.get(key)
+            if expected is not None and value is not None and not expected[0](value):
+                self.problems.error(f"`{key}` must be {expected[1]}, not {value!r:.60}", where.child(key))
         enum = schema.get("enum")
         if enum is not None:
             self.check_enum(enum, where.child("enum"))
@@ -550,7 +558,9 @@ class _Lowering:
         media_type = min(content, key=lambda m: _BODY_PREFERENCE.get(_body_kind(str(m)), 9))
         media = content[media_type]
         schema = media.get("schema") if isinstance(media, dict) else None
-        schema = self.local_schema(schema, pascal(self.current_method) + "Body")
+        schema = self.local_schema(
+            schema, pascal(self.current_method) + "Body", where.child("requestBody", "content", media_type, "schema")
+        )
         kind = _body_kind(media_type)
         annotation = "bytes" if kind == "binary" else self.types.annotation(schema, accept_literals=True)
         model = ref_name(schema) if isinstance(schema, dict) else None
@@ -612,7 +622,7 @@ class _Lowering:
                 continue
             seen.append(raw)
             suffix = pascal(code) if schemas else ""
-            schemas.append(self.local_schema(raw, pascal(name) + "Response" + suffix))
+            schemas.append(self.local_schema(raw, pascal(name) + "Response" + suffix, where.child("responses", code)))
         annotation = union([self.types.annotation(schema) for schema in schemas])
         model = ref_name(schemas[0]) if len(schemas) == 1 and isinstance(schemas[0], dict) else None
         union_members = self._union_members(model)
@@ -649,9 +659,11 @@ class _Lowering:
             example=example,
         )
 
-    def local_schema(self, schema: Any, hoist_as: str) -> Any:
+    def local_schema(self, schema: Any, hoist_as: str, where: Origin | None = None) -> Any:
         """An operation's schema with references renamed to classes; inline objects and enums are
-        hoisted under `hoist_as` (made unique) when it is given."""
+        hoisted under `hoist_as` (made unique) when it is given. Checked first when `where` is given."""
+        if where is not None and schema is not None:
+            self.check_schema(schema, self.origin(schema, where))
         if hoist_as:
             return self.normalizer.child(self._rewrite(schema), hoist_as)
         return self.normalizer.normalize(self._rewrite(schema), "Inline")
@@ -707,7 +719,9 @@ class _Lowering:
                 continue
             for media_type, media in content.items():
                 if "json" in media_type and isinstance(media, dict) and isinstance(media.get("schema"), dict):
-                    schema = self.local_schema(media["schema"], f"{pascal(name)}Error{pascal(str(code))}")
+                    schema = self.local_schema(
+                        media["schema"], f"{pascal(name)}Error{pascal(str(code))}", self.top.child("paths")
+                    )
                     cls = ref_name(schema) if isinstance(schema, dict) else None
                     if cls is not None and cls in self.schemas:
                         found.append((code, cls))
@@ -925,6 +939,51 @@ _PACKAGE_NAMES = frozenset(
 def _clashes_with_exports(class_name: str) -> bool:
     """`Client` itself is fine (`Client = Client`); `AsyncClient`, `Page` (-> `AsyncPage`) are not."""
     return class_name in _PACKAGE_NAMES or f"Async{class_name}" in _PACKAGE_NAMES - {"AsyncClient"}
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value  # not NaN
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _schema_or_bool(value: object) -> bool:
+    return isinstance(value, dict | bool)
+
+
+def _schemas_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict | bool) for v in value)
+
+
+# The value each schema keyword takes (JSON Schema / OpenAPI), checked before the models library
+# sees it, so a wrong one is reported where it stands.
+_KEYWORD_VALUES: dict[str, tuple[Callable[[object], bool], str]] = {
+    **dict.fromkeys(("title", "description", "format", "pattern", "$ref"), (lambda v: isinstance(v, str), "a string")),
+    **dict.fromkeys(("minimum", "maximum"), (_number, "a number")),
+    "multipleOf": (lambda v: _number(v) and v > 0, "a number above 0"),  # type: ignore[operator]
+    **dict.fromkeys(
+        ("exclusiveMinimum", "exclusiveMaximum"), (lambda v: _number(v) or isinstance(v, bool), "a number")
+    ),
+    **dict.fromkeys(
+        ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"),
+        (_count, "a whole number, 0 or more"),
+    ),
+    **dict.fromkeys(
+        ("uniqueItems", "nullable", "readOnly", "writeOnly", "deprecated"),
+        (lambda v: isinstance(v, bool), "true or false"),
+    ),
+    "required": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of property names"),
+    **dict.fromkeys(("properties", "patternProperties"), (lambda v: isinstance(v, dict), "a mapping of schemas")),
+    "items": (lambda v: _schema_or_bool(v) or _schemas_list(v), "a schema"),
+    **dict.fromkeys(("additionalProperties", "additionalItems", "propertyNames", "not"), (_schema_or_bool, "a schema")),
+    **dict.fromkeys(("allOf", "anyOf", "oneOf", "prefixItems"), (_schemas_list, "a list of schemas")),
+    "discriminator": (
+        lambda v: isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("propertyName"), str)),
+        "a mapping with a `propertyName`",
+    ),
+}
 
 
 def _aliased(schema: Any) -> set[str]:

@@ -14,6 +14,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
 from typing import Any
 
 from .errors import escape_pointer, unescape_pointer
@@ -38,7 +41,8 @@ class SchemaNormalizer:
 
     def settle_inheritance(self) -> None:
         """An `allOf` whose parts give one property two different schemas (`id: string` in the
-        parent, `id: integer` here) becomes one flat object, the nearest part winning: as subclasses,
+        parent, `id: integer` here), or two properties one field name, becomes one flat object, the
+        nearest part winning: as subclasses,
         the field would override its base incompatibly, which type checkers refuse. One nested
         inside a schema is made a component first, so a flat copy of a parent's properties holds a
         reference to it, not another copy of it (a child inside its own parent)."""
@@ -67,9 +71,11 @@ class SchemaNormalizer:
             return None
         seen: dict[str, list[Any]] = {}
         required: list[Any] = []
-        if not self._collect(schema, seen, required, trail) or all(
-            all(f == found[0] for f in found) for found in seen.values()
-        ):
+        if not self._collect(schema, seen, required, trail):
+            return None
+        # Two wire names can make one field too (`foo$bar`, `foo@bar` -> `foo_bar`).
+        fields = Counter(re.sub(r"\W", "_", unicodedata.normalize("NFKC", key)) for key in seen)
+        if all(all(f == found[0] for f in found) for found in seen.values()) and max(fields.values(), default=0) < 2:
             return None
         flat = {k: v for k, v in schema.items() if k not in ("allOf", "properties", "required", "type")}
         flat["type"] = "object"

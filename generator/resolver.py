@@ -292,5 +292,5 @@ def resolve(root: Path, sources: SourceFiles, *, allow_remote: bool = False) -> 
 
 def _top_level_problem(root: Path, kind: str) -> Diagnostic:
     if kind == "empty":
-        return Diagnostic("the spec is empty", Origin(root), "start from an `openapi: 3.1.0` document")
-    return Diagnostic(f"the spec must be a mapping, not a {kind}", Origin(root))
+        return Diagnostic("the spec is empty", Origin(root), "start from an `openapi: 3.1.0` document", 1, 1)
+    return Diagnostic(f"the spec must be a mapping, not a {kind}", Origin(root), None, 1, 1)

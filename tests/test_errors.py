@@ -52,7 +52,7 @@ CASES: dict[str, tuple[str, dict[str, str], list[str]]] = {
         ["spec/openapi.yaml:3:", "invalid YAML", "hint: fix the YAML syntax"],
     ),
     "not_a_mapping": ("- one\n- two\n", {}, ["spec/openapi.yaml:1:1", "must be a mapping, not a list"]),
-    "empty": ("", {}, ["spec/openapi.yaml", "the spec is empty"]),
+    "empty": ("", {}, ["spec/openapi.yaml:1:1", "the spec is empty"]),
     "missing_openapi": (
         "info: {title: t, version: '1'}\npaths: {}\n",
         {},

@@ -476,6 +476,39 @@ FINDINGS = (
             )
         ),
     ),
+    Finding(
+        "BUG-21b",
+        "the same with two wire names that make one field (`foo$bar` there, `foo@bar` here: `foo_bar`)",
+        _spec(
+            components=_schemas(
+                P=_object(**{"foo$bar": {"type": "boolean"}}),
+                C={"allOf": [_ref("P"), _object(**{"foo@bar": {"type": "integer"}})]},
+            )
+        ),
+    ),
+    Finding(
+        "BUG-22",
+        "a keyword holding the wrong kind of value (`minimum: '0'`): the models library failed behind "
+        "exit 2 with no location; now checked where it stands",
+        _spec(components=_schemas(A=_object(x={"type": "integer", "minimum": "0"}))),
+        error="#/components/schemas/A/properties/x/minimum: `minimum` must be a number, not '0'",
+    ),
+    Finding(
+        "BUG-22b",
+        "the same in a request body's inline schema (`properties: []`)",
+        _spec(
+            paths={
+                "/a": {
+                    "post": {
+                        "operationId": "post_a",
+                        "requestBody": {"content": {"application/json": {"schema": {"properties": []}}}},
+                        "responses": {"204": {"description": "done"}},
+                    }
+                }
+            }
+        ),
+        error="`properties` must be a mapping of schemas, not []",
+    ),
     Finding("BUG-11a", "--package None (a keyword) failed late", _spec(), "None", "is a Python keyword"),
     Finding("BUG-11b", "--package _1 made the client class `1`; now `Api1`", _spec(), "_1"),
     Finding(
@@ -507,3 +540,15 @@ def test_findings(fuzzer: Fuzzer, finding: Finding) -> None:
             assert error in build.stderr, build.stderr
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_json_with_characters_yaml_refuses_keeps_line_and_column(tmp_path: Path) -> None:
+    """Found by this fuzzer: positions in a JSON spec come from YAML's composer, which refuses DEL
+    and C1 control characters that JSON allows; the errors of such a spec had no line:col."""
+    document = _spec(info={"title": "t\x7f\x9f", "version": "1"}, components=_schemas(__=_object()))
+    spec = tmp_path / "spec" / "openapi.json"
+    spec.parent.mkdir()
+    spec.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+    build = run_build(spec, tmp_path / "out", "fzjson")
+    assert build.code == 2, build.stderr
+    assert f"error: {spec}:21:13 #/components/schemas/__: schema name '__' has no letters" in build.stderr
