@@ -74,6 +74,7 @@ class _Lowering:
         self.schemes = self.security()
         resources = self.build_resources()
         self.normalizer.settle_inheritance()
+        self.normalizer.hoist_self_items()
         enums = frozenset(n for n, s in self.schemas.items() if isinstance(s, dict) and "enum" in s)
         api = Api(
             title=str(self.info.get("title") or self.package),
@@ -329,6 +330,16 @@ class _Lowering:
             lowered = self.operation(path, method, operation, shared, where, resource_path, name)
             if lowered is not None:
                 self.resource_node(root, resource_path).operations.append(lowered)
+        # A method and a sub-resource would be one attribute (`files.upload()` and `files.upload.go()`).
+        resource_paths = {path[:depth] for path, _ in seen_methods for depth in range(1, len(path) + 1)}
+        for (resource_path, name), where in seen_methods.items():
+            if (*resource_path, name) in resource_paths:
+                dotted = ".".join((*resource_path, name))
+                self.problems.error(
+                    f"the method `{dotted}()` has the name of the resource `{dotted}`",
+                    where,
+                    "give the operation another `x-method`, or the other operations another `x-resource`",
+                )
         return root.children
 
     def resource_node(self, root: Resource, path: tuple[str, ...]) -> Resource:
@@ -827,7 +838,7 @@ class _Lowering:
         if declared is None:
             name = pascal(self.package) or "Api"
             name = "Api" + name if name[0].isdigit() else name
-            return name + "Api" if _clashes_with_exports(name) else name
+            return name + "Api" if _clashes_with_exports(name) or keyword.iskeyword(name) else name
         name = pascal(str(declared))
         if not name or name[0].isdigit() or keyword.iskeyword(name):
             problem = f"gives no usable class name (`{name}`)" if name else "has no letters or digits"

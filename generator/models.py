@@ -9,7 +9,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Diagnostic, SpecError, escape_pointer
+from .errors import Diagnostic, SpecError, escape_pointer, unescape_pointer
 from .ir import Api
 from .naming import RESERVED_CLASS_NAMES
 from .resolver import SCHEMA_PREFIX
@@ -213,9 +213,11 @@ def _open_enums(source: str, api: ModelsRequest) -> str:
 
 
 def _typed_defaults(schemas: dict[str, Any]) -> dict[str, Any]:
-    """The schemas with each default of a typed string format (date, uuid, ...; an array of them)
-    marked for validation when it parses as that type, and dropped when it does not: a default
-    the model could not take would fail every response that leaves the field out."""
+    """The schemas with each default checked against its own schema. One that does not fit (`"yes"`
+    for a boolean, `"zzz"` outside an enum, `"tomorrow"` for a date) is dropped: the model would
+    hold a value of the wrong type, or fail every response that leaves the field out. One of a
+    typed string format (date, uuid, ...; an array of them) is marked for validation, so the model
+    holds a `date`, not the string."""
     from pydantic import TypeAdapter, ValidationError
 
     format_types = _format_types()
@@ -236,7 +238,12 @@ def _typed_defaults(schemas: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(value, dict):
             return value
         result = {k: visit(v) for k, v in value.items()}
-        typed = python_type(result) if "default" in result and result["default"] is not None else None
+        if "default" not in result or result["default"] is None:
+            return result
+        if not _fits(result["default"], result, schemas, frozenset()):
+            del result["default"]
+            return result
+        typed = python_type(result)
         if typed is not None:
             try:
                 TypeAdapter(typed).validate_python(result["default"])
@@ -247,3 +254,47 @@ def _typed_defaults(schemas: dict[str, Any]) -> dict[str, Any]:
         return result
 
     return {name: visit(schema) for name, schema in schemas.items()}
+
+
+_JSON_TYPES: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+    "null": lambda v: v is None,
+}
+
+
+def _fits(value: Any, schema: Any, schemas: dict[str, Any], seen: frozenset[str]) -> bool:
+    """Whether `value` has the JSON type, enum value and items `schema` asks for (references
+    followed; other constraints are the server's business)."""
+    if not isinstance(schema, dict):
+        return True
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+        name = unescape_pointer(ref[len(SCHEMA_PREFIX) :])
+        if name in seen or name not in schemas:
+            return True
+        if not _fits(value, schemas[name], schemas, seen | {name}):
+            return False
+    for key in ("anyOf", "oneOf"):
+        members = schema.get(key)
+        if isinstance(members, list) and members and not any(_fits(value, m, schemas, seen) for m in members):
+            return False
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and not all(_fits(value, part, schemas, seen) for part in parts):
+        return False
+    enum = schema.get("enum")
+    if isinstance(enum, list) and not any(value == e and type(value) is type(e) for e in enum):
+        return False
+    kind = schema.get("type")
+    kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+    known = [_JSON_TYPES[k] for k in kinds if isinstance(k, str) and k in _JSON_TYPES]
+    if known and not any(check(value) for check in known):
+        return False
+    items = schema.get("items")
+    if isinstance(value, list) and isinstance(items, dict):
+        return all(_fits(v, items, schemas, seen) for v in value)
+    return True

@@ -42,16 +42,30 @@ class SchemaNormalizer:
     def settle_inheritance(self) -> None:
         """An `allOf` whose parts give one property two different schemas (`id: string` in the
         parent, `id: integer` here), or two properties one field name, becomes one flat object, the
-        nearest part winning: as subclasses,
-        the field would override its base incompatibly, which type checkers refuse. One nested
-        inside a schema is made a component first, so a flat copy of a parent's properties holds a
-        reference to it, not another copy of it (a child inside its own parent)."""
+        nearest part winning: as a subclass, its field would override the base's incompatibly, which
+        type checkers refuse. One nested inside a schema is made a component first, so a flat copy
+        of a parent's properties holds a reference to it, not another copy (a child inside its own
+        parent)."""
         for name in list(self.schemas):
             self.schemas[name] = self._hoist_conflicts(self.schemas[name], name, top=True)
         for name in list(self.schemas):
             flat = self._flattened(self.schemas[name], frozenset({name}))
             if flat is not None:
                 self.schemas[name] = flat
+
+    def hoist_self_items(self) -> None:
+        """`A: {type: array, items: {anyOf: [{$ref: A}, {type: "null"}]}}`: the items get a component
+        of their own (`AItem`), because the models library types an array whose items mention the
+        array itself as a bare `list`. (Items that are just `{$ref: A}` are typed in models.py.)"""
+        for name in list(self.schemas):
+            schema = self.schemas[name]
+            items = schema.get("items") if isinstance(schema, dict) else None
+            if not isinstance(items, dict) or _ref_target(str(items.get("$ref", ""))) == name:
+                continue
+            if _mentions(items, name, depth=0):
+                item_name = self.free_name(name + "Item")
+                self.schemas[item_name] = items
+                self.schemas[name] = {**schema, "items": {"$ref": SCHEMA_PREFIX + escape_pointer(item_name)}}
 
     def _hoist_conflicts(self, schema: Any, owner: str, *, top: bool = False) -> Any:
         if isinstance(schema, list):
@@ -186,6 +200,19 @@ class SchemaNormalizer:
         while name in self.schemas:
             name, n = f"{wanted}{n}", n + 1
         return name
+
+
+def _mentions(schema: Any, name: str, *, depth: int) -> bool:
+    """Whether `schema` refers to component `name` in its unions, allOf parts or items."""
+    if not isinstance(schema, dict) or depth > 50:
+        return False
+    if isinstance(schema.get("$ref"), str) and _ref_target(schema["$ref"]) == name:
+        return True
+    members: list[Any] = [schema.get("items")]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if isinstance(schema.get(key), list):
+            members += schema[key]
+    return any(_mentions(m, name, depth=depth + 1) for m in members)
 
 
 def _ref_target(ref: str) -> str | None:

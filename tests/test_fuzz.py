@@ -40,9 +40,12 @@ What it found is in `FINDINGS` at the end of this file, each with its smallest s
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -487,6 +490,51 @@ FINDINGS = (
         ),
     ),
     Finding(
+        "BUG-23",
+        "a method named like a sub-resource (`files.upload()` beside `files.upload.go()`): one attribute "
+        "for both; the package failed mypy",
+        _spec(
+            paths={
+                "/a": {
+                    "get": {"x-resource": "files", "x-method": "upload", "responses": {"200": {"description": "ok"}}}
+                },
+                "/b": {
+                    "get": {"x-resource": "files.upload", "x-method": "go", "responses": {"200": {"description": "ok"}}}
+                },
+            }
+        ),
+        error="the method `files.upload()` has the name of the resource `files.upload`",
+    ),
+    Finding(
+        "BUG-24",
+        "an array whose items are a union holding the array itself (`A: array of (A or null)`), or an "
+        "array of arrays of itself: the models library typed it a bare `list` (mypy); the items now "
+        "get a class of their own",
+        _spec(
+            components=_schemas(
+                A={"type": "array", "items": {"anyOf": [_ref("A"), {"type": "null"}]}},
+                B={"type": "array", "items": {"type": "array", "items": _ref("B")}},
+            )
+        ),
+    ),
+    Finding(
+        "BUG-25",
+        'a default that does not fit its schema (`"yes"` for a boolean, a value outside the enum, a '
+        'number for a string): `b: bool | None = "yes"` failed mypy; such defaults are dropped',
+        _spec(
+            components=_schemas(
+                E={"type": "string", "enum": ["a", "b"]},
+                M=_object(
+                    b={"type": "boolean", "default": "yes"},
+                    e={"allOf": [_ref("E")], "default": "zzz"},
+                    s={"type": "string", "default": 5},
+                    items={"type": "array", "items": {"type": "integer"}, "default": "a"},
+                    kept={"type": "integer", "default": 3},
+                ),
+            )
+        ),
+    ),
+    Finding(
         "BUG-22",
         "a keyword holding the wrong kind of value (`minimum: '0'`): the models library failed behind "
         "exit 2 with no location; now checked where it stands",
@@ -511,6 +559,7 @@ FINDINGS = (
     ),
     Finding("BUG-11a", "--package None (a keyword) failed late", _spec(), "None", "is a Python keyword"),
     Finding("BUG-11b", "--package _1 made the client class `1`; now `Api1`", _spec(), "_1"),
+    Finding("BUG-11f", "--package none made the client class `None`; now `NoneApi`", _spec(), "none"),
     Finding(
         "BUG-11c",
         "--package json shadowed the module the package imports",
@@ -552,3 +601,30 @@ def test_json_with_characters_yaml_refuses_keeps_line_and_column(tmp_path: Path)
     build = run_build(spec, tmp_path / "out", "fzjson")
     assert build.code == 2, build.stderr
     assert f"error: {spec}:21:13 #/components/schemas/__: schema name '__' has no letters" in build.stderr
+
+
+def test_defaults_are_typed_or_dropped(tmp_path: Path) -> None:
+    """What BUG-12 and BUG-25 leave in the models: a date default is a `date`, a fitting default is
+    kept, one that does not fit its schema is gone."""
+    date_default = {"type": "string", "format": "date", "default": "2024-05-01"}
+    document = _spec(
+        components=_schemas(
+            M=_object(
+                d=date_default,
+                days={"type": "array", "items": {"type": "string", "format": "date"}, "default": ["2024-05-02"]},
+                bad_date={**date_default, "default": "tomorrow"},
+                b={"type": "boolean", "default": "yes"},
+                kept={"type": "integer", "default": 3},
+            )
+        )
+    )
+    spec = tmp_path / "spec" / "openapi.json"
+    spec.parent.mkdir()
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    build = run_build(spec, tmp_path / "out", "fzdefaults")
+    assert build.code == 0, build.stderr
+    check = "import datetime, fzdefaults.models as m; x = m.M(); print(repr((x.d, x.days, x.bad_date, x.b, x.kept)))"
+    done = subprocess.run([sys.executable, "-c", check], cwd=tmp_path / "out", capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    expected = (datetime.date(2024, 5, 1), [datetime.date(2024, 5, 2)], None, None, 3)
+    assert done.stdout.strip() == repr(expected)
