@@ -74,8 +74,8 @@ class SourceFiles:
         if path not in self._nodes:
             text = self._text[path]
             if path.suffix == ".json":
-                # JSON may hold characters YAML refuses (DEL, C1 controls); one `?` for each keeps
-                # every line and column where it was.
+                # JSON may hold characters YAML refuses (DEL, C1 controls) or reads as line breaks
+                # (NEL, U+2028, U+2029); one `?` for each keeps every line and column where it was.
                 text = _YAML_UNPRINTABLE.sub("?", text)
             try:
                 self._nodes[path] = yaml.compose(text, Loader=_Loader)
@@ -210,7 +210,7 @@ def _parse_text(text: str, path: Path) -> Any:
         raise SpecError([Diagnostic(f"invalid YAML: {exc}", Origin(path))]) from None
 
 
-_YAML_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _segments(pointer: str) -> list[str]:

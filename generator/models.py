@@ -100,10 +100,15 @@ def render_models(api: ModelsRequest) -> str:
     return _self_referencing_lists(_open_enums(source, api), api)
 
 
+# A field pydantic refuses beside `model_config` (it reads it as a v1 `class Config`).
+_PYDANTIC_REFUSES = frozenset({"Config"})
+
+
 def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
     """Field names for the properties the library would name badly: one that is a name models.py
-    imports (`Field`, `BaseModel`: the library renames the import and misses some uses), and one
-    Python would read as another (`ﬁle` is `file`, `Ⅸ` is `IX`: NFKC), which the alias would not match."""
+    imports (`Field`, `BaseModel`: the library renames the import and misses some uses) or `Config`,
+    and one Python would read as another (`ﬁle` is `file`, `Ⅸ` is `IX`: NFKC), which the alias
+    would not match."""
     names: set[str] = set()
     stack: list[Any] = [schemas]
     while stack:
@@ -118,7 +123,7 @@ def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for name in sorted(names):
         normal = unicodedata.normalize("NFKC", name)
-        if name in RESERVED_CLASS_NAMES:
+        if name in RESERVED_CLASS_NAMES or name in _PYDANTIC_REFUSES:
             aliases[name] = name + "_"
         elif normal != name:
             field = re.sub(r"\W", "_", normal).lower()

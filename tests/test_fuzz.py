@@ -535,6 +535,12 @@ FINDINGS = (
         ),
     ),
     Finding(
+        "BUG-26",
+        "a property named `Config`: pydantic refuses a `Config` attribute beside `model_config`; the "
+        "models did not import. Now the field `Config_`, its wire name the alias",
+        _spec(components=_schemas(M=_object(Config={"type": "number", "minimum": 0.5, "default": 1.5}))),
+    ),
+    Finding(
         "BUG-22",
         "a keyword holding the wrong kind of value (`minimum: '0'`): the models library failed behind "
         "exit 2 with no location; now checked where it stands",
@@ -593,8 +599,9 @@ def test_findings(fuzzer: Fuzzer, finding: Finding) -> None:
 
 def test_json_with_characters_yaml_refuses_keeps_line_and_column(tmp_path: Path) -> None:
     """Found by this fuzzer: positions in a JSON spec come from YAML's composer, which refuses DEL
-    and C1 control characters that JSON allows; the errors of such a spec had no line:col."""
-    document = _spec(info={"title": "t\x7f\x9f", "version": "1"}, components=_schemas(__=_object()))
+    and C1 control characters that JSON allows and reads NEL and U+2028 as line breaks; the errors
+    of such a spec had no line:col."""
+    document = _spec(info={"title": "t\x7f\x9f\x85\u2028", "version": "1"}, components=_schemas(__=_object()))
     spec = tmp_path / "spec" / "openapi.json"
     spec.parent.mkdir()
     spec.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
