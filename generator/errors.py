@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,10 +54,18 @@ def render_diagnostic(diagnostic: Diagnostic, locate: PositionLookup, cwd: Path)
         if origin.pointer:
             where += f" #{origin.pointer}"
         where += ": "
-    text = f"error: {where}{diagnostic.message}"
+    text = f"error: {_one_line(where + diagnostic.message)}"
     if diagnostic.hint:
-        text += f"\n  hint: {diagnostic.hint}"
+        text += f"\n  hint: {_one_line(diagnostic.hint)}"
     return text
+
+
+# Control characters and line breaks from the spec (a path `/{a\n}`) shown escaped: one error, one line.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _display_path(path: Path, cwd: Path) -> str:

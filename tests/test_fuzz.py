@@ -492,7 +492,7 @@ FINDINGS = (
     Finding(
         "BUG-23",
         "a method named like a sub-resource (`files.upload()` beside `files.upload.go()`): one attribute "
-        "for both; the package failed mypy",
+        "for both; the package failed mypy (found reading the fuzzer's `x-resource` cases, not by it)",
         _spec(
             paths={
                 "/a": {
@@ -635,3 +635,19 @@ def test_defaults_are_typed_or_dropped(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     expected = (datetime.date(2024, 5, 1), [datetime.date(2024, 5, 2)], None, None, 3)
     assert done.stdout.strip() == repr(expected)
+
+
+def test_an_error_about_a_name_holding_line_breaks_stays_on_one_line(tmp_path: Path) -> None:
+    """Found by this fuzzer: a path `/{not\\n}` printed its line break raw, in the pointer and in the
+    message, so one error took several lines (and looked unlocated). They are shown escaped."""
+    paths = {"/a/{not\n\x85}": _get()["/a"]}
+    spec = tmp_path / "spec" / "openapi.json"
+    spec.parent.mkdir()
+    spec.write_text(json.dumps(_spec(paths=paths), ensure_ascii=False, indent=2), encoding="utf-8")
+    build = run_build(spec, tmp_path / "out", "fzlines")
+    assert build.code == 2, build.stderr
+    lines = build.stderr.splitlines()
+    assert lines[-1].endswith("nothing was written.")
+    assert all(line.startswith(("error: ", "  hint: ")) for line in lines[:-1]), lines
+    escaped = "{not\\n\\x85}"
+    assert f"error: {spec}:7:12 #/paths/~1a~1{escaped}/get/parameters: path template '/a/{escaped}'" in lines[0]
