@@ -11,6 +11,13 @@ from typing import Any, Literal
 from .naming import bounded_name
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
+# Where the runtime's `Call` takes the parameters of each location.
+CALL_KEYWORDS: dict[ParameterLocation, str] = {
+    "path": "path",
+    "query": "query",
+    "header": "headers",
+    "cookie": "cookies",
+}
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,12 @@ class Operation:
 
     def in_location(self, location: ParameterLocation) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
+
+    @property
+    def call_groups(self) -> tuple[tuple[str, tuple[Parameter, ...]], ...]:
+        """The parameters by the runtime `Call` keyword that carries them (`headers=`, `cookies=`...)."""
+        groups = ((keyword, self.in_location(location)) for location, keyword in CALL_KEYWORDS.items())
+        return tuple((keyword, params) for keyword, params in groups if params)
 
 
 @dataclass
