@@ -23,6 +23,7 @@ from .errors import escape_pointer, unescape_pointer
 from .naming import pascal, safe_class_name
 from .resolver import SCHEMA_PREFIX
 
+_DATA_KEYWORDS = frozenset({"default", "example", "examples", "enum", "const"})
 _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"})
 
 
@@ -47,7 +48,7 @@ class SchemaNormalizer:
         of a parent's properties holds a reference to it, not another copy (a child inside its own
         parent)."""
         for name in list(self.schemas):
-            self.schemas[name] = self._hoist_conflicts(self.schemas[name], name, top=True)
+            self._hoist_conflicts(self.schemas[name], name)
         for name in list(self.schemas):
             flat = self._flattened(self.schemas[name], frozenset({name}))
             if flat is not None:
@@ -67,17 +68,21 @@ class SchemaNormalizer:
                 self.schemas[item_name] = items
                 self.schemas[name] = {**schema, "items": {"$ref": SCHEMA_PREFIX + escape_pointer(item_name)}}
 
-    def _hoist_conflicts(self, schema: Any, owner: str, *, top: bool = False) -> Any:
-        if isinstance(schema, list):
-            return [self._hoist_conflicts(v, owner) for v in schema]
-        if not isinstance(schema, dict):
-            return schema
-        schema = {k: self._hoist_conflicts(v, owner) if isinstance(v, dict | list) else v for k, v in schema.items()}
-        if top or self._flattened(schema, frozenset()) is None:
-            return schema
-        name = self.free_name(owner + "AllOf")
-        self.schemas[name] = schema
-        return {"$ref": SCHEMA_PREFIX + escape_pointer(name)}
+    def _hoist_conflicts(self, schema: Any, owner: str) -> None:
+        """Makes each conflicting `allOf` below the top of `schema` a component of its own, in place."""
+        stack: list[Any] = [schema]
+        while stack:
+            node = stack.pop()
+            slots = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+            for slot, value in list(slots):
+                if isinstance(slot, str) and (slot in _DATA_KEYWORDS or slot.startswith("x-")):
+                    continue  # values, not schemas
+                if isinstance(value, dict) and self._flattened(value, frozenset()) is not None:
+                    name = self.free_name(owner + "AllOf")
+                    self.schemas[name] = value
+                    node[slot] = {"$ref": SCHEMA_PREFIX + escape_pointer(name)}
+                if isinstance(value, dict | list):
+                    stack.append(value)
 
     def _flattened(self, schema: Any, trail: frozenset[str]) -> dict[str, Any] | None:
         """`schema` as one flat object when its `allOf` parts disagree on a property, else None."""
