@@ -60,9 +60,9 @@ ERROR_CODES = ("400", "404", "409", "422", "4XX", "500", "503")
 JSON_TYPES = ("application/json", "application/json", "application/problem+json", "application/vnd.x+json")
 
 
-# The generator refuses a client class name (`x-client.branded-name`) that is a keyword, starts
-# with a digit or is the name of another export of the package (documented; exit 2): valid
-# documents keep clear of it.
+# The generator refuses a client class name (`x-client.branded-name`) with no letter or digit,
+# that is a keyword, starts with a digit or is the name of another export of the package
+# (documented; exit 2): valid documents keep clear of it.
 PACKAGE_EXPORTS = frozenset(
     {
         *("APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AsyncPage"),
@@ -78,7 +78,7 @@ ENV_NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True)
 
 def client_class_name_ok(name: str) -> bool:
     cls = pascal(name)
-    return not cls or (
+    return bool(cls) and (
         cls.isidentifier()
         and not keyword.iskeyword(cls)
         and cls not in PACKAGE_EXPORTS
