@@ -100,14 +100,16 @@ def render_models(api: ModelsRequest) -> str:
     return _self_referencing_lists(_open_enums(source, api), api)
 
 
-# A field pydantic refuses beside `model_config` (it reads it as a v1 `class Config`).
+# A field pydantic refuses beside `model_config` (it reads it as a v1 `class Config`), and builtin
+# types a later field's annotation may name (`int: list[X]` then `count: int`).
 _PYDANTIC_REFUSES = frozenset({"Config"})
+_BUILTIN_TYPES = frozenset({"int", "str", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple"})
 
 
 def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
     """Field names for the properties the library would name badly: one that is a name models.py
-    imports (`Field`, `BaseModel`: the library renames the import and misses some uses) or `Config`,
-    and one Python would read as another (`ﬁle` is `file`, `Ⅸ` is `IX`: NFKC), which the alias
+    imports (`Field`, `BaseModel`: the library renames the import and misses some uses), `Config`
+    or a builtin type, and one Python would read as another (`ﬁle` is `file`, `Ⅸ` is `IX`: NFKC), which the alias
     would not match."""
     names: set[str] = set()
     stack: list[Any] = [schemas]
@@ -123,7 +125,7 @@ def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for name in sorted(names):
         normal = unicodedata.normalize("NFKC", name)
-        if name in RESERVED_CLASS_NAMES or name in _PYDANTIC_REFUSES:
+        if name in RESERVED_CLASS_NAMES or name in _PYDANTIC_REFUSES or name in _BUILTIN_TYPES:
             aliases[name] = name + "_"
         elif normal != name:
             field = re.sub(r"\W", "_", normal).lower()

@@ -541,6 +541,18 @@ FINDINGS = (
         _spec(components=_schemas(M=_object(Config={"type": "number", "minimum": 0.5, "default": 1.5}))),
     ),
     Finding(
+        "BUG-27",
+        "a property named `int` (not of type int) before a field typed `int`: the field shadowed the "
+        "builtin in the class body, and mypy read the later `int` as the field. Builtin type names "
+        "now get a field name of their own",
+        _spec(
+            components=_schemas(
+                M={**_object(int={"type": "array", "items": _ref("Code")}, n={"type": "integer"}), "required": ["int"]},
+                Code={"type": "string", "pattern": "^[a-z]+$"},
+            )
+        ),
+    ),
+    Finding(
         "BUG-22",
         "a keyword holding the wrong kind of value (`minimum: '0'`): the models library failed behind "
         "exit 2 with no location; now checked where it stands",
