@@ -14,7 +14,7 @@ import sys
 from multiprocessing.connection import Connection
 from types import TracebackType
 
-from .errors import Diagnostic, SpecError
+from ..errors import Diagnostic, SpecError
 from .models import ModelsRequest, render_models, render_models_reporting
 
 # A small document touching the usual paths (objects, enums, unions, nullables, dates, arrays): the

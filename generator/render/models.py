@@ -9,10 +9,10 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Diagnostic, SpecError, escape_pointer, unescape_pointer
-from .ir import Api
-from .naming import RESERVED_CLASS_NAMES
-from .resolver import SCHEMA_PREFIX
+from ..errors import Diagnostic, SpecError, escape_pointer, unescape_pointer
+from ..ir import Api
+from ..naming import RESERVED_CLASS_NAMES
+from ..resolver import SCHEMA_PREFIX
 
 _ENUM_BASES = {"StrEnum": "OpenStrEnum", "IntEnum": "OpenIntEnum", "Enum": "OpenEnum"}
 
