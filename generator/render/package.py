@@ -12,14 +12,10 @@ from .environment import TEMPLATES, environment
 from .examples import auth_for_docs, readme_operations
 from .text import tidy_markdown
 
-RUNTIME_FILES = (
-    "_base_client.py",
-    "_cli.py",
-    "_exceptions.py",
-    "_pagination.py",
-    "_response.py",
-    "_types.py",
-)
+
+def runtime_files() -> list[str]:
+    """Every module of templates/runtime/, by name: the runtime is copied whole, whatever its files."""
+    return sorted(path.name for path in (TEMPLATES / "runtime").glob("*.py"))
 
 
 def header(api: Api) -> str:
@@ -43,7 +39,7 @@ def render_package(api: Api, models_source: str) -> dict[str, str]:
         "resources/__init__.py": f'{top}\n"""One module per resource; loaded on first use."""\n',
         "py.typed": "",
     }
-    for name in RUNTIME_FILES:
+    for name in runtime_files():
         files[name] = f"{top}\n" + (TEMPLATES / "runtime" / name).read_text(encoding="utf-8")
     resource_template = env.get_template("resource.py.jinja")
     for resource in api.all_resources():
