@@ -14,8 +14,8 @@ import jinja2
 
 from .errors import escape_pointer
 from .ir import Api, Operation, Parameter, RequestBody, Resource
+from .lower.typemap import MODELS, ref_name
 from .resolver import SCHEMA_PREFIX
-from .typemap import MODELS, ref_name
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RUNTIME_FILES = (
