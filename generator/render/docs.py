@@ -10,8 +10,8 @@ from typing import Any
 
 from ..errors import escape_pointer
 from ..ir import Operation, Parameter
+from ..lower.typemap import MODELS, ref_name
 from ..resolver import SCHEMA_PREFIX
-from ..typemap import MODELS, ref_name
 from .text import code, indented
 
 _SHOWN = 3  # names an object summary or an enum lists before "N more", as the reference pages do

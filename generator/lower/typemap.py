@@ -1,12 +1,13 @@
-"""JSON Schema -> Python annotation text, as written in generated client modules."""
+"""JSON Schema -> Python annotation text, as written in generated client modules. Render reads `MODELS`
+and `ref_name` from here too."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import unescape_pointer
-from .resolver import SCHEMA_PREFIX
+from ..errors import unescape_pointer
+from ..resolver import SCHEMA_PREFIX
 
 MODELS = "_models"  # how resource modules import the models module
 

@@ -19,9 +19,9 @@ import unicodedata
 from collections import Counter
 from typing import Any
 
-from .errors import escape_pointer, unescape_pointer
-from .naming import pascal, safe_class_name
-from .resolver import SCHEMA_PREFIX
+from ..errors import escape_pointer, unescape_pointer
+from ..naming import pascal, safe_class_name
+from ..resolver import SCHEMA_PREFIX
 
 _DATA_KEYWORDS = frozenset({"default", "example", "examples", "enum", "const"})
 _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"})
