@@ -19,11 +19,18 @@ from .typemap import MODELS, ref_name
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RUNTIME_FILES = (
+    "_attempts.py",
     "_base_client.py",
     "_cli.py",
+    "_credentials.py",
     "_exceptions.py",
+    "_exchange.py",
+    "_operation.py",
     "_pagination.py",
+    "_parsing.py",
+    "_request.py",
     "_response.py",
+    "_retries.py",
     "_types.py",
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
