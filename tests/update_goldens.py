@@ -43,6 +43,8 @@ FIXTURES: tuple[str, ...] = (
     "params",
     "bodies",
     "responses",
+    # Streaming responses (tests/test_streaming*.py)
+    "streaming",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.

@@ -14,6 +14,7 @@ from .pagination import pagination
 from .parameters import lower_parameters
 from .responses import error_models, success_response
 from .security import requirements
+from .streams import stream_choice
 
 IDEMPOTENT_METHODS = frozenset({"get", "put", "delete", "options", "head", "trace"})
 
@@ -53,6 +54,8 @@ def lower_operation(
     body = request_body(ctx, operation, where, name)
     security = requirements(ctx, schemes, operation.get("security"), where.child("security"))
     idempotent = operation.get("x-idempotent")
+    # A plain body or a stream, by the caller's choice.
+    choice = stream_choice(ctx, operation, parameters, body) if response.stream and response.kind != "stream" else None
     return Operation(
         operation_id=str(operation.get("operationId") or name),
         method_name=name,
@@ -70,4 +73,5 @@ def lower_operation(
         endpoint_name="_" + name.upper().strip("_"),
         resource_path=resource_path,
         security=security,
+        stream_choice=choice,
     )
