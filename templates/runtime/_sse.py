@@ -123,11 +123,14 @@ class SSEDecoder:
         for line in self._lines.feed(chunk):
             if not line:  # dispatch
                 if data:
-                    kind = self._event or "message"
-                    events.append(ServerSentEvent(b"\n".join(data), kind, self._last_id, self._retry))
+                    text = data[0] if len(data) == 1 else b"\n".join(data)
+                    events.append(ServerSentEvent(text, self._event or "message", self._last_id, self._retry))
                     data = self._data = []
                 self._event = ""
                 self._retry = None
+                continue
+            if line[:6] == b"data: ":  # the usual line, first
+                data.append(line[6:])
                 continue
             if line[0] == 0x3A:  # `:` a comment
                 continue
