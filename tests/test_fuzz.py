@@ -30,7 +30,8 @@ Environment:
                         each for the mutations).
     FUZZ_SEED=S         another reproducible sequence of examples (default: derandomized).
     FUZZ_ARTIFACTS=DIR  where the log (log.jsonl, summary.txt), failing specs (failures/) and the
-                        mypy batch go (default: a pytest temporary folder).
+                        mypy batch go (default: a pytest temporary folder); one folder per
+                        parallel worker inside it.
     FUZZ_SURVEY=1       log and keep every failing case and go on (no shrinking); the tests fail
                         at the end if any case failed. For long runs that count every finding.
     FUZZ_STRICT=1       also fail on findings that keep the property (see harness.UNLOCATED).
@@ -59,6 +60,7 @@ from fuzz.specs import openapi_documents
 from fuzz.text import INJECTED
 from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
+from support.shared import build_once, main_spec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,10 +99,14 @@ def fuzzing(examples: int) -> Callable[[F], F]:
     return decorate
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fuzzer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzer]:
     given_dir = os.environ.get("FUZZ_ARTIFACTS")
-    artifacts = Path(given_dir).resolve() if given_dir else tmp_path_factory.mktemp("fuzz")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not given_dir:
+        artifacts = tmp_path_factory.mktemp("fuzz")
+    else:  # each parallel worker keeps its own log and failures, in a folder of its own
+        artifacts = Path(given_dir).resolve() / worker if worker else Path(given_dir).resolve()
     fuzzer = Fuzzer(artifacts, mypy_every=4 if LONG else 2)
     yield fuzzer
     report = summary(artifacts / "log.jsonl")
@@ -193,12 +199,12 @@ def corpus(name: str) -> Corpus:
     return _corpora[name]
 
 
-@pytest.fixture(scope="module")
-def seed_package(fuzzer: Fuzzer) -> Path:
-    """The package built from spec/ as it is: the `previous` package of half the mutated builds."""
-    out = fuzzer.artifacts / "seed"
-    build = run_build(REPO / "spec" / "openapi.yaml", out, "fzseed")
-    assert build.code == 0, build.stderr
+@pytest.fixture(scope="session")
+def seed_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package built from spec/ as it is (the run's shared build): the `previous` package of half
+    the mutated builds, copied, never changed."""
+    build = build_once(tmp_path_factory, main_spec())
+    assert build.returncode == 0, build.stderr
     return build.target
 
 
