@@ -350,6 +350,7 @@ def test_a_response_that_breaks_the_schema_exits_1(server: TestServer) -> None:
 
 
 # -- the API key -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_api_key_is_never_printed(server: TestServer) -> None:
     """Echoed in an error body, passed by flag, mistyped as a command: it never reaches the screen."""
     echo = {"detail": f"invalid key {API_KEY}", "headers": {"authorization": f"Bearer {API_KEY}"}}

@@ -22,7 +22,11 @@ The specs:
 
 Running:
     .venv/bin/python -m pytest tests/test_fuzz.py        # CI: deterministic, under a minute
-    FUZZ_EXAMPLES=300 .venv/bin/python -m pytest tests/test_fuzz.py -s -p no:cacheprovider
+    FUZZ_EXAMPLES=300 .venv/bin/python -m pytest tests/test_fuzz.py -s -p no:cacheprovider -n 0
+
+The tests run in parallel workers by default (`-n auto` in pyproject.toml), where `-s` shows
+nothing: each worker writes its own log and summary (FUZZ_ARTIFACTS/gw0, gw1, ...). `-n 0` runs
+them in one process, which prints the summary at the end.
 
 Environment:
     FUZZ_EXAMPLES=N     N valid specs, N mutations of spec/, N // 3 of the platform spec,
@@ -154,6 +158,7 @@ def write_document(document: dict[str, Any], folder: Path, as_yaml: bool) -> Pat
     return path
 
 
+@pytest.mark.slow
 def test_strategy_draws_valid_openapi() -> None:
     """The documents of `test_valid_specs` are valid OpenAPI (openapi-spec-validator agrees)."""
     validator = pytest.importorskip("openapi_spec_validator")
@@ -175,6 +180,7 @@ def test_strategy_draws_valid_openapi() -> None:
     run()
 
 
+@pytest.mark.slow
 def test_valid_specs(fuzzer: Fuzzer) -> None:
     @fuzzing(VALID_EXAMPLES)
     @given(document=openapi_documents(), as_yaml=st.booleans())
@@ -208,6 +214,7 @@ def seed_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build.target
 
 
+@pytest.mark.slow
 def test_spec_folder_mutations(fuzzer: Fuzzer, seed_package: Path) -> None:
     @fuzzing(SPEC_FOLDER_EXAMPLES)
     @given(edits=mutations(corpus("spec")), over_previous=st.booleans())
@@ -224,6 +231,7 @@ def test_spec_folder_mutations(fuzzer: Fuzzer, seed_package: Path) -> None:
     checked(fuzzer, run)
 
 
+@pytest.mark.slow
 def test_platform_mutations(fuzzer: Fuzzer) -> None:
     if not (REPO.parent / "shared" / "specs" / "llamacloud-platform.json").is_file():
         pytest.skip("the platform spec is not there")

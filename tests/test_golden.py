@@ -138,6 +138,7 @@ def test_fixture_outputs_import_every_module(builds: dict[str, Build], tmp_path:
     assert done.stdout.splitlines() == sorted(expected)
 
 
+@pytest.mark.slow
 def test_fixture_outputs_pass_mypy_strict(builds: dict[str, Build], tmp_path: Path) -> None:
     packages = []
     for name in goldens.FIXTURES:

@@ -224,6 +224,7 @@ def test_every_module_imports(platform: Platform) -> None:
     assert f"{PACKAGE}.models" in names and len(names) > 20
 
 
+@pytest.mark.slow
 def test_package_passes_mypy_strict(platform: Platform, tmp_path: Path) -> None:
     done = checked_by(
         [

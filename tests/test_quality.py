@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -23,11 +25,13 @@ def test_generator_is_formatted() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_generator_passes_mypy_strict() -> None:
     done = run(sys.executable, "-m", "mypy", "--strict", "generator")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_generated_package_passes_mypy_strict_and_ruff(tmp_path: Path) -> None:
     generated = ROOT / "generated"  # only read: the caches go elsewhere
     mypy = (sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "mypy"))

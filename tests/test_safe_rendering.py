@@ -77,6 +77,7 @@ def hostile_spec(marker: Path) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow
 def test_hostile_text_stays_inert(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     spec = tmp_path / "spec.json"
