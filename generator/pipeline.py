@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .cache import fresh_stamp, save_stamp
 from .config import BuildConfig
 from .errors import Diagnostic, SpecError
-from .worker import ModelsWorker
+from .render.models_worker import ModelsWorker
 from .writer import Drift, drift, read_tree, stage_dir, swap_in, write_files
 
 if TYPE_CHECKING:
@@ -63,8 +63,8 @@ def load_api(spec: Path, package: str, *, allow_remote_refs: bool = False) -> tu
 
 def generate_into(folder: Path, api: Api, worker: ModelsWorker) -> dict[str, bytes]:
     from .formatting import format_tree
-    from .models import ModelsRequest
-    from .render import render_package
+    from .render.models import ModelsRequest
+    from .render.package import render_package
 
     write_files(folder, render_package(api, worker.render(ModelsRequest.of(api))))
     format_tree(folder)

@@ -376,3 +376,25 @@ def test_flags_fall_back_to_the_tool_generator_table_of_pyproject(
     fresh = goldens.read_tree(tmp_path / "client_out" / PACKAGE)
     assert sorted(fresh) == sorted(expected)
     assert [p for p in fresh if fresh[p] != expected[p]] == []
+
+
+def test_the_build_key_covers_every_module_of_the_generator_subpackages_included(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit to any module of the generator or to a template makes the next build a full one."""
+    from generator import cache
+
+    code = tmp_path / "generator"
+    shutil.copytree(REPO / "generator", code, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    monkeypatch.setattr(cache, "_GENERATOR_ROOT", code)
+    fingerprint = cache.generator_fingerprint.__wrapped__  # uncached: computed afresh each call
+    before = fingerprint()
+    modules = sorted(code.rglob("*.py"))
+    assert any(path.parent != code for path in modules)  # the stages that are packages
+    for path in [*modules, *sorted((tmp_path / "templates").rglob("*.*"))]:
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert fingerprint() != before, path.relative_to(tmp_path)
+        path.write_bytes(original)
+    assert fingerprint() == before

@@ -1,4 +1,5 @@
-"""The error hierarchy. Every error raised by the client derives from `APIError`."""
+"""The error hierarchy: every error the client raises derives from `APIError`, and `status_error_class`
+gives the class of an HTTP error status (`NotFoundError` for 404, ...)."""
 
 from __future__ import annotations
 

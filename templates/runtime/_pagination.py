@@ -1,4 +1,5 @@
-"""Offset pagination that follows the server: lazily, one page in memory at a time, never forever."""
+"""Offset pagination: takes a parsed page, its `PageSpec` and `Call`, and a way to fetch the next; gives
+pages and items that follow the server lazily, one page in memory at a time, never forever."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import pydantic_core
 
 if TYPE_CHECKING:
-    from ._base_client import Call, PageSpec
+    from ._operation import Call, PageSpec
 
 T = TypeVar("T")
 

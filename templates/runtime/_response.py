@@ -1,17 +1,35 @@
-"""`with_raw_response`: the HTTP response of a call, with the parsed value on demand."""
+"""`with_raw_response`: its wrappers mark the one call they make, and the client, reading the mark, gives
+that call's HTTP response with the parsed value on demand (a `RawResponse`) instead of the value."""
 
 from __future__ import annotations
 
+import contextvars
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
-from ._base_client import _RAW_RESPONSE
-
 T = TypeVar("T")
 P = ParamSpec("P")
+
+# Set by the `with_raw_response` wrappers for the one call they make.
+_RAW_RESPONSE: contextvars.ContextVar[bool] = contextvars.ContextVar("raw_response", default=False)
+
+
+def consume_raw_flag() -> bool:
+    """Whether the call starting now was made through `with_raw_response` (read once, by the client)."""
+    if _RAW_RESPONSE.get():
+        _RAW_RESPONSE.set(False)
+        return True
+    return False
+
+
+def deliver(response: httpx.Response, parse: Callable[[], T], raw: bool) -> T:
+    """The parsed value, or for `with_raw_response` the response with `.parse()` for that value."""
+    if not raw:
+        return parse()
+    return cast(T, RawResponse(response, parse))
 
 
 class RawResponse(Generic[T]):
@@ -74,4 +92,4 @@ def async_to_raw_response_wrapper(method: Callable[P, Awaitable[T]]) -> Callable
     return wrapped
 
 
-__all__ = ["RawResponse", "async_to_raw_response_wrapper", "to_raw_response_wrapper"]
+__all__ = ["RawResponse", "async_to_raw_response_wrapper", "consume_raw_flag", "deliver", "to_raw_response_wrapper"]

@@ -1,4 +1,5 @@
-"""Sentinels, aliases and open enums shared by the client and the models."""
+"""What the client and the models share: the sentinels of a left-out argument (`omit`, `not_given`), the
+aliases of the per-call options, and the open enums the models' enums derive from."""
 
 from __future__ import annotations
 

@@ -164,7 +164,7 @@ def warm_up() -> None:
     global _warm
     if _warm:
         return
-    from generator.models import ModelsRequest, render_models
+    from generator.render.models import ModelsRequest, render_models
 
     render_models(
         ModelsRequest("warm", "0", {"A": {"type": "object", "properties": {"a": {"type": "string"}}}}, frozenset())
@@ -475,9 +475,9 @@ def diagnose_unformattable(spec: Path, package: str) -> str:
     """Where the code the formatter refused is broken: the package rendered again, unformatted, in
     this process, and each module compiled. Uses the generator's internals; best effort."""
     try:
-        from generator.models import ModelsRequest, render_models
         from generator.pipeline import load_api
         from generator.render import render_package
+        from generator.render.models import ModelsRequest, render_models
 
         api, _ = load_api(spec, package)
         files = render_package(api, render_models(ModelsRequest.of(api)))

@@ -1,0 +1,75 @@
+"""Resolved spec -> the IR's `Api`: runs the lowering steps in their order (names before types,
+schemes before operations) and raises every problem found at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+from ..errors import Collector, Origin
+from ..ir import Api
+from ..resolver import ResolvedSpec
+from .context import LowerContext
+from .normalize import SchemaNormalizer
+from .resources import build_resources
+from .schema_names import class_names, component_schemas, ref_renamer
+from .security import requirements, security_schemes
+from .settings import ClientSettingsReader
+from .typemap import TypeMapper
+from .validate import SchemaChecker, check_version
+
+
+def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
+    problems = Collector()
+    problems.diagnostics.extend(spec.diagnostics)
+    doc, top = spec.document, Origin(spec.root)
+    before = len(problems.diagnostics)
+    check_version(doc, top, problems)
+    if len(problems.diagnostics) > before:
+        problems.raise_if_any()  # not an OpenAPI 3 document: nothing else would make sense
+    raw = component_schemas(doc)
+    names = class_names(raw, top, problems)
+    rename_refs = ref_renamer(names)
+    schemas = {names[name]: rename_refs(schema) for name, schema in raw.items()}
+    normalizer = SchemaNormalizer(schemas)
+    normalizer.normalize_components()
+    checker = SchemaChecker(problems, spec.origins)
+    checker.check_components(raw, top)
+    ctx = LowerContext(
+        spec=spec,
+        package=package,
+        problems=problems,
+        checker=checker,
+        schemas=schemas,
+        normalizer=normalizer,
+        types=TypeMapper(schemas),
+        rename_refs=rename_refs,
+    )
+    client = ClientSettingsReader(ctx)
+    schemes = security_schemes(ctx, client)
+    resources = build_resources(ctx, schemes)
+    normalizer.settle_inheritance()
+    normalizer.hoist_self_items()
+    enums = frozenset(n for n, s in schemas.items() if isinstance(s, dict) and "enum" in s)
+    info = _info(doc)
+    api = Api(
+        title=str(info.get("title") or package),
+        version=str(info.get("version") or ""),
+        description=str(info.get("description") or ""),
+        package=package,
+        settings=client.settings,
+        security=schemes,
+        default_security=requirements(ctx, schemes, doc.get("security"), top.child("security")),
+        resources=resources,
+        schemas=schemas,
+        enum_names=enums,
+        spec_hash=spec_hash,
+        generator_version=__version__,
+    )
+    problems.raise_if_any()
+    return api
+
+
+def _info(doc: dict[str, Any]) -> dict[str, Any]:
+    info = doc.get("info")
+    return info if isinstance(info, dict) else {}

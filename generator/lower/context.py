@@ -1,0 +1,47 @@
+"""What every lowering step shares: the resolved spec, the problem collector, and the component
+schemas (renamed to class names) with their normalizer and type mapper. Gives `LowerContext`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Collector, Origin
+from ..resolver import ResolvedSpec
+from .normalize import SchemaNormalizer
+from .typemap import TypeMapper
+from .validate import SchemaChecker
+
+
+@dataclass(frozen=True)
+class LowerContext:
+    spec: ResolvedSpec
+    package: str
+    problems: Collector
+    checker: SchemaChecker
+    schemas: dict[str, Any]  # class name -> schema; grows as inline schemas are hoisted
+    normalizer: SchemaNormalizer
+    types: TypeMapper
+    rename_refs: Callable[[Any], Any]  # a schema as written -> a copy whose refs name classes
+    reported: set[int] = field(default_factory=set)  # ids of values already reported as broken
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        return self.spec.document
+
+    @property
+    def top(self) -> Origin:
+        return Origin(self.spec.root)
+
+    def origin(self, value: object, fallback: Origin) -> Origin:
+        return self.spec.origins.get(id(value), fallback)
+
+    def local_schema(self, schema: Any, hoist_as: str, where: Origin | None = None) -> Any:
+        """An operation's schema with references renamed to classes; inline objects and enums are
+        hoisted under `hoist_as` (made unique) when it is given. Checked first when `where` is given."""
+        if where is not None and schema is not None:
+            self.checker.check(schema, self.origin(schema, where))
+        if hoist_as:
+            return self.normalizer.child(self.rename_refs(schema), hoist_as)
+        return self.normalizer.normalize(self.rename_refs(schema), "Inline")

@@ -1,0 +1,73 @@
+"""One operation as the spec writes it, with its resource path and method name decided -> the IR's
+`Operation`, assembled from its parameters, body, responses, pagination and security."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Origin
+from ..ir import Operation, SecurityScheme
+from .bodies import request_body
+from .context import LowerContext
+from .pagination import pagination
+from .parameters import lower_parameters
+from .responses import error_models, success_response
+from .security import requirements
+
+IDEMPOTENT_METHODS = frozenset({"get", "put", "delete", "options", "head", "trace"})
+
+
+@dataclass(frozen=True)
+class SpecOperation:
+    """An operation object where it stands in `paths`, with the parameters its path item shares."""
+
+    path: str
+    method: str  # lower case, as a path item key
+    operation: dict[str, Any]
+    shared_parameters: list[Any]
+    where: Origin
+
+
+def lower_operation(
+    ctx: LowerContext,
+    schemes: tuple[SecurityScheme, ...],
+    found: SpecOperation,
+    resource_path: tuple[str, ...],
+    name: str,
+) -> Operation:
+    path, method, operation, where = found.path, found.method, found.operation, found.where
+    # The order matters: inline schemas are hoisted, and problems reported, in this order.
+    parameters = lower_parameters(
+        ctx,
+        path,
+        found.shared_parameters,
+        operation.get("parameters") or [],
+        where,
+        name,
+        body="requestBody" in operation,
+    )
+    response = success_response(ctx, operation, where, name)
+    errors = error_models(ctx, operation, name)
+    paged = pagination(ctx, operation, where, response, parameters)
+    body = request_body(ctx, operation, where, name)
+    security = requirements(ctx, schemes, operation.get("security"), where.child("security"))
+    idempotent = operation.get("x-idempotent")
+    return Operation(
+        operation_id=str(operation.get("operationId") or name),
+        method_name=name,
+        http_method=method.upper(),
+        path=path,
+        summary=str(operation.get("summary") or ""),
+        description=str(operation.get("description") or ""),
+        deprecated=operation.get("deprecated") is True,
+        idempotent=idempotent if isinstance(idempotent, bool) else method in IDEMPOTENT_METHODS,
+        parameters=parameters,
+        body=body,
+        response=response,
+        error_models=errors,
+        pagination=paged,
+        endpoint_name="_" + name.upper().strip("_"),
+        resource_path=resource_path,
+        security=security,
+    )

@@ -1,0 +1,75 @@
+"""Component schemas -> Python class names, and a rewriter that points every `$ref` at the class name.
+Takes `components/schemas` as written; gives the names and the renamed schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import Collector, Origin, escape_pointer
+from ..naming import clean_schema_name, safe_class_name, schema_name_qualifiers
+from ..resolver import SCHEMA_PREFIX
+from .typemap import ref_name
+
+
+def component_schemas(doc: dict[str, Any]) -> dict[str, Any]:
+    """`components/schemas` as written, or nothing when it is missing or not a mapping."""
+    components = doc.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    return schemas if isinstance(schemas, dict) else {}
+
+
+def class_names(raw: dict[str, Any], top: Origin, problems: Collector) -> dict[str, str]:
+    """Component name -> class name. Collisions get the nearest distinguishing qualifier."""
+    names = list(raw)
+    wanted = {name: safe_class_name(clean_schema_name(name)) for name in names}
+    for name, cls in wanted.items():
+        if not cls:
+            problems.error(
+                f"schema name {name!r} has no letters or digits to make a class name from",
+                top.child("components", "schemas", name),
+                "rename the schema",
+            )
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(wanted[name] or "Schema", []).append(name)
+    for cls, members in groups.items():
+        if len(members) == 1:
+            result[members[0]] = cls
+            taken.add(cls)
+    for cls, members in groups.items():
+        if len(members) == 1:
+            continue
+        for name in members:
+            candidate = cls
+            for qualifier in schema_name_qualifiers(name):
+                candidate = qualifier + candidate if not candidate.startswith(qualifier) else candidate
+                if candidate not in taken and candidate != cls:
+                    break
+            n = 2
+            base = candidate
+            while candidate in taken:
+                candidate, n = f"{base}{n}", n + 1
+            result[name] = candidate
+            taken.add(candidate)
+    return result
+
+
+def ref_renamer(names: dict[str, str]) -> Callable[[Any], Any]:
+    """A function giving a copy of a schema with every reference to a component rewritten to its class
+    name (`names`: component name -> class name)."""
+
+    def rewrite(value: Any) -> Any:
+        if isinstance(value, dict):
+            out = {k: rewrite(v) for k, v in value.items()}
+            name = ref_name(value)
+            if name is not None and name in names:
+                out["$ref"] = SCHEMA_PREFIX + escape_pointer(names[name])
+            return out
+        if isinstance(value, list):
+            return [rewrite(v) for v in value]
+        return value
+
+    return rewrite

@@ -1,0 +1,80 @@
+"""`components/securitySchemes` -> the client's credential schemes, and `security` lists -> the
+alternatives of scheme names an operation (or the whole API) accepts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..errors import Origin
+from ..ir import SecurityScheme
+from ..naming import RESERVED_PARAMETERS, safe_identifier, snake
+from .context import LowerContext
+from .settings import ClientSettingsReader
+
+
+def security_schemes(ctx: LowerContext, client: ClientSettingsReader) -> tuple[SecurityScheme, ...]:
+    """The schemes, each with the client keyword and environment variables of its credential:
+    the first token scheme takes `api_key`, basic takes `username`/`password`, others their name."""
+    components = ctx.doc.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+    if not isinstance(schemes, dict):
+        return ()
+    prefix = snake(ctx.package).upper()
+    result: list[SecurityScheme] = []
+    options: set[str] = set()
+    for name, scheme in schemes.items():
+        if not isinstance(scheme, dict):
+            continue
+        kind, http_scheme = scheme.get("type"), str(scheme.get("scheme", "")).lower()
+        where = ctx.origin(scheme, ctx.top.child("components", "securitySchemes", name))
+        if kind == "http" and http_scheme == "basic":
+            envs = (f"{prefix}_USERNAME", f"{prefix}_PASSWORD")
+            result.append(SecurityScheme(name=name, kind="basic", option="username", envs=envs))
+            continue
+        if (kind == "http" and http_scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
+            entry = SecurityScheme(name=name, kind="bearer")
+        elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and scheme.get("name"):
+            entry = SecurityScheme(name=name, kind="api_key", location=scheme["in"], parameter=str(scheme["name"]))
+        else:
+            ctx.problems.error(
+                f"security scheme {name!r} is not supported as written (type {kind!r})",
+                where,
+                "use http bearer or basic, or apiKey with `in` (header, query or cookie) and `name`",
+            )
+            continue
+        if "api_key" not in options:
+            option, env = "api_key", client.settings.api_key_env
+        else:
+            option = safe_identifier(snake(name), RESERVED_PARAMETERS) or "credential"
+            env = f"{prefix}_{option.upper()}"
+        options.add(option)
+        result.append(replace(entry, option=option, envs=(env,)))
+    return tuple(result)
+
+
+def requirements(
+    ctx: LowerContext, schemes: tuple[SecurityScheme, ...], value: Any, where: Origin
+) -> tuple[tuple[str, ...], ...] | None:
+    """A `security` list as alternatives of scheme names; None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        ctx.problems.error("`security` must be a list of requirement objects", where)
+        return None
+    known = {s.name for s in schemes}
+    alternatives: list[tuple[str, ...]] = []
+    for index, requirement in enumerate(value):
+        if not isinstance(requirement, dict):
+            ctx.problems.error("a security requirement must be a mapping", where.child(index))
+            continue
+        for name in requirement:
+            if name not in known:
+                ctx.problems.error(
+                    f"security requirement names an unknown scheme {name!r}",
+                    where.child(index, name),
+                    "declare it under components/securitySchemes"
+                    + (f" ({', '.join(sorted(known))} are)" if known else ""),
+                )
+        alternatives.append(tuple(str(n) for n in requirement if n in known))
+    return tuple(dict.fromkeys(alternatives))

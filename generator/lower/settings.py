@@ -1,0 +1,87 @@
+"""`x-client` and `servers` -> the client's class name, environment variables and default base URL.
+Gives `ClientSettingsReader`, whose `settings` are decided on first use."""
+
+from __future__ import annotations
+
+import functools
+import keyword
+import re
+
+from ..errors import Origin
+from ..ir import ClientSettings
+from ..naming import pascal, snake
+from .context import LowerContext
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# What the package's `__init__` and `_client` define besides the client classes.
+_PACKAGE_NAMES = frozenset(
+    {
+        *("APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError"),
+        *("BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError"),
+        *("RateLimitError", "ResponseTooLargeError", "ResponseValidationError", "UnprocessableEntityError"),
+        *("AsyncPage", "AsyncPaginator", "SyncPage", "RawResponse", "NotGiven", "Omit", "AsyncClient"),
+        *("SyncAPIClient", "AsyncAPIClient", "AuthScheme", "ClassVar", "TYPE_CHECKING"),
+    }
+)
+
+
+class ClientSettingsReader:
+    """Reads the client-wide settings once, when first asked: the security schemes ask early, for the
+    API key's environment variable, and the finished API asks last."""
+
+    def __init__(self, ctx: LowerContext) -> None:
+        self.ctx = ctx
+
+    @functools.cached_property
+    def settings(self) -> ClientSettings:
+        ctx = self.ctx
+        declared = ctx.doc.get("x-client")
+        where = ctx.origin(declared, ctx.top.child("x-client"))
+        declared = declared if isinstance(declared, dict) else {}
+        env_prefix = snake(ctx.package).upper()
+        servers = ctx.doc.get("servers")
+        base_url = ""
+        if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+            base_url = str(servers[0].get("url") or "")
+        return ClientSettings(
+            class_name=self.client_class_name(declared.get("branded-name"), where.child("branded-name")),
+            api_key_env=self.env_name(declared.get("api-key-env"), f"{env_prefix}_API_KEY", where.child("api-key-env")),
+            base_url_env=self.env_name(
+                declared.get("base-url-env"), f"{env_prefix}_BASE_URL", where.child("base-url-env")
+            ),
+            default_base_url=base_url,
+        )
+
+    def client_class_name(self, declared: object, where: Origin) -> str:
+        """`x-client.branded-name` as a class name, else one made from the package name. The class
+        and its `Async` twin sit beside the package's other exports, so they may not take those names."""
+        if declared is None:
+            name = pascal(self.ctx.package) or "Api"
+            name = "Api" + name if name[0].isdigit() else name
+            return name + "Api" if _clashes_with_exports(name) or keyword.iskeyword(name) else name
+        name = pascal(str(declared))
+        if not name or name[0].isdigit() or keyword.iskeyword(name):
+            problem = f"gives no usable class name (`{name}`)" if name else "has no letters or digits"
+        elif _clashes_with_exports(name):
+            problem = f"gives the class `{name}`, which clashes with another name the package exports"
+        else:
+            return name
+        self.ctx.problems.error(f"x-client branded-name {declared!r} {problem}", where, "use a name such as `Acme`")
+        return "Api"
+
+    def env_name(self, declared: object, default: str, where: Origin) -> str:
+        if declared is None:
+            return default
+        if isinstance(declared, str) and ENV_NAME.fullmatch(declared):
+            return declared
+        self.ctx.problems.error(
+            f"{declared!r} is not an environment variable name",
+            where,
+            "use letters, digits and underscores, not starting with a digit (e.g. `ACME_API_KEY`)",
+        )
+        return default
+
+
+def _clashes_with_exports(class_name: str) -> bool:
+    """`Client` itself is fine (`Client = Client`); `AsyncClient`, `Page` (-> `AsyncPage`) are not."""
+    return class_name in _PACKAGE_NAMES or f"Async{class_name}" in _PACKAGE_NAMES - {"AsyncClient"}

@@ -1,0 +1,93 @@
+"""IR operations -> the command line's tables (`_commands.py`): command names, one flag per parameter,
+one-line summaries and the items key of a paginated list; how the CLI behaves is templates/runtime/_cli.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ir import Api, Operation
+
+#: Flags every command has (`GLOBAL_FLAGS` of the CLI runtime) and the request body's flag: a
+#: parameter whose flag would be one of them is prefixed with its location (`--query-format`).
+CLI_RESERVED_FLAGS = frozenset(
+    {
+        "--help",
+        "--version",
+        "--api-key",
+        "--base-url",
+        "--format",
+        "--max-items",
+        "--timeout",
+        "--max-retries",
+        "--body",
+    }
+)
+
+
+def kebab(name: str) -> str:
+    return name.strip("_").replace("_", "-")
+
+
+def cli_command(op: Operation) -> str:
+    """`beta:batch get-status`: the resource path joined with ':', then the method in kebab case."""
+    return ":".join(kebab(part) for part in op.resource_path) + " " + kebab(op.method_name)
+
+
+def summary(op: Operation) -> str:
+    lines = op.description.strip().splitlines()
+    return op.summary.strip() or (lines[0] if lines else op.method_name.replace("_", " ").capitalize())
+
+
+def _cli_flag(name: str, location: str, taken: set[str]) -> str:
+    flag = "--" + kebab(name)
+    if flag in taken:
+        flag = f"--{location}-{kebab(name)}"
+    base, n = flag, 2
+    while flag in taken:
+        flag, n = f"{base}-{n}", n + 1
+    taken.add(flag)
+    return flag
+
+
+def cli_options(op: Operation) -> list[dict[str, Any]]:
+    """One flag per parameter, named after its keyword in kebab case, and `--body` for a body."""
+    taken, options = set(CLI_RESERVED_FLAGS), []
+    for p in op.parameters:
+        options.append(
+            {
+                "flag": _cli_flag(p.py_name, p.location, taken),
+                "dest": p.py_name,
+                "type": p.schema_type if p.schema_type != "null" else "string",
+                "location": p.location,
+                "required": p.required,
+                "choices": p.enum_values,
+                "help": p.description.strip(),
+                "deprecated": p.deprecated,
+            }
+        )
+    if op.body is not None:
+        kind = "binary" if op.body.kind == "binary" else "json"
+        text = op.body.description.strip() or f"the {op.body.media_type} body"
+        accepts = "@FILE, or - for stdin" if kind == "binary" else "JSON, @FILE, or - for stdin"
+        options.append(
+            {
+                "flag": "--body",
+                "dest": op.body.py_name,
+                "type": kind,
+                "location": "body",
+                "required": op.body.required,
+                "choices": (),
+                "help": f"{text}: {accepts}",
+                "deprecated": False,
+            }
+        )
+    return options
+
+
+def items_key(op: Operation, api: Api) -> str | None:
+    """The page's JSON key holding the items (the IR names the attribute, which may end in `_`)."""
+    if op.pagination is None:
+        return None
+    properties = (api.schemas.get(op.pagination.page_model) or {}).get("properties") or {}
+    attr = op.pagination.items
+    return attr.rstrip("_") if attr not in properties and attr.rstrip("_") in properties else attr

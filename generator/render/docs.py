@@ -1,0 +1,161 @@
+"""IR schemas, parameters and operations -> the reference pages' Markdown: type texts, fields with
+their nested fields and enum values, what an operation takes and what it returns."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import escape_pointer
+from ..ir import Operation, Parameter
+from ..lower.typemap import MODELS, ref_name
+from ..resolver import SCHEMA_PREFIX
+from .text import code, indented
+
+_SHOWN = 3  # names an object summary or an enum lists before "N more", as the reference pages do
+_DOC_TYPES = {"integer": "number"}  # the reference pages' JSON vocabulary
+
+
+def _enum_text(values: Sequence[Any]) -> str:
+    shown = [json.dumps(v, ensure_ascii=False) for v in values[:_SHOWN]]
+    return " or ".join(shown + ([f"{len(values) - _SHOWN} more"] if len(values) > _SHOWN else []))
+
+
+def _variants(schema: dict[str, Any]) -> list[Any]:
+    """The non-null branches of an anyOf/oneOf."""
+    found = schema.get("anyOf") or schema.get("oneOf") or []
+    return (
+        [v for v in found if not (isinstance(v, dict) and v.get("type") == "null")] if isinstance(found, list) else []
+    )
+
+
+def _resolve(schema: Any, schemas: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The schema behind `$ref`s, lone `allOf`s and `[X, null]` unions, and the model it is, if any."""
+    name = None
+    for _ in range(50):
+        if not isinstance(schema, dict):
+            break
+        ref, variants, all_of = ref_name(schema), _variants(schema), schema.get("allOf")
+        if ref is not None and ref in schemas:
+            name, schema = ref, schemas[ref]
+        elif isinstance(all_of, list) and len(all_of) == 1:
+            schema = all_of[0]
+        elif len(variants) == 1:
+            schema = variants[0]
+        else:
+            return schema, name
+    return {}, name
+
+
+def _kind(schema: dict[str, Any]) -> str:
+    kind = schema.get("type")
+    kinds = [k for k in kind if k != "null"] if isinstance(kind, list) else [kind]
+    return str(kinds[0]) if kinds and kinds[0] else ("object" if "properties" in schema else "")
+
+
+def doc_type(schema: Any, schemas: dict[str, Any], seen: frozenset[str] = frozenset()) -> str:
+    """The reference pages' type text: `string`, `"a" or "b"`, `object { id, 14 more }`, `array of ...`.
+    A model met again inside itself (`A: array of A`) is named, not expanded."""
+    schema, name = _resolve(schema, schemas)
+    if name is not None:
+        if name in seen:
+            return name
+        seen |= {name}
+    if _variants(schema):
+        return " or ".join(doc_type(v, schemas, seen) for v in _variants(schema))
+    if isinstance(schema.get("enum"), list):
+        return _enum_text([v for v in schema["enum"] if v is not None])
+    kind, names = _kind(schema), list(schema.get("properties") or {})
+    if kind == "array":
+        return "array of " + doc_type(schema.get("items"), schemas, seen)
+    if kind == "object" and names:
+        more = [f"{len(names) - _SHOWN} more"] if len(names) > _SHOWN else []
+        return "object { " + ", ".join(names[:_SHOWN] + more) + " }"
+    return _DOC_TYPES.get(kind, kind or "unknown")
+
+
+def _doc_shape(schema: Any, schemas: dict[str, Any]) -> tuple[str | None, list[Any], list[tuple[str, Any, bool]]]:
+    """(model name, enum values, fields) of a value; an array shows its items'."""
+    seen: set[str] = set()
+    schema, name = _resolve(schema, schemas)
+    while _kind(schema) == "array" and name not in seen:  # `A: array of A` ends
+        seen.add(name or "")
+        schema, name = _resolve(schema.get("items"), schemas)
+    if isinstance(schema.get("enum"), list):
+        return name, [v for v in schema["enum"] if v is not None], []
+    required = set(schema.get("required") or [])
+    return name, [], [(str(k), v, k in required) for k, v in (schema.get("properties") or {}).items()]
+
+
+def _doc_description(schema: Any, schemas: dict[str, Any]) -> str:
+    own = schema.get("description") if isinstance(schema, dict) else None
+    return str(own or _resolve(schema, schemas)[0].get("description") or "").strip()
+
+
+def _doc_bullets(field: tuple[str, Any, bool], schemas: dict[str, Any], depth: int, seen: frozenset[str]) -> list[str]:
+    """One field as the reference pages show it, then its enum values and nested fields."""
+    name, schema, required = field
+    pad = "  " * depth
+    head = (f"{name}: " if name else "") + ("" if required else "optional ") + doc_type(schema, schemas)
+    blocks = [f"{pad}- {code(head)}"]
+    description = _doc_description(schema, schemas)
+    if description:
+        blocks.append(indented(description, pad + "  "))
+    model, values, fields = _doc_shape(schema, schemas)
+    blocks += [f"{pad}  - {code(json.dumps(v, ensure_ascii=False))}" for v in values]
+    if model not in seen:  # a model met again inside itself is named, not expanded
+        inner = seen | {model} if model else seen
+        blocks += [b for child in fields for b in _doc_bullets(child, schemas, depth + 1, inner)]
+    return blocks
+
+
+def doc_fields(schema: Any, schemas: dict[str, Any]) -> str:
+    """Every field of an object (or of an array's items), nested fields and enum values included."""
+    model, _, fields = _doc_shape(schema, schemas)
+    seen = frozenset({model} if model else ())
+    return "\n\n".join(b for f in fields for b in _doc_bullets(f, schemas, 0, seen))
+
+
+def _model_ref(name: str) -> dict[str, str]:
+    return {"$ref": SCHEMA_PREFIX + escape_pointer(name)}
+
+
+def doc_returns(op: Operation, schemas: dict[str, Any]) -> str:
+    response = op.response
+    if response.kind == "none":
+        return "Nothing: the response has no body."
+    if response.kind != "json":
+        kind = "string" if response.kind == "text" else "binary"
+        return f"- {code(kind)}\n\n  The {code(response.media_type)} body."
+    if response.model is not None:
+        return doc_fields(_model_ref(response.model), schemas)
+    listed = re.fullmatch(rf"list\[{MODELS}\.(\w+)\]", response.annotation)
+    if listed and listed.group(1) in schemas:
+        items = {"type": "array", "items": _model_ref(listed.group(1))}
+        return "\n\n".join(_doc_bullets(("", items, True), schemas, 0, frozenset()))
+    return f"- {code(response.annotation.replace(MODELS + '.', ''))}"
+
+
+def doc_body(op: Operation, schemas: dict[str, Any]) -> str:
+    body = op.body
+    if body is None:
+        return ""
+    model = re.search(rf"{MODELS}\.(\w+)", body.annotation)
+    if body.kind != "binary" and model and model.group(1) in schemas:
+        return doc_fields(_model_ref(model.group(1)), schemas)
+    kind = ("" if body.required else "optional ") + ("binary" if body.kind == "binary" else "object")
+    about = f"\n\n{indented(body.description, '  ')}" if body.description.strip() else ""
+    return f"- {code(f'{body.py_name}: {kind}')}{about}"
+
+
+def doc_parameter(p: Parameter) -> str:
+    kind = _enum_text(p.enum_values) if p.enum_values else _DOC_TYPES.get(p.schema_type, p.schema_type)
+    blocks = [f"- {code(p.wire_name + ': ' + ('' if p.required else 'optional ') + kind)}"]
+    if p.description.strip():
+        blocks.append(indented(p.description, "  "))
+    if p.deprecated:
+        blocks.append("  Deprecated.")
+    blocks += [f"  - {code(json.dumps(v, ensure_ascii=False))}" for v in p.enum_values]
+    return "\n\n".join(blocks)

@@ -1,0 +1,57 @@
+"""The jinja2 environment over templates/client/ and its filter table: every hook a template may call."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from .cli_tables import cli_command, cli_options, items_key, kebab, summary
+from .client_text import body_keyword, method_docstring, resource_docstring
+from .docs import doc_body, doc_parameter, doc_returns
+from .examples import cli_example, curl_example, json_example, python_call, python_example
+from .text import anchor, cell, code, docstring_text, fenced, markdown_comment, package_version, toml_string
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES / "client")),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+    env.filters.update(
+        pyrepr=repr,
+        markdown_comment=markdown_comment,
+        docstring_text=docstring_text,
+        method_docstring=method_docstring,
+        resource_docstring=resource_docstring,
+        body_keyword=body_keyword,
+    )
+    env.filters.update(  # the command line, the reference docs and the README
+        kebab=kebab,
+        cli_command=cli_command,
+        cli_options=cli_options,
+        summary=summary,
+        items_key=items_key,
+        python_call=python_call,
+        python_example=python_example,
+        cli_example=cli_example,
+        curl_example=curl_example,
+        json_example=json_example,
+        fenced=fenced,
+        code=code,
+        doc_parameter=doc_parameter,
+        doc_body=doc_body,
+        doc_returns=doc_returns,
+        anchor=anchor,
+        cell=cell,
+        toml_string=toml_string,
+        package_version=package_version,
+    )
+    return env

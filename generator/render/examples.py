@@ -1,0 +1,119 @@
+"""IR operations -> the usage examples of the README and the reference pages: Python calls, CLI
+invocations and curl commands (authenticated like the client), JSON samples."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from typing import Any
+
+from ..ir import Api, Operation, Parameter
+from .cli_tables import cli_command, cli_options
+
+_PATH_FIELD = re.compile(r"\{([^{}]+)\}")
+
+
+def auth_for_docs(api: Api) -> dict[str, str]:
+    """How the primary credential travels, for the docs: location, name and prefix."""
+    scheme = api.security[0] if api.security else None
+    if scheme is None:
+        return {"location": "none", "name": "", "prefix": ""}
+    prefix = {"bearer": "Bearer ", "basic": "Basic "}.get(scheme.kind, "")
+    return {"location": scheme.location, "name": scheme.parameter, "prefix": prefix}
+
+
+def readme_operations(api: Api) -> dict[str, Operation | None]:
+    """What the README shows: a plain call (one needing no body, if any) and a paginated list."""
+    ops = api.operations()
+    plain = [op for op in ops if op.pagination is None]
+    simple = [op for op in plain if op.body is None or not op.body.required]
+    candidates = simple or plain or ops
+    return {
+        "call": candidates[0] if candidates else None,
+        "page": next((op for op in ops if op.pagination is not None), None),
+    }
+
+
+def _example_value(p: Parameter) -> str:
+    if p.enum_values:
+        return repr(p.enum_values[0])
+    defaults = {"integer": "0", "number": "0.0", "boolean": "True", "array": "[]", "object": "{}"}
+    return defaults.get(p.schema_type, repr(p.wire_name))
+
+
+def python_call(op: Operation, via: str = "") -> str:
+    """`client.beta.batch.get_status('job_id')`, with every required argument; `via` goes before
+    the method (`with_raw_response`)."""
+    args = [_example_value(p) for p in op.path_parameters]
+    args += [f"{p.py_name}={_example_value(p)}" for p in op.keyword_parameters if p.required]
+    if op.body is not None and op.body.required:
+        args.append(f"{op.body.py_name}=" + ('b""' if op.body.kind == "binary" else "{}"))
+    target = ".".join(["client", *op.resource_path, *([via] if via else []), op.method_name])
+    return f"{target}({', '.join(args)})"
+
+
+def python_example(op: Operation, api: Api) -> str:
+    lines = [
+        f"from {api.package} import {api.settings.class_name}",
+        "",
+        f"client = {api.settings.class_name}()",
+    ]
+    if op.pagination is not None:
+        lines += [f"for item in {python_call(op)}:", "    print(item)"]
+    elif op.response.kind == "none":
+        lines.append(python_call(op))
+    else:
+        lines += [f"response = {python_call(op)}", "print(response)"]
+    return "\n".join(lines)
+
+
+def cli_example(op: Operation, api: Api) -> str:
+    def value(option: dict[str, Any]) -> str:
+        if option["choices"]:
+            return shlex.quote(option["choices"][0])
+        defaults = {"integer": "0", "number": "0", "boolean": "true", "object": "'{}'", "json": "'{}'"}
+        return defaults.get(option["type"], shlex.quote(option["dest"]))
+
+    words = [f"{api.package} {cli_command(op)}"]
+    words += [f"{o['flag']} {value(o)}" for o in cli_options(op) if o["required"]]
+    return " \\\n  ".join(words)
+
+
+def _shell_var(name: str, braces: bool = False) -> str:
+    name = re.sub(r"\W", "_", name).upper() or "VALUE"
+    return "${" + name + "}" if braces else "$" + name
+
+
+def _shell_path(path: str) -> str:
+    """`/jobs/{job_id}` -> `/jobs/$JOB_ID`."""
+    return _PATH_FIELD.sub(lambda m: _shell_var(m.group(1), bool(re.match(r"\w", path[m.end() :]))), path)
+
+
+def _dq(text: str) -> str:
+    return '"' + re.sub(r'(["\\`])', r"\\\1", text) + '"'
+
+
+def curl_example(op: Operation, api: Api) -> str:
+    """A curl call with the required parameters as shell variables, authenticated like the client."""
+    auth, key = auth_for_docs(api), "$" + api.settings.api_key_env
+    query = [f"{p.wire_name}={_shell_var(p.wire_name)}" for p in op.in_location("query") if p.required]
+    headers = [f"{p.wire_name}: {_shell_var(p.wire_name)}" for p in op.in_location("header") if p.required]
+    cookies = [f"{p.wire_name}={_shell_var(p.wire_name)}" for p in op.in_location("cookie") if p.required]
+    if auth["location"] == "header":
+        headers.insert(0, f"{auth['name']}: {auth['prefix']}{key}")
+    elif auth["location"] in ("query", "cookie"):
+        (query if auth["location"] == "query" else cookies).insert(0, f"{auth['name']}={key}")
+    url = (api.settings.default_base_url.rstrip("/") or "http://localhost") + _shell_path(op.path)
+    url += "?" + "&".join(query) if query else ""
+    words = ["curl" + ("" if op.http_method == "GET" else f" -X {op.http_method}")]
+    words[0] += " " + (url if re.fullmatch(r"[\w\-./:${}]+", url) else _dq(url))
+    words += [f"-H {_dq(h)}" for h in headers] + ([f"-b {_dq('; '.join(cookies))}"] if cookies else [])
+    if op.body is not None:
+        data = "--data-binary @body.json" if op.body.kind == "json" else "--data-binary @body"
+        words += [f"-H {_dq('Content-Type: ' + op.body.media_type)}", data]
+    return " \\\n    ".join(words)
+
+
+def json_example(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)

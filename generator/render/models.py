@@ -1,0 +1,307 @@
+"""IR schemas -> the `models` module, through datamodel-code-generator's Python API (one call)."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Diagnostic, SpecError, escape_pointer, unescape_pointer
+from ..ir import Api
+from ..naming import RESERVED_CLASS_NAMES
+from ..resolver import SCHEMA_PREFIX
+
+_ENUM_BASES = {"StrEnum": "OpenStrEnum", "IntEnum": "OpenIntEnum", "Enum": "OpenEnum"}
+
+
+# Formats kept as the plain strings the server sent: no extra dependency (email-validator, ulid),
+# and nothing a round trip would change (a password masked, base64 decoded, a string made an int).
+_TYPE_MAPPINGS = [
+    *("email=string", "idn-email=string", "uri=string", "ulid=string", "path=string", "password=string"),
+    *("byte=string", "string+integer=string", "uuid1=uuid", "uuid3=uuid", "uuid4=uuid", "uuid5=uuid"),
+]
+# A default of a format typed otherwise than `str` (`date: date = "2024-05-01"`) is validated when
+# the model is built (the library writes `Field(default, validate_default=True)` for this key).
+_VALIDATE_DEFAULT = "x-validate_default"
+
+
+@dataclass(frozen=True)
+class ModelsRequest:
+    """What the models stage needs of the IR: plain data, so it can be sent to a worker process."""
+
+    title: str
+    version: str
+    schemas: dict[str, Any]
+    enum_names: frozenset[str]
+
+    @classmethod
+    def of(cls, api: Api) -> ModelsRequest:
+        return cls(api.title, api.version, api.schemas, api.enum_names)
+
+
+def render_models_reporting(request: ModelsRequest) -> tuple[bool, str]:
+    """`render_models` for a worker process: (True, source) or (False, the error message)."""
+    try:
+        return True, render_models(request)
+    except SpecError as exc:
+        return False, "; ".join(d.message for d in exc.diagnostics)
+
+
+def render_models(api: ModelsRequest) -> str:
+    """Source of `models.py` without its header; enums are made open (unknown values kept)."""
+    if not api.schemas:
+        return "from __future__ import annotations\n"
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator.format import DatetimeClassType, PythonVersion
+
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": api.title, "version": api.version or "0"},
+        "paths": {},
+        "components": {"schemas": _typed_defaults(api.schemas)},
+    }
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            source = generate(
+                document,
+                input_file_type=InputFileType.OpenAPI,
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                target_python_version=PythonVersion.PY_311,
+                use_standard_collections=True,
+                use_union_operator=True,
+                use_schema_description=True,
+                use_field_description=True,
+                use_double_quotes=True,
+                disable_timestamp=True,
+                field_constraints=True,
+                capitalise_enum_members=True,
+                set_default_enum_member=True,
+                type_mappings=_TYPE_MAPPINGS,
+                aliases=_field_aliases(api.schemas),
+                field_extra_keys_without_x_prefix={_VALIDATE_DEFAULT},
+                use_subclass_enum=True,
+                use_specialized_enum=True,
+                output_datetime_class=DatetimeClassType.Datetime,
+                extra_fields="allow",
+                allow_population_by_field_name=True,
+                formatters=[],
+                custom_file_header="",
+            )
+    except Exception as exc:  # the library raises many kinds; report them as one clear error
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SpecError([Diagnostic(f"datamodel-code-generator could not generate the models: {message}")]) from exc
+    if not isinstance(source, str):
+        raise SpecError([Diagnostic("datamodel-code-generator returned several modules; expected one")])
+    return _self_referencing_lists(_open_enums(source, api), api)
+
+
+# A field pydantic refuses beside `model_config` (it reads it as a v1 `class Config`), and builtin
+# types a later field's annotation may name (`int: list[X]` then `count: int`).
+_PYDANTIC_REFUSES = frozenset({"Config"})
+_BUILTIN_TYPES = frozenset({"int", "str", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple"})
+
+
+def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
+    """Field names for the properties the library would name badly: one that is a name models.py
+    imports (`Field`, `BaseModel`: the library renames the import and misses some uses), `Config`
+    or a builtin type, and one Python would read as another (`ﬁle` is `file`, `Ⅸ` is `IX`: NFKC), which the alias
+    would not match."""
+    names: set[str] = set()
+    stack: list[Any] = [schemas]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            properties = value.get("properties")
+            if isinstance(properties, dict):
+                names.update(k for k in properties if isinstance(k, str))
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    aliases: dict[str, str] = {}
+    for name in sorted(names):
+        normal = unicodedata.normalize("NFKC", name)
+        if name in RESERVED_CLASS_NAMES or name in _PYDANTIC_REFUSES or name in _BUILTIN_TYPES:
+            aliases[name] = name + "_"
+        elif normal != name:
+            field = re.sub(r"\W", "_", normal).lower()
+            field = "field_" + field if not field or field[0].isdigit() else field
+            while field in names or field in RESERVED_CLASS_NAMES or keyword.iskeyword(field):
+                field += "_"
+            aliases[name] = field
+    return aliases
+
+
+def _format_types() -> dict[str, Any]:
+    import datetime
+    import decimal
+    import ipaddress
+    import uuid
+
+    from pydantic import NaiveDatetime
+
+    return {
+        "date": datetime.date,
+        "date-time": datetime.datetime,
+        "date-time-local": NaiveDatetime,
+        "time": datetime.time,
+        "time-local": datetime.time,
+        "duration": datetime.timedelta,
+        "binary": bytes,
+        "decimal": decimal.Decimal,
+        **dict.fromkeys(("uuid", "uuid1", "uuid3", "uuid4", "uuid5"), uuid.UUID),
+        "ipv4": ipaddress.IPv4Address,
+        "ipv6": ipaddress.IPv6Address,
+        "ipv4-network": ipaddress.IPv4Network,
+        "ipv6-network": ipaddress.IPv6Network,
+    }
+
+
+def _self_referencing_lists(source: str, api: ModelsRequest) -> str:
+    """`A: {type: array, items: {$ref: A}}` comes out as `RootModel[list]`, items untyped (which
+    mypy --strict refuses): typed here as `list["A"]`, rebuilt once the class exists."""
+    for name, schema in sorted(api.schemas.items()):
+        items = schema.get("items") if isinstance(schema, dict) else None
+        if not isinstance(items, dict) or items.get("$ref") != SCHEMA_PREFIX + escape_pointer(name):
+            continue
+        header = f"class {name}(RootModel[list]):\n"
+        start = source.find(header)
+        if start < 0:
+            continue
+        end = source.find("\n\n\nclass ", start)
+        end = len(source) if end < 0 else end
+        body = re.sub(
+            r"^    root: list\b(?!\[)",
+            f"    root: list[{name}]",
+            source[start + len(header) : end],
+            count=1,
+            flags=re.M,
+        )
+        typed = f'class {name}(RootModel[list["{name}"]]):\n'
+        source = source[:start] + typed + body + source[end:]
+        source = source.rstrip("\n") + f"\n\n\n{name}.model_rebuild()\n"
+    return source
+
+
+def _open_enums(source: str, api: ModelsRequest) -> str:
+    """Enum classes derive from the runtime's open enums, so values added to the API later still parse."""
+    missing = []
+    for name in sorted(api.enum_names):
+        pattern = re.compile(rf"^class {re.escape(name)}\((StrEnum|IntEnum|Enum)\):", re.MULTILINE)
+        source, count = pattern.subn(
+            lambda m, name=name: f"class {name}({_ENUM_BASES[m.group(1)]}):",  # type: ignore[misc]
+            source,
+        )
+        if count == 0 and f"class {name}(" not in source:
+            missing.append(name)
+    # Every schema is a class, or the build fails naming it: nothing is dropped silently.
+    missing += [n for n in sorted(api.schemas) if n not in api.enum_names and f"class {n}(" not in source]
+    if missing:
+        raise SpecError([Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}")])
+    future = "from __future__ import annotations\n"
+    source = source.replace(future, "", 1)
+    # Typed extra properties come as `__annotations__ = {"__pydantic_extra__": Dict[str, T]}`; the
+    # builtin `dict` keeps `ruff check` clean (the unused `Dict` import is pruned when formatting).
+    source = re.sub(r"""(["']__pydantic_extra__["']: )Dict\[""", r"\1dict[", source)
+    # The library's own banner names an input file that does not exist; the package header says enough.
+    source = (
+        "\n".join(
+            line
+            for line in source.split("\n")  # not splitlines: a string literal may hold U+2028
+            if not line.startswith(("# generated by datamodel-codegen", "#   filename:"))
+        ).lstrip("\n")
+        + "\n"
+    )
+    return future + "\nfrom ._types import OpenEnum, OpenIntEnum, OpenStrEnum\n" + source
+
+
+def _typed_defaults(schemas: dict[str, Any]) -> dict[str, Any]:
+    """The schemas with each default checked against its own schema. One that does not fit (`"yes"`
+    for a boolean, `"zzz"` outside an enum, `"tomorrow"` for a date) is dropped: the model would
+    hold a value of the wrong type, or fail every response that leaves the field out. One of a
+    typed string format (date, uuid, ...; an array of them) is marked for validation, so the model
+    holds a `date`, not the string."""
+    from pydantic import TypeAdapter, ValidationError
+
+    format_types = _format_types()
+
+    def python_type(schema: dict[str, Any]) -> Any:
+        kind = schema.get("type")
+        kinds = [k for k in kind if k != "null"] if isinstance(kind, list) else [kind]
+        if kinds == ["string"]:
+            return format_types.get(str(schema.get("format")))
+        if kinds == ["array"] and isinstance(schema.get("items"), dict):
+            item = python_type(schema["items"])
+            return None if item is None else list.__class_getitem__(item)
+        return None
+
+    def visit(value: Any) -> Any:
+        if isinstance(value, list):
+            return [visit(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        result = {k: visit(v) for k, v in value.items()}
+        if "default" not in result or result["default"] is None:
+            return result
+        if not _fits(result["default"], result, schemas, frozenset()):
+            del result["default"]
+            return result
+        typed = python_type(result)
+        if typed is not None:
+            try:
+                TypeAdapter(typed).validate_python(result["default"])
+            except (ValidationError, TypeError, ValueError):
+                del result["default"]
+            else:
+                result[_VALIDATE_DEFAULT] = True
+        return result
+
+    return {name: visit(schema) for name, schema in schemas.items()}
+
+
+_JSON_TYPES: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+    "null": lambda v: v is None,
+}
+
+
+def _fits(value: Any, schema: Any, schemas: dict[str, Any], seen: frozenset[str]) -> bool:
+    """Whether `value` has the JSON type, enum value and items `schema` asks for (references
+    followed; other constraints are the server's business)."""
+    if not isinstance(schema, dict):
+        return True
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+        name = unescape_pointer(ref[len(SCHEMA_PREFIX) :])
+        if name in seen or name not in schemas:
+            return True
+        if not _fits(value, schemas[name], schemas, seen | {name}):
+            return False
+    for key in ("anyOf", "oneOf"):
+        members = schema.get(key)
+        if isinstance(members, list) and members and not any(_fits(value, m, schemas, seen) for m in members):
+            return False
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and not all(_fits(value, part, schemas, seen) for part in parts):
+        return False
+    enum = schema.get("enum")
+    if isinstance(enum, list) and not any(value == e and type(value) is type(e) for e in enum):
+        return False
+    kind = schema.get("type")
+    kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+    known = [_JSON_TYPES[k] for k in kinds if isinstance(k, str) and k in _JSON_TYPES]
+    if known and not any(check(value) for check in known):
+        return False
+    items = schema.get("items")
+    if isinstance(value, list) and isinstance(items, dict):
+        return all(_fits(v, items, schemas, seen) for v in value)
+    return True

@@ -1,0 +1,103 @@
+"""The attempts of one call, without their I/O: takes the request and what each attempt ended with, and
+gives the seconds to wait before the next one or the error to give up with, logging each step."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from ._exceptions import APIConnectionError, APITimeoutError
+from ._operation import Endpoint
+from ._parsing import status_error
+from ._retries import retry_delay, should_retry_status
+
+log = logging.getLogger(__name__.rpartition(".")[0] or __name__)  # the package's logger
+_REDACTED_HEADERS = frozenset({"authorization", "cookie", "x-api-key", "api-key", "proxy-authorization"})
+
+
+class Attempts:
+    """The retry loop of one call: the sync and async clients only send and sleep.
+
+    `failed` and `answered` return the seconds to wait before the next attempt, or raise the error
+    to give up with; `answered` returns None for a response to keep.
+    """
+
+    def __init__(
+        self, request: httpx.Request, endpoint: Endpoint[Any], retries: int, scrub: Callable[[str], str]
+    ) -> None:
+        """`retries`: how many attempts may follow the first; `scrub` takes secrets out of messages."""
+        self.request = request
+        self._endpoint = endpoint
+        self._retries = retries
+        self._scrub = scrub
+        self._number = 0  # of the current attempt, from 0
+        self._started = 0.0
+
+    def start(self) -> httpx.Request:
+        self._started = time.monotonic()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "request %s %s attempt=%d headers=%s",
+                self.request.method,
+                self._url(),
+                self._number + 1,
+                redact_headers(self.request.headers),
+            )
+        return self.request
+
+    def failed(self, exc: httpx.HTTPError) -> float:
+        reason = self._scrub(f"{type(exc).__name__}: {exc}".rstrip(": "))
+        self._log("failed", reason)
+        if self._number >= self._retries:
+            raise transport_error(exc, self.request, self._scrub) from exc
+        return self._retry(retry_delay(self._number, None), reason)
+
+    def answered(self, response: httpx.Response) -> float | None:
+        self._log("response", f"status={response.status_code}")
+        if response.is_success:
+            return None
+        if self._number < self._retries and should_retry_status(response):
+            return self._retry(retry_delay(self._number, response.headers), f"status {response.status_code}")
+        raise status_error(self._endpoint, response, self._scrub)
+
+    def _retry(self, delay: float, reason: str) -> float:
+        self._log("retry", f"in {delay:.2f}s ({reason})")
+        self._number += 1
+        return delay
+
+    def _url(self) -> str:
+        return self._scrub(str(self.request.url))
+
+    def _log(self, event: str, detail: str) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
+            return  # the URL is scrubbed and formatted only for a log that is written
+        log.debug(
+            "%s %s %s attempt=%d elapsed=%.3fs %s",
+            event,
+            self.request.method,
+            self._url(),
+            self._number + 1,
+            time.monotonic() - self._started,
+            detail,
+        )
+
+
+def transport_error(exc: httpx.HTTPError, request: httpx.Request, scrub: Callable[[str], str]) -> APIConnectionError:
+    """The error for a request that got no complete response, with the bytes of the body that did
+    arrive (kept on `exc` by the exchange)."""
+    received = getattr(exc, "received", b"")
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request=request, received=received)
+    message = scrub(f"Connection error: {exc}") if str(exc) else "Connection error."
+    return APIConnectionError(message, request=request, received=received)
+
+
+def redact_headers(headers: httpx.Headers) -> dict[str, str]:
+    return {k: ("<redacted>" if k.lower() in _REDACTED_HEADERS else v) for k, v in headers.items()}
+
+
+__all__ = ["Attempts", "log", "redact_headers", "transport_error"]

@@ -1,0 +1,95 @@
+"""What the command line prints: takes the bytes the server sent (the client's models are not
+re-serialised) and gives them to stdout, pretty or compact, or one line per item of every page; and
+the one-line messages of the errors a call ends with."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+import httpx
+
+from ._exceptions import APIConnectionError, APIStatusError
+from ._pagination import SyncPage
+
+
+class LastBody:
+    """Keeps the body of the latest response the client kept: the command line prints what the server
+    sent, not a re-serialisation of the client's models (which would change `0` to `0.0`, say)."""
+
+    def __init__(self) -> None:
+        self.body = b""
+
+    def __call__(self, response: httpx.Response) -> None:
+        self.body = response.content
+
+
+def print_body(body: bytes, stdout: TextIO, *, kind: str, pretty: bool, ascii: bool) -> None:
+    """A response body of `kind` (json, text, binary or none); `ascii`: stdout cannot encode all of
+    Unicode, so JSON gets \\u escapes and text backslash escapes instead."""
+    if kind == "none" or not body:
+        return
+    if kind == "json":
+        stdout.write(_dump(json.loads(body), pretty=pretty, ascii=ascii) + "\n")
+    elif kind == "text":
+        text = body.decode("utf-8", errors="replace")
+        if ascii:
+            text = text.encode("ascii", errors="backslashreplace").decode("ascii")
+        stdout.write(text if text.endswith("\n") or not stdout.isatty() else text + "\n")
+    else:
+        stdout.flush()
+        stdout.buffer.write(body)
+    stdout.flush()
+
+
+def print_items(
+    first: SyncPage[Any], last: LastBody, stdout: TextIO, *, items_key: str, limit: int | None, ascii: bool
+) -> None:
+    """Each item of each page, one line each, flushed: the next page is fetched only when the lines
+    of this one are out, and never once `limit` are."""
+    printed = 0
+    for _page in first.iter_pages():  # `last` holds the body of the page just fetched
+        body = json.loads(last.body)
+        for item in body.get(items_key, []) if isinstance(body, dict) else []:
+            if limit is not None and printed >= limit:
+                return
+            stdout.write(_dump(item, pretty=False, ascii=ascii) + "\n")
+            stdout.flush()
+            printed += 1
+        if limit is not None and printed >= limit:
+            return
+
+
+def status_message(exc: APIStatusError) -> str:
+    response = exc.response
+    text = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+    text += f" from {response.request.method} {response.request.url.path}"
+    detail = _one_line(response.content)
+    if detail:
+        text += f": {detail}"
+    if exc.request_id:
+        text += f" (request id {exc.request_id})"
+    return text
+
+
+def connection_message(exc: APIConnectionError) -> str:
+    url = exc.request.url if exc.request else None  # scheme, host and port: never a user:password@
+    where = f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "") if url else "the API"
+    return f"no response from {where}: {exc.message}"
+
+
+def _dump(value: Any, *, pretty: bool, ascii: bool) -> str:
+    if pretty:
+        return json.dumps(value, indent=2, ensure_ascii=ascii)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=ascii)
+
+
+def _one_line(body: bytes, limit: int = 500) -> str:
+    try:
+        text = json.dumps(json.loads(body), separators=(",", ":"), ensure_ascii=False)
+    except ValueError:
+        text = " ".join(body.decode("utf-8", errors="replace").split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+__all__ = ["LastBody", "connection_message", "print_body", "print_items", "status_message"]

@@ -1,0 +1,88 @@
+"""How operations and calls are described: the generated resources declare each operation once as an
+`Endpoint` (with its `PageSpec`) and pass each call's values as a `Call`; the client lists its `AuthScheme`s."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, NamedTuple, TypeVar
+
+import httpx
+
+from ._types import NotGiven, Omit, not_given
+
+T = TypeVar("T")
+_EMPTY: Mapping[Any, Any] = types.MappingProxyType({})  # the default of a mapping: shared, so immutable
+
+# Named tuples rather than frozen dataclasses: as immutable, but a dataclass compiles its methods when
+# the module is imported (a third of the runtime's import time), and a Call, made on every call, is
+# built in half the time.
+
+
+class PageSpec(NamedTuple):
+    """Where the pagination fields are: attribute names on the page model, wire names of the params."""
+
+    items: str
+    offset_param: str
+    next_token: str | None = None
+    total: str | None = None
+    limit_param: str | None = None
+
+
+class Endpoint(NamedTuple, Generic[T]):
+    """One operation, described once at import time; calls only fill in the values."""
+
+    method: str
+    path: str
+    parse: Callable[[bytes], T]
+    idempotent: bool = True
+    # Error body parsers by status code, then `4XX`/`5XX`, then `default`.
+    errors: Mapping[int | str, Callable[[bytes], Any]] = _EMPTY
+    page: PageSpec | None = None
+    # Query parameters not sent as `form` with explode: wire name -> (style, explode).
+    query_styles: Mapping[str, tuple[str, bool]] = _EMPTY
+    # Alternatives of security schemes that authorise the operation; None: the API's default.
+    security: tuple[tuple[str, ...], ...] | None = None
+    accept: str = "application/json"  # the media type of the success response
+    content_type: str | None = None  # the media type of a raw (bytes or text) request body
+
+
+class AuthScheme(NamedTuple):
+    """How one security scheme of the API is sent, and where its credential comes from."""
+
+    name: str  # the scheme's name in the spec
+    kind: str  # "bearer", "basic" or "api_key"
+    location: str = "header"  # where an api_key goes: header, query or cookie
+    parameter: str = "Authorization"  # the header, query parameter or cookie name
+    option: str = "api_key"  # the client keyword of the credential (basic uses username and password)
+    envs: tuple[str, ...] = ()  # environment variables read when the keyword is not given
+
+
+class Call(NamedTuple):
+    """The values of one call, in wire form before encoding.
+
+    A parameter left at `omit` is not sent at all. `None` is sent as JSON `null` in a body, where the
+    schema allows null; a query string, a header or a cookie has no null, so a `None` there is not sent
+    either (the API reads an absent optional parameter as null).
+    """
+
+    path: Mapping[str, Any] = _EMPTY
+    query: Mapping[str, Any] = _EMPTY
+    headers: Mapping[str, Any] = _EMPTY
+    cookies: Mapping[str, Any] = _EMPTY
+    json: Any = None
+    content: bytes | str | Omit | None = None
+    form: Any = None  # application/x-www-form-urlencoded: a model or a mapping
+    multipart: Any = None  # multipart/form-data: a model or a mapping; bytes, files and tuples are file parts
+    extra_headers: Mapping[str, str | Omit] | None = None
+    extra_query: Mapping[str, object] | None = None
+    extra_body: object = None
+    timeout: float | httpx.Timeout | None | NotGiven = not_given
+
+    def with_query(self, **changes: Any) -> Call:
+        # Not `_replace`: it makes the tuple from an iterator, through an intermediate tuple resized to
+        # 12 items, which the interpreter then keeps on a free list: one more per page of a listing.
+        return Call(self.path, {**self.query, **changes}, *self[2:])
+
+
+__all__ = ["AuthScheme", "Call", "Endpoint", "PageSpec"]
