@@ -58,13 +58,13 @@ from typing import Any, TypeVar
 
 import pytest
 import yaml
-from fuzz.harness import REPO, Fuzzer, FuzzFailure, run_build, summary
+from fuzz.harness import REPO, Fuzzer, FuzzFailure, cache_lock, persistent_mypy_cache, run_build, summary
 from fuzz.mutations import Corpus, Mutation, materialise, mutations, platform_corpus, spec_folder_corpus
 from fuzz.specs import openapi_documents
 from fuzz.text import INJECTED
 from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
-from support.shared import build_once, main_spec
+from support.shared import build_once, locked, main_spec, mypy_cache
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,7 +111,11 @@ def fuzzer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzer]:
         artifacts = tmp_path_factory.mktemp("fuzz")
     else:  # each parallel worker keeps its own log and failures, in a folder of its own
         artifacts = Path(given_dir).resolve() / worker if worker else Path(given_dir).resolve()
-    fuzzer = Fuzzer(artifacts, mypy_every=4 if LONG else 2)
+    cache = persistent_mypy_cache()
+    with locked(cache_lock(cache)):
+        if not cache.exists():  # the first run in this environment starts from the dependencies analysed
+            mypy_cache(tmp_path_factory, cache)
+    fuzzer = Fuzzer(artifacts, mypy_every=4 if LONG else 2, mypy_cache=cache)
     yield fuzzer
     report = summary(artifacts / "log.jsonl")
     (artifacts / "summary.txt").write_text(report + "\n", encoding="utf-8")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
-from support.shared import Build, Wanted, build_all_once, main_spec
+from support.shared import MYPY_STRICT, Build, Wanted, build_all_once, main_spec, mypy_cache
 
 REFRESH = "run `python tests/update_goldens.py`"
 MAIN = "spec"  # key of the main build beside the fixture names
@@ -139,14 +139,16 @@ def test_fixture_outputs_import_every_module(builds: dict[str, Build], tmp_path:
 
 
 @pytest.mark.slow
-def test_fixture_outputs_pass_mypy_strict(builds: dict[str, Build], tmp_path: Path) -> None:
+def test_fixture_outputs_pass_mypy_strict(
+    builds: dict[str, Build], tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     packages = []
     for name in goldens.FIXTURES:
         assert built(builds[name])
         packages.append(str(builds[name].target))
-    mypy = [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", "--config-file="]
+    cache = mypy_cache(tmp_path_factory, tmp_path / "mypy-cache")
     done = subprocess.run(
-        [*mypy, "--cache-dir", str(tmp_path / "mypy-cache"), "--no-error-summary", *packages],
+        [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", *packages],
         cwd=tmp_path,  # no project configuration: --strict alone decides
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 import pytest
 from support.server import RecordedRequest, Reply, TestServer
-from support.shared import Wanted, build_once
+from support.shared import MYPY_STRICT, Wanted, build_once, mypy_cache
 
 from generator.naming import clean_schema_name, method_name_from_operation_id, schema_name_qualifiers, snake
 
@@ -225,12 +225,12 @@ def test_every_module_imports(platform: Platform) -> None:
 
 
 @pytest.mark.slow
-def test_package_passes_mypy_strict(platform: Platform, tmp_path: Path) -> None:
+def test_package_passes_mypy_strict(
+    platform: Platform, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cache = mypy_cache(tmp_path_factory, tmp_path / "mypy-cache")
     done = checked_by(
-        [
-            *(sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", "--config-file="),
-            *("--cache-dir", str(tmp_path / "mypy-cache"), "--no-error-summary", PACKAGE),
-        ],
+        [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", PACKAGE],
         platform,
     )
     assert (done.returncode, done.stdout) == (0, "")

@@ -199,6 +199,20 @@ def run_build(spec: Path, out: Path, package: str) -> Build:
         return Build(spec, out, package, code, stdout.read(), stderr.read(), crash, time.perf_counter() - started)
 
 
+def persistent_mypy_cache() -> Path:
+    """mypy's cache for the fuzz runs of this environment (a checkout's venv) and parallel worker. It
+    outlives the session (mypy invalidates it itself), so a second run starts warm."""
+    environment = hashlib.sha256(sys.prefix.encode()).hexdigest()[:12]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return Path(tempfile.gettempdir()) / "generator-fuzz-mypy-caches" / environment / worker
+
+
+def cache_lock(cache: Path) -> Path:
+    """Held while mypy uses `cache`: one run at a time, so that two test sessions wait, not clash."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    return cache.with_name(cache.name + ".lock")
+
+
 @dataclass
 class MypyBatch:
     """Packages waiting for one `mypy --strict` run, each with the spec it was built from."""
@@ -225,9 +239,7 @@ class MypyBatch:
         ]
         for package in packages:
             command += ["-p", package]
-        # One mypy at a time per cache: runs of other workers or other checkouts wait, not clash.
-        self.cache.parent.mkdir(parents=True, exist_ok=True)
-        with locked(self.cache.with_name(self.cache.name + ".lock")):
+        with locked(cache_lock(self.cache)):
             done = subprocess.run(
                 command,
                 cwd=self.root / "packages",
@@ -262,6 +274,7 @@ class Fuzzer:
     artifacts: Path
     mypy_every: int = 3  # type-check every n-th package that built
     mypy_batch_size: int = 8
+    mypy_cache: Path = field(default_factory=persistent_mypy_cache)
     counter: int = 0
     built: int = 0
     soft: Counter[str] = field(default_factory=Counter)
@@ -270,11 +283,7 @@ class Fuzzer:
 
     def __post_init__(self) -> None:
         self.artifacts.mkdir(parents=True, exist_ok=True)
-        # mypy's cache outlives the session (mypy invalidates it itself): a second run starts warm.
-        # Each parallel worker has its own, so the workers of one run never wait for each other.
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        cache = Path(tempfile.gettempdir()) / "generator-fuzz-mypy-caches" / worker
-        self.batch = MypyBatch(self.artifacts / "mypy", cache)
+        self.batch = MypyBatch(self.artifacts / "mypy", self.mypy_cache)
 
     def scratch(self) -> Path:
         return Path(tempfile.mkdtemp(prefix="case-", dir=self.artifacts))

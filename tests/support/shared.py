@@ -1,19 +1,22 @@
-"""Builds made once per test run and shared by every test that reads them, parallel workers included.
+"""Work done once per test run and shared by every test that needs it, parallel workers included:
+builds of a spec, and a mypy cache of what generated packages import.
 
-A build runs `python -m generator build` in a subprocess into a folder of the run's common temporary
-directory, under a file lock: the first worker to ask builds, the others wait for it and read the
-same folder. Tests that change a build work on a copy (`copy_build`).
+Each is made in a folder of the run's common temporary directory, under a file lock: the first
+worker to ask makes it, the others wait for it and read the same folder. Tests that change a build
+work on a copy (`copy_build`); each mypy run gets a copy of the cache (`mypy_cache`).
 """
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import hashlib
 import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -68,35 +71,43 @@ def locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name` of this run, filled by `make` for whichever test asks first; the others wait
+    for it. `make` is called on an empty folder; the folder counts as made once `make` returns."""
+    shared = run_folder(factory) / "shared"
+    shared.mkdir(exist_ok=True)
+    folder, done = shared / name, shared / f"{name}.done"
+    with locked(shared / f"{name}.lock"):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what an interrupted `make` left
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 def build_once(factory: pytest.TempPathFactory, wanted: Wanted) -> Build:
     """The build of `wanted` in this run, made by whichever test asks first. A failed build is kept
     too (exit code and output), so every test that reads it reports the failure."""
-    shared = run_folder(factory) / "shared-builds"
-    shared.mkdir(exist_ok=True)
-    folder = shared / wanted.name
-    result = folder / "result.json"
-    with locked(shared / f"{wanted.name}.lock"):
-        if not result.is_file():
-            shutil.rmtree(folder, ignore_errors=True)  # what a build interrupted earlier left
-            folder.mkdir()
-            out = folder / "out"
-            args: list[str | os.PathLike[str]] = ["--spec", wanted.spec, "--out", out, "--package", wanted.package]
-            env = goldens.generator_env(None if wanted.seed is None else {"PYTHONHASHSEED": wanted.seed})
-            done = subprocess.run(
-                goldens.build_command(*args),
-                cwd=goldens.REPO,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=300,
-            )
-            made = Build(out, wanted.package, done.returncode, done.stdout, done.stderr)
-            fields = {**asdict(made), "out": str(out)}
-            staged = folder / "result.json.part"
-            staged.write_text(json.dumps(fields), encoding="utf-8")
-            staged.rename(result)
-    fields = json.loads(result.read_text(encoding="utf-8"))
+
+    def build(folder: Path) -> None:
+        out = folder / "out"
+        args: list[str | os.PathLike[str]] = ["--spec", wanted.spec, "--out", out, "--package", wanted.package]
+        env = goldens.generator_env(None if wanted.seed is None else {"PYTHONHASHSEED": wanted.seed})
+        done = subprocess.run(
+            goldens.build_command(*args),
+            cwd=goldens.REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        made = Build(out, wanted.package, done.returncode, done.stdout, done.stderr)
+        (folder / "result.json").write_text(json.dumps({**asdict(made), "out": str(out)}), encoding="utf-8")
+
+    folder = made_once(factory, f"build-{wanted.name}", build)
+    fields = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     return Build(**{**fields, "out": Path(fields["out"])})
 
 
@@ -116,3 +127,37 @@ def copy_build(build: Build, out: Path) -> Path:
     assert build.returncode == 0, f"the build failed (exit {build.returncode}):\n{build.stdout}{build.stderr}"
     shutil.copytree(build.out, out)
     return out
+
+
+# The flags of every `mypy --strict` run over a generated package that starts from `mypy_cache`.
+MYPY_STRICT = ("--strict", "--python-version", "3.11", "--config-file=")
+
+
+def mypy_cache(factory: pytest.TempPathFactory, dest: Path) -> Path:
+    """A mypy cache at `dest` that already holds what generated packages import (the standard library
+    modules, pydantic, httpx: most of a run's time), analysed once per test run. The package itself is
+    not in it, so mypy checks every module of the package as from an empty cache."""
+
+    def analyse(folder: Path) -> None:
+        imported: set[str] = set()
+        for path in sorted((goldens.GENERATED / goldens.MAIN_PACKAGE).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    imported.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    imported.add(node.module)
+        imported.discard("__future__")
+        (folder / "_dependencies").mkdir()
+        lines = "".join(f"import {name}\n" for name in sorted(imported))
+        (folder / "_dependencies" / "__init__.py").write_text(lines, encoding="utf-8")
+        subprocess.run(
+            [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(folder / "cache"), "-p", "_dependencies"],
+            cwd=folder,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MYPYPATH": ""},
+            capture_output=True,
+            check=False,
+            timeout=300,
+        )
+
+    shutil.copytree(made_once(factory, "mypy-cache", analyse) / "cache", dest)
+    return dest
