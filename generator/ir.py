@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .errors import Diagnostic
 from .naming import bounded_name
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
@@ -170,7 +171,8 @@ class Api:
     enum_names: frozenset[str]
     spec_hash: str
     generator_version: str
-    warnings: list[str] = field(default_factory=list)
+    # Located warnings found on the way (the build goes on); `--strict` makes them errors.
+    warnings: tuple[Diagnostic, ...] = ()
     # Alternatives of scheme names the API requires by default; None when the spec declares none.
     default_security: tuple[tuple[str, ...], ...] | None = None
 

@@ -10,6 +10,7 @@ from ..errors import Origin
 from ..ir import Parameter
 from ..naming import RESERVED_PARAMETERS, pascal, safe_identifier, snake
 from ..resolver import UNRESOLVED
+from .content import media_types
 from .context import LowerContext
 from .typemap import union
 
@@ -43,7 +44,7 @@ def lower_parameters(
                 "add a `schema`, e.g. `schema: {type: string}`",
             )
             continue
-        schema = _schema_of(raw)
+        schema = _schema_of(ctx, raw, p_where)
         ctx.checker.check(schema, p_where.child("schema"))
         # An inline object in the query becomes a model (`search` + `filter` -> `SearchFilter`),
         # and a plain mapping is accepted too; other inline schemas (enums) stay literal types.
@@ -65,11 +66,13 @@ def lower_parameters(
                 )
                 continue
             if not required:
-                ctx.problems.error(
-                    f"path parameter {wire!r} must be required",
-                    p_where,
-                    "set `required: true`; path parameters are always required",
+                ctx.problems.warning(
+                    f"path parameter {wire!r} is not marked `required: true`; taken as required, as every path"
+                    " parameter is",
+                    p_where.child("required") if "required" in raw else p_where,
+                    "add `required: true`",
                 )
+                required = True
         py_name = safe_identifier(snake(wire), reserved)
         if not py_name:
             ctx.problems.error(
@@ -133,12 +136,14 @@ def _merge(ctx: LowerContext, shared: list[Any], own: Any, where: Origin) -> Mer
     return merged
 
 
-def _schema_of(raw: dict[str, Any]) -> Any:
+def _schema_of(ctx: LowerContext, raw: dict[str, Any], where: Origin) -> Any:
     """The parameter's `schema`, else the schema of the first media type of its `content`."""
     schema = raw.get("schema")
     if schema is None:
         content = raw.get("content")
-        first: Any = next(iter(content.values()), {}) if isinstance(content, dict) else {}
+        if isinstance(content, dict):
+            content = media_types(ctx, content, where.child("content"))
+        first: Any = next(iter(content.values()), {}) if isinstance(content, dict) and content else {}
         schema = first.get("schema") if isinstance(first, dict) else {}
     return schema
 

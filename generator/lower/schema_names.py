@@ -3,12 +3,15 @@ Takes `components/schemas` as written; gives the names and the renamed schemas."
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import Collector, Origin, escape_pointer
 from ..naming import clean_schema_name, safe_class_name, schema_name_qualifiers
 from ..resolver import SCHEMA_PREFIX
+from ..schema_keywords import SCHEMA_LIST, SCHEMA_MAP, SCHEMA_VALUE, is_data
+from .enums import settled_enum
 from .typemap import ref_name
 
 
@@ -59,17 +62,27 @@ def class_names(raw: dict[str, Any], top: Origin, problems: Collector) -> dict[s
 
 def ref_renamer(names: dict[str, str]) -> Callable[[Any], Any]:
     """A function giving a copy of a schema with every reference to a component rewritten to its class
-    name (`names`: component name -> class name)."""
+    name (`names`: component name -> class name), and its enums settled (see `enums.py`). Data
+    inside the schema (examples, defaults, enum values, extensions) is kept as it is, never rewritten."""
 
     def rewrite(value: Any) -> Any:
-        if isinstance(value, dict):
-            out = {k: rewrite(v) for k, v in value.items()}
-            name = ref_name(value)
-            if name is not None and name in names:
-                out["$ref"] = SCHEMA_PREFIX + escape_pointer(names[name])
-            return out
-        if isinstance(value, list):
-            return [rewrite(v) for v in value]
-        return value
+        if not isinstance(value, dict):
+            return copy.deepcopy(value)
+        out: dict[str, Any] = {}
+        for key, child in value.items():
+            if is_data(key):
+                out[key] = child
+            elif key in SCHEMA_VALUE:
+                out[key] = [rewrite(v) for v in child] if isinstance(child, list) else rewrite(child)
+            elif key in SCHEMA_MAP and isinstance(child, dict):
+                out[key] = {k: rewrite(v) for k, v in child.items()}
+            elif key in SCHEMA_LIST and isinstance(child, list):
+                out[key] = [rewrite(v) for v in child]
+            else:
+                out[key] = copy.deepcopy(child)
+        name = ref_name(value)
+        if name is not None and name in names:
+            out["$ref"] = SCHEMA_PREFIX + escape_pointer(names[name])
+        return settled_enum(out)
 
     return rewrite
