@@ -21,9 +21,7 @@ GOOD_OPERATION = """
 """
 
 
-def build(
-    tmp_path: Path, spec_text: str, capsys: pytest.CaptureFixture[str], **files: str
-) -> tuple[int, str]:
+def build(tmp_path: Path, spec_text: str, capsys: pytest.CaptureFixture[str], **files: str) -> tuple[int, str]:
     spec = tmp_path / "spec" / "openapi.yaml"
     spec.parent.mkdir(parents=True, exist_ok=True)
     spec.write_text(textwrap.dedent(spec_text), encoding="utf-8")
@@ -112,9 +110,7 @@ CASES: dict[str, tuple[str, dict[str, str], list[str]]] = {
         ["$ref cycle:", "#/components/parameters/A -> ", "only schemas may refer to themselves"],
     ),
     "duplicate_operation_id": (
-        spec_with(
-            "/a:" + GOOD_OPERATION.replace("\n", "\n  ") + "\n/b:" + GOOD_OPERATION.replace("\n", "\n  ")
-        ),
+        spec_with("/a:" + GOOD_OPERATION.replace("\n", "\n  ") + "\n/b:" + GOOD_OPERATION.replace("\n", "\n  ")),
         {},
         ["#/paths/~1b/get/operationId: duplicate operationId 'get_job'", "also used at /paths/~1a/get"],
     ),

@@ -36,7 +36,6 @@ from datetime import UTC, datetime
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
-from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -282,9 +281,7 @@ def test_composition_union_annotations() -> None:
 
 
 @pytest.mark.parametrize("flavour", ["sync", "async"])
-def test_composition_discriminated_union_response_picks_the_member(
-    server: TestServer, flavour: Flavour
-) -> None:
+def test_composition_discriminated_union_response_picks_the_member(server: TestServer, flavour: Flavour) -> None:
     m, errors = models("composition"), package("composition")
     server.enqueue(
         Reply(200, body={"kind": "square", "side": 2}),
@@ -314,9 +311,7 @@ def test_composition_implicit_discriminator_and_any_of(server: TestServer) -> No
         {"name": "Tom", "legs": 4, "pet_type": "Cat", "indoor": True},
         {"name": "Rex", "legs": 4, "pet_type": "Dog", "good_boy": True},
     ]
-    server.enqueue(
-        Reply(200, body=pets), Reply(200, body={"phone": "+33"}), Reply(200, body={"email": "a@b"})
-    )
+    server.enqueue(Reply(200, body=pets), Reply(200, body={"phone": "+33"}), Reply(200, body={"email": "a@b"}))
     with client("composition", server) as c:
         cat, dog = c.pets.list()
         phone = c.contacts.get("c1")
@@ -334,9 +329,7 @@ def test_composition_union_request_body(server: TestServer) -> None:
         m.Circle,
         m.Square,
     }
-    server.enqueue(
-        Reply(201, body={"kind": "circle", "radius": 3}), Reply(201, body={"kind": "square", "side": 1})
-    )
+    server.enqueue(Reply(201, body={"kind": "circle", "radius": 3}), Reply(201, body={"kind": "square", "side": 1}))
     with client("composition", server) as c:
         created = c.shapes.create(body=m.Shape(m.Circle(kind="circle", radius=3)))
         c.shapes.create(body=m.Square(kind="square", side=1))  # a member as it is
@@ -442,9 +435,7 @@ def test_maps_enums_wire(server: TestServer) -> None:
         "color": "blue",
         "counts": {"total": 1},
     }
-    server.enqueue(
-        Reply(200, body=stored), Reply(200, body={"limits": {}}), Reply(200, body={"a": 1, "b": 2})
-    )
+    server.enqueue(Reply(200, body=stored), Reply(200, body={"limits": {}}), Reply(200, body={"a": 1, "b": 2}))
     with client("maps_enums", server) as c:
         account = c.accounts.create(body=m.Account(name="n", password="secret", shade="light"))
         with warnings.catch_warnings():
@@ -527,9 +518,7 @@ def test_params_signature() -> None:
     signature = inspect.signature(resource.get)
     positional = [p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
     assert positional == ["self", "project_id", "file_name"]
-    required = [
-        p.name for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY and p.default is p.empty
-    ]
+    required = [p.name for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
     assert required == ["version", "x_request_id"]  # the required query parameter and header
     got = method_hints("params", "files", "get")
     omit = package("params").Omit
@@ -676,9 +665,7 @@ def test_multipart_and_form_annotations() -> None:
 def test_multipart_upload_with_files_and_fields(server: TestServer) -> None:
     server.enqueue(Reply(200, body={"ok": True, "size": 3}))
     with client("bodies", server) as c:
-        c.uploads.upload(
-            body={"file": ("a.pdf", b"%PDF\x00\xff", "application/pdf"), "purpose": "parse", "pages": 2}
-        )
+        c.uploads.upload(body={"file": ("a.pdf", b"%PDF\x00\xff", "application/pdf"), "purpose": "parse", "pages": 2})
     request = only_request(server)
     assert (request.header("Content-Type") or "").startswith("multipart/form-data; boundary=")
     parts = {part.get_param("name", header="content-disposition"): part for part in multipart_parts(request)}

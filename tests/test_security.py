@@ -130,9 +130,7 @@ def test_credentials_never_show_in_errors(secure: ModuleType, server: TestServer
 
 
 def test_with_options_keeps_every_credential(secure: ModuleType, server: TestServer) -> None:
-    client = secure.Client(
-        base_url=server.url, credentials={"query_key": "qk-123456", "cookie_key": "ck-123456"}
-    )
+    client = secure.Client(base_url=server.url, credentials={"query_key": "qk-123456", "cookie_key": "ck-123456"})
     copy = client.with_options(max_retries=0)
     server.set_handler(lambda request: Reply(status=204))
     copy.query_and_cookie.by_query_and_cookie()

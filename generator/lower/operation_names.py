@@ -32,7 +32,13 @@ CLIENT_ATTRIBUTES = frozenset(
     }
 )
 _RESOURCE_ATTRIBUTES = frozenset({"with_raw_response"})
-_METHOD_RESERVED = frozenset({"with_raw_response", "with_options"})
+# Names a method may not take: the resource's own attributes, and names its class body would shadow
+# for the annotations and defaults after it (`def str(...)`, then `name: str`). A method named `list`
+# is fine: annotations in its resource say `builtins.list` (see resources.py).
+_METHOD_RESERVED = frozenset(
+    {"with_raw_response", "with_options", "omit", "not_given", "datetime", "httpx", "pydantic", "builtins"}
+    | {"str", "int", "float", "bool", "bytes", "dict", "set", "tuple", "type", "object", "frozenset"}
+)
 
 Named = tuple[tuple[str, ...], str, bool]  # resource path, method name, whether `x-method` gave it
 

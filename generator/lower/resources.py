@@ -4,10 +4,12 @@ its node, in spec order."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ..errors import Origin
-from ..ir import Resource, SecurityScheme
+from ..ir import Operation, Resource, SecurityScheme
 from ..naming import pascal, safe_identifier, snake
 from .context import LowerContext
 from .operation_names import CLIENT_ATTRIBUTES, name_operations
@@ -56,7 +58,40 @@ def build_resources(ctx: LowerContext, schemes: tuple[SecurityScheme, ...]) -> l
         lowered = lower_operation(ctx, schemes, op, resource_path, name, models_prefix)
         _resource_node(root, resource_path).operations.append(lowered)
     _check_method_resource_clashes(ctx, seen_methods)
+    for resource in _all(root):
+        if any(op.method_name == "list" for op in resource.operations):
+            resource.operations = [_builtin_lists(op) for op in resource.operations]
     return root.children
+
+
+def _all(root: Resource) -> list[Resource]:
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+_LIST = re.compile(r"(?<![\w.])list\[")
+
+
+def _builtin_lists(op: Operation) -> Operation:
+    """The annotations of `op` with `builtins.list`: in a resource class with a method `list`, a bare
+    `list[...]` would name that method."""
+
+    def fix(annotation: str) -> str:
+        return _LIST.sub("builtins.list[", annotation)
+
+    return replace(
+        op,
+        parameters=tuple(replace(p, annotation=fix(p.annotation)) for p in op.parameters),
+        body=replace(op.body, annotation=fix(op.body.annotation)) if op.body is not None else None,
+        response=replace(op.response, annotation=fix(op.response.annotation)),
+        pagination=replace(op.pagination, item_annotation=fix(op.pagination.item_annotation))
+        if op.pagination is not None
+        else None,
+    )
 
 
 def iter_operations(ctx: LowerContext) -> Iterator[SpecOperation]:

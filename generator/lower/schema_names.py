@@ -8,7 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import Collector, Origin, escape_pointer
-from ..naming import clean_schema_name, safe_class_name, schema_name_qualifiers
+from ..naming import (
+    clean_schema_name,
+    method_name_from_operation_id,
+    readable_body_name,
+    safe_class_name,
+    schema_name_qualifiers,
+)
 from ..resolver import SCHEMA_PREFIX
 from ..schema_keywords import SCHEMA_LIST, SCHEMA_MAP, SCHEMA_VALUE, is_data
 from .enums import settled_enum
@@ -22,10 +28,35 @@ def component_schemas(doc: dict[str, Any]) -> dict[str, Any]:
     return schemas if isinstance(schemas, dict) else {}
 
 
-def class_names(raw: dict[str, Any], top: Origin, problems: Collector) -> dict[str, str]:
-    """Component name -> class name. Collisions get the nearest distinguishing qualifier."""
+def operation_method_names(doc: dict[str, Any]) -> dict[str, str]:
+    """operationId -> the method name made of it (FastAPI's route suffix removed), for every operation."""
+    found: dict[str, str] = {}
+    paths = doc.get("paths")
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        for method, operation in item.items() if isinstance(item, dict) else ():
+            operation_id = operation.get("operationId") if isinstance(operation, dict) else None
+            if isinstance(operation_id, str):
+                found.setdefault(operation_id, method_name_from_operation_id(operation_id, str(path), str(method)))
+    return found
+
+
+def class_names(
+    raw: dict[str, Any], top: Origin, problems: Collector, method_names: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Component name -> class name. Collisions get the nearest distinguishing qualifier. A body schema
+    FastAPI names after its operation (`Body_upload_file_api_v1_files_post`) is named after that
+    operation's method (`UploadFileBody`, then `UploadFileBody2` for another operation of that name),
+    unless another schema wants that name."""
     names = list(raw)
     wanted = {name: safe_class_name(clean_schema_name(name)) for name in names}
+    readable = {name: readable_body_name(name, method_names or {}) for name in names}
+    plain = set(wanted.values())
+    given: dict[str, int] = {}
+    for name, better in readable.items():
+        # Bodies of operations sharing a method name are numbered, in spec order: `UploadFileBody2`.
+        if better is not None and safe_class_name(better) not in plain:
+            given[better] = given.get(better, 0) + 1
+            wanted[name] = safe_class_name(better + (str(given[better]) if given[better] > 1 else ""))
     for name, cls in wanted.items():
         if not cls:
             problems.error(

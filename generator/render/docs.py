@@ -131,11 +131,13 @@ def doc_returns(op: Operation, schemas: dict[str, Any]) -> str:
         return f"- {code(kind)}\n\n  The {code(response.media_type)} body."
     if response.model is not None:
         return doc_fields(_model_ref(response.model), schemas)
-    listed = re.fullmatch(rf"list\[{MODELS}\.(\w+)\]", response.annotation)
+    # `builtins.list` is how a resource with a method `list` writes the type; the docs say `list`.
+    annotation = response.annotation.replace("builtins.", "")
+    listed = re.fullmatch(rf"list\[{MODELS}\.(\w+)\]", annotation)
     if listed and listed.group(1) in schemas:
         items = {"type": "array", "items": _model_ref(listed.group(1))}
         return "\n\n".join(_doc_bullets(("", items, True), schemas, 0, frozenset()))
-    return f"- {code(response.annotation.replace(MODELS + '.', ''))}"
+    return f"- {code(annotation.replace(MODELS + '.', ''))}"
 
 
 def doc_body(op: Operation, schemas: dict[str, Any]) -> str:
