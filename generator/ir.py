@@ -65,6 +65,9 @@ class Response:
     media_type: str = "application/json"
     model: str | None = None  # the component schema class, when the body is one
     example: Any = None
+    # A sequential media type (JSON Lines, server-sent events, ...; OpenAPI 3.2 `itemSchema`): the
+    # type of one item, for streaming them; the method itself returns the body as text.
+    item_annotation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,8 @@ class SecurityScheme:
     parameter: str = "Authorization"
     option: str = "api_key"  # the client keyword of the credential (basic: username and password)
     envs: tuple[str, ...] = ()  # read when the keyword is not given (basic: user, then password)
+    deprecated: bool = False  # OpenAPI 3.2: the API means to stop accepting it
+    metadata_url: str = ""  # OpenAPI 3.2 `oauth2MetadataUrl`: where its OAuth 2 server describes itself
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,8 @@ class ClientSettings:
     api_key_env: str
     base_url_env: str
     default_base_url: str
+    # Servers the spec names (OpenAPI 3.2 `name`): (name, URL, description), for `base_url=`.
+    servers: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass

@@ -43,6 +43,8 @@ FIXTURES: tuple[str, ...] = (
     "params",
     "bodies",
     "responses",
+    # OpenAPI 3.2 (tests/test_oas32.py)
+    "oas32",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.

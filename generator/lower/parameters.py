@@ -30,7 +30,12 @@ def lower_parameters(
     reserved = RESERVED_PARAMETERS | ({"body"} if body else set())
     used = set(reserved)
     for (wire, location), (raw, p_where) in merged.items():
-        if location not in _LOCATIONS:
+        if location == "querystring" and ctx.version >= (3, 2):
+            if not _form_querystring(ctx, wire, raw, p_where):
+                continue
+            # The whole query string as one object: its properties are the query's fields.
+            location = "query"
+        elif location not in _LOCATIONS:
             ctx.problems.error(
                 f"parameter {wire!r} has unknown location `in: {location}`",
                 p_where.child("in"),
@@ -110,6 +115,22 @@ def lower_parameters(
     # Path parameters keep the order of the template; the rest keep spec order.
     path_params = sorted((p for p in result if p.location == "path"), key=lambda p: template_names.index(p.wire_name))
     return tuple(path_params + [p for p in result if p.location != "path"])
+
+
+def _form_querystring(ctx: LowerContext, wire: str, raw: dict[str, Any], where: Origin) -> bool:
+    """Whether an `in: querystring` parameter (OpenAPI 3.2) is a form: its fields are sent as the query.
+    Another media type (the query string as JSON, say) is reported and the parameter left out."""
+    content = raw.get("content")
+    media = list(media_types(ctx, content, where.child("content"))) if isinstance(content, dict) else []
+    if media and media[0] == "application/x-www-form-urlencoded":
+        return True
+    ctx.problems.warning(
+        f"querystring parameter {wire!r} is not `application/x-www-form-urlencoded` content; left out of the method",
+        where.child("content") if media else where,
+        "describe the query string as a form (`content: {application/x-www-form-urlencoded: {schema: ...}}`),"
+        " or pass it with `extra_query`",
+    )
+    return False
 
 
 def _merge(ctx: LowerContext, shared: list[Any], own: Any, where: Origin) -> Merged:

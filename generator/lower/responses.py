@@ -15,6 +15,11 @@ from .typemap import MODELS, ref_name, union
 
 # A status code (`200`), a range (`2XX`) or `default`.
 STATUS_KEY = re.compile(r"[1-5][0-9][0-9]|[1-5]XX|default", re.IGNORECASE)
+# Media types of a sequence of items, each described by the media type's `itemSchema` (OpenAPI 3.2).
+SEQUENTIAL = frozenset(
+    {"application/jsonl", "application/x-ndjson", "application/json-seq", "text/event-stream"}
+    | {"application/jsonlines", "application/x-jsonlines", "multipart/mixed"}
+)
 # What a method returns when the spec declares no response: the JSON body as it is, None when empty.
 UNDECLARED = Response(kind="json", annotation="Any", parser="lambda body: _runtime.parse_json(body) if body else None")
 
@@ -58,7 +63,18 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
         bodies.append((code, media_type, media))
     if not bodies:
         return nothing
-    media_type, media = bodies[0][1], bodies[0][2]
+    code, media_type, media = bodies[0]
+    if "itemSchema" in media or media_type.split(";")[0].strip().lower() in SEQUENTIAL:
+        item = media.get("itemSchema")
+        at = where.child("responses", code, "content", media_type, "itemSchema")
+        item_schema = ctx.local_schema(item, pascal(name) + "Item", at) if item is not None else None
+        return Response(
+            kind="text",
+            annotation="str",
+            parser="_runtime.parse_text",
+            media_type=media_type,
+            item_annotation=ctx.types.annotation(item_schema) if item_schema is not None else None,
+        )
     if "json" not in media_type:
         if media_type.startswith("text/"):
             return Response(kind="text", annotation="str", parser="_runtime.parse_text", media_type=media_type)
