@@ -134,12 +134,15 @@ class Build:
         return self.out / self.package
 
     def diagnostics(self) -> list[str]:
-        """The `error: ...` blocks of stderr (a message may span lines), hints left out."""
+        """The `error: ...` blocks of stderr (a message may span lines), hints and warnings left out."""
         blocks: list[str] = []
+        in_warning = False
         for line in self.stderr.splitlines():
-            if line.startswith("error: "):
-                blocks.append(line)
-            elif blocks and not line.startswith("  hint: ") and not ERRORS_LINE.match(line):
+            if line.startswith(("error: ", "warning: ")):
+                in_warning = line.startswith("warning: ")
+                if not in_warning:
+                    blocks.append(line)
+            elif blocks and not in_warning and not line.startswith("  hint: ") and not ERRORS_LINE.match(line):
                 blocks[-1] += "\n" + line
         return blocks
 
