@@ -45,6 +45,8 @@ FIXTURES: tuple[str, ...] = (
     "responses",
     # Streaming responses (tests/test_streaming*.py)
     "streaming",
+    # OpenAPI 3.2 (tests/test_oas32.py)
+    "oas32",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.
@@ -134,10 +136,7 @@ def refresh_fixture(name: str) -> None:
         shutil.copytree(out / name, fixture_expected(name))
         after = read_tree(expected_root)
     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
-    print(
-        f"{expected_root.relative_to(REPO)}: {len(changed)} file(s) changed"
-        + "".join(f"\n  {p}" for p in changed)
-    )
+    print(f"{expected_root.relative_to(REPO)}: {len(changed)} file(s) changed" + "".join(f"\n  {p}" for p in changed))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
