@@ -43,6 +43,9 @@ FIXTURES: tuple[str, ...] = (
     "params",
     "bodies",
     "responses",
+    # Request bodies as keyword arguments, TypedDict params, multipart and forms (tests/test_bodies.py)
+    "forms",
+    "writes",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.

@@ -11,6 +11,7 @@ from ..ir import Api
 from ..resolver import ResolvedSpec
 from .context import LowerContext
 from .normalize import SchemaNormalizer
+from .param_types import ParamTypes
 from .resources import build_resources
 from .schema_names import class_names, component_schemas, ref_renamer
 from .security import requirements, security_schemes
@@ -35,6 +36,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     normalizer.normalize_components()
     checker = SchemaChecker(problems, spec.origins)
     checker.check_components(raw, top)
+    types = TypeMapper(schemas)
     ctx = LowerContext(
         spec=spec,
         package=package,
@@ -42,8 +44,9 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
         checker=checker,
         schemas=schemas,
         normalizer=normalizer,
-        types=TypeMapper(schemas),
+        types=types,
         rename_refs=rename_refs,
+        params=ParamTypes(schemas, types),
     )
     client = ClientSettingsReader(ctx)
     schemes = security_schemes(ctx, client)
@@ -65,6 +68,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
         enum_names=enums,
         spec_hash=spec_hash,
         generator_version=__version__,
+        params=ctx.params.params_types(),  # after the settling above: their keys type like the models
     )
     problems.raise_if_any()
     return api

@@ -50,7 +50,7 @@ def lower_operation(
     response = success_response(ctx, operation, where, name)
     errors = error_models(ctx, operation, name)
     paged = pagination(ctx, operation, where, response, parameters)
-    body = request_body(ctx, operation, where, name)
+    body = request_body(ctx, operation, where, name, taken=(p.py_name for p in parameters))
     security = requirements(ctx, schemes, operation.get("security"), where.child("security"))
     idempotent = operation.get("x-idempotent")
     return Operation(
