@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from ..errors import Origin
-from ..ir import RequestBody
+from ..ir import PartEncoding, RequestBody
 from ..naming import pascal
 from .body_examples import example_value
 from .body_fields import body_fields, part_encodings
 from .context import LowerContext
-from .param_types import sent_properties
+from .param_types import file_media_type, sent_properties
 from .typemap import ref_name, union
 
 BodyKind = Literal["json", "multipart", "form", "binary"]
@@ -46,6 +46,7 @@ def request_body(
     properties = sent_properties(schema, ctx.schemas) if kind != "binary" else []
     if properties:
         fields = body_fields(ctx, properties, kind=kind, required=required, taken=taken)
+        encoding += _file_media_types(properties, encoding) if kind == "multipart" else ()
         return RequestBody(media_type, kind, required, "body", "", description, fields, model, encoding)
     files = kind == "multipart"
     annotation = "bytes" if kind == "binary" else ctx.params.annotation(schema, files=files)
@@ -64,6 +65,15 @@ def request_body(
         encoding=encoding,
         example=example,
     )
+
+
+def _file_media_types(
+    properties: list[tuple[str, Any, bool]], given: tuple[PartEncoding, ...]
+) -> tuple[PartEncoding, ...]:
+    """A file's `contentMediaType` as the content type of its part, where `encoding` names none."""
+    named = {e.wire_name for e in given}
+    found = ((wire, file_media_type(schema)) for wire, schema, _ in properties if wire not in named)
+    return tuple(PartEncoding(wire, content_type=media) for wire, media in found if media is not None)
 
 
 def body_kind(media_type: str) -> BodyKind:

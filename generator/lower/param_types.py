@@ -41,6 +41,16 @@ def is_file_field(schema: Any) -> bool:
     return is_file(schema)
 
 
+def file_media_type(schema: Any) -> str | None:
+    """The `contentMediaType` of a file field (or of its items), when the schema gives one."""
+    if not isinstance(schema, dict):
+        return None
+    if isinstance(schema.get("contentMediaType"), str):
+        return str(schema["contentMediaType"])
+    variants = [v for v in schema.get("anyOf") or schema.get("oneOf") or [] if not _is_null(v)]
+    return file_media_type(variants[0] if len(variants) == 1 else schema.get("items"))
+
+
 def object_properties(schema: Any, schemas: Mapping[str, Any]) -> list[tuple[str, Any, bool]] | None:
     """(wire name, schema, required) of each property of an object schema, its `allOf` parts and the
     components they refer to, in spec order (parts first); None when it is no object (a union, an
