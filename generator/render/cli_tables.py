@@ -102,7 +102,8 @@ def _body_field_options(body: RequestBody, taken: set[str]) -> list[dict[str, An
                 "location": "body",
                 "required": f.required,
                 "choices": f.enum_values if kind in ("string", "integer", "number") else (),
-                "help": f.description,
+                # The help says "(deprecated)" itself: a description's own mark would say it twice.
+                "help": f.description.removeprefix("Deprecated.").strip() if f.deprecated else f.description,
                 "deprecated": f.deprecated,
                 "wire": f.wire_name,
             }
