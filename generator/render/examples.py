@@ -23,16 +23,20 @@ def auth_for_docs(api: Api) -> dict[str, str]:
     return {"location": scheme.location, "name": scheme.parameter, "prefix": prefix}
 
 
-def readme_operations(api: Api) -> dict[str, Operation | None]:
-    """What the README shows: a plain call (one needing no body, if any) and a paginated list."""
+def readme_operations(api: Api) -> dict[str, Operation | bool | None]:
+    """What the README shows: a plain call (one needing no body, if any), a paginated list, and
+    whether the API has object bodies and file uploads to explain."""
     ops = sorted(api.operations(), key=lambda op: op.deprecated)  # a deprecated one only for want of others
     plain = [op for op in ops if op.pagination is None]
     simple = [op for op in plain if op.body is None or not op.body.required]
     # The README's blocks import the package alone: a call needing `datetime` comes last.
     candidates = sorted(simple or plain or ops, key=lambda op: "datetime." in python_call(op))
+    bodies = [op.body for op in ops if op.body is not None]
     return {
         "call": candidates[0] if candidates else None,
         "page": next((op for op in ops if op.pagination is not None), None),
+        "bodies": any(body.expanded for body in bodies),
+        "uploads": any(body.file_fields for body in bodies),
     }
 
 
