@@ -5,18 +5,17 @@ form (a form has no null); a JSON body sends None as null where the caller gave 
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode
 
 import pydantic
 
-from ._files import file_part, is_file_input
-from ._multipart import MultipartStream, Part
 from ._operation import BodySpec, Call, Endpoint, PartEncoding
-from ._values import is_set, jsonable, model_fields, plain, query_items, to_text
+from ._values import is_set, json_text, jsonable, model_fields, plain, query_items, style_of
+
+if TYPE_CHECKING:
+    from ._multipart import MultipartStream  # imported when a multipart body is sent
 
 _DEFAULT = BodySpec()
 _NO_ENCODING = PartEncoding()
@@ -36,7 +35,13 @@ def request_body(endpoint: Endpoint[Any], call: Call) -> EncodedBody:
     spec = endpoint.body or _DEFAULT
     if call.multipart is not None:
         fields = _given(call.multipart, call.extra_body, spec)
-        return _NOTHING if fields is None else _multipart(fields, spec)
+        if fields is None:
+            return _NOTHING
+        from ._multipart import multipart_stream  # on first use: most calls send JSON or nothing
+
+        stream = multipart_stream(fields, spec)
+        headers = {"Content-Type": stream.content_type, "Content-Length": str(stream.content_length)}
+        return EncodedBody(headers, stream=stream)
     if call.form is not None:
         fields = _given(call.form, call.extra_body, spec)
         return _NOTHING if fields is None else _form(fields, spec)
@@ -77,11 +82,6 @@ def _fields(value: Any, what: str) -> dict[str, Any]:
     raise TypeError(f"{what} of a form or multipart body takes a mapping of fields, not {type(value).__name__}")
 
 
-def _style(encoding: PartEncoding) -> tuple[str, bool]:
-    style = encoding.style or "form"
-    return style, encoding.explode if encoding.explode is not None else style == "form"
-
-
 def _form(fields: Mapping[str, Any], spec: BodySpec) -> EncodedBody:
     pairs: list[tuple[str, str]] = []
     for name, value in fields.items():
@@ -89,65 +89,11 @@ def _form(fields: Mapping[str, Any], spec: BodySpec) -> EncodedBody:
             continue
         encoding = spec.encoding.get(name, _NO_ENCODING)
         if "json" in (encoding.content_type or "") and encoding.style is None:
-            pairs.append((name, _json_text(value)))
+            pairs.append((name, json_text(value)))
         else:
-            pairs += query_items({name: value}, {name: _style(encoding)})
+            pairs += query_items({name: value}, {name: style_of(encoding)})
     content = urlencode(pairs).encode("ascii")
     return EncodedBody({"Content-Type": "application/x-www-form-urlencoded"}, content=content)
-
-
-def _multipart(fields: Mapping[str, Any], spec: BodySpec) -> EncodedBody:
-    parts: list[Part] = []
-    for name, value in fields.items():
-        if not is_set(value) or plain(value) is None:
-            continue
-        encoding = spec.encoding.get(name, _NO_ENCODING)
-        items = value if isinstance(value, list) else [value]
-        if name in spec.files:
-            parts += [_file(name, item, spec.files[name], encoding) for item in _files_given(value)]
-        elif encoding.style is not None or encoding.explode is not None:
-            pairs = query_items({name: value}, {name: _style(encoding)})
-            parts += [_text_part(key, text, encoding) for key, text in pairs]
-        else:
-            parts += [_part(name, item, encoding) for item in items if plain(item) is not None]
-    stream = MultipartStream(parts, os.urandom(16).hex().encode("ascii"))
-    headers = {"Content-Type": stream.content_type, "Content-Length": str(stream.content_length)}
-    return EncodedBody(headers, stream=stream)
-
-
-def _files_given(value: object) -> list[object]:
-    """The files of a file field: a list (or a tuple of files) holds several; a file tuple is one."""
-    if isinstance(value, list):
-        return value
-    if isinstance(value, tuple) and not (2 <= len(value) <= 4 and isinstance(value[0], str | None)):
-        return list(value)
-    return [value]
-
-
-def _file(name: str, value: object, keyword: str, encoding: PartEncoding) -> Part:
-    # The spec's contentType may list types or use wildcards (`image/*`): only a single one is a default.
-    given = encoding.content_type or ""
-    file = file_part(value, keyword, given if given and not any(c in given for c in ",*") else None)
-    return Part(name, file.source, file.content_type, file.filename, {**encoding.headers, **file.headers})
-
-
-def _part(name: str, value: object, encoding: PartEncoding) -> Part:
-    """A field's part: an object is JSON (`application/json` unless the spec says), a scalar text, and
-    bytes, a file, a path or a file tuple a file part."""
-    if is_file_input(value):
-        return _file(name, value, name, encoding)
-    if isinstance(value, pydantic.BaseModel | Mapping):
-        content_type = encoding.content_type or "application/json"
-        return Part(name, _json_text(value).encode("utf-8"), content_type, None, encoding.headers)
-    return _text_part(name, to_text(value), encoding)
-
-
-def _text_part(name: str, text: str, encoding: PartEncoding) -> Part:
-    return Part(name, text.encode("utf-8"), encoding.content_type, None, encoding.headers)
-
-
-def _json_text(value: object) -> str:
-    return json.dumps(jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 __all__ = ["EncodedBody", "request_body"]

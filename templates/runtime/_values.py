@@ -1,8 +1,10 @@
 """How a value goes on the wire: the text of a scalar, the JSON of a model or a mapping, and the pairs
-of a query string or a form field serialised by their OpenAPI style and explode."""
+of a query string or a form field serialised by their OpenAPI style and explode (a form field's from
+the spec's `encoding`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
@@ -10,6 +12,7 @@ from typing import Any
 
 import pydantic
 
+from ._operation import PartEncoding
 from ._types import NotGiven, Omit
 
 _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
@@ -88,4 +91,14 @@ def query_items(
     return items
 
 
-__all__ = ["is_set", "jsonable", "model_fields", "plain", "query_items", "to_text"]
+def style_of(encoding: PartEncoding) -> tuple[str, bool]:
+    """The (style, explode) of a form field: `form`, exploded, unless the spec's `encoding` says."""
+    style = encoding.style or "form"
+    return style, encoding.explode if encoding.explode is not None else style == "form"
+
+
+def json_text(value: object) -> str:
+    return json.dumps(jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+__all__ = ["is_set", "json_text", "jsonable", "model_fields", "plain", "query_items", "style_of", "to_text"]
