@@ -74,15 +74,13 @@ class RequestBody:
     py_name: str  # the keyword the whole body is passed as, when it is not expanded into `fields`
     annotation: str
     description: str
-    # An object body: one keyword argument per property, in spec order. Empty: the body is `py_name`.
+    # An object body: one keyword argument per property, in spec order (`expanded`); else the whole
+    # body is `py_name`.
     fields: tuple[BodyField, ...] = ()
     model: str | None = None  # the component class of the body, when it is one
     encoding: tuple[PartEncoding, ...] = ()
     example: str = ""  # a Python expression for `py_name`, for the docs' examples
-
-    @property
-    def expanded(self) -> bool:
-        return bool(self.fields)
+    expanded: bool = False
 
     @property
     def file_fields(self) -> dict[str, str]:
@@ -114,13 +112,36 @@ class ParamsType:
 
 
 @dataclass(frozen=True)
+class EventStream:
+    """A 2xx body that is a stream of events: server-sent events, JSON Lines or a JSON text sequence."""
+
+    format: Literal["sse", "jsonl", "json-seq"]
+    media_type: str
+    item_annotation: str  # the type of one event's data: `T` of `Stream[T]`
+    item_parser: str  # expression building the parser of one event's data, in the resource module
+    item_model: str | None = None  # the component schema class of one event's data, when it is one
+    terminator: str | None = None  # `x-stream: {terminator}`: the data that ends the stream
+    error_event: str | None = None  # `x-stream: {error-event}`: the event name whose data is an error
+
+
+@dataclass(frozen=True)
 class Response:
-    kind: Literal["json", "none", "binary", "text"]
-    annotation: str  # the return type of the method
+    # `stream`: every 2xx answer is an event stream (the method returns `Stream[...]`)
+    kind: Literal["json", "none", "binary", "text", "stream"]
+    annotation: str  # the return type of the method (for a stream: the type of one event's data)
     parser: str  # expression building the parser of a 2xx body, in the resource module
     media_type: str = "application/json"
     model: str | None = None  # the component schema class, when the body is one
     example: Any = None
+    stream: EventStream | None = None  # the event stream a 2xx may answer (the only answer for `stream`)
+
+
+@dataclass(frozen=True)
+class StreamChoice:
+    """A 2xx answers a plain body or an event stream: the caller picks by a keyword (`stream=True`)."""
+
+    keyword: str  # the method's keyword
+    body_property: str | None  # the JSON body's boolean property that carries the choice, by wire name
 
 
 @dataclass(frozen=True)
@@ -154,6 +175,13 @@ class Operation:
     resource_path: tuple[str, ...]
     # Alternatives of security scheme names; None: the API's default applies.
     security: tuple[tuple[str, ...], ...] | None = None
+    stream_choice: StreamChoice | None = None  # set when a 2xx offers both a plain body and a stream
+
+    @property
+    def stream_endpoint_name(self) -> str:
+        """The endpoint constant of the streaming form: its own when the caller chooses between a plain
+        body and a stream (a method name never holds `__`, so no other constant is named the same)."""
+        return self.endpoint_name + "__STREAM" if self.stream_choice is not None else self.endpoint_name
 
     @property
     def deprecated_arguments(self) -> tuple[tuple[str, bool], ...]:

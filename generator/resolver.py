@@ -195,7 +195,7 @@ class _Resolver:
                 if schema:
                     result[key_text] = self._walk_schema_key(key_text, child, child_where)
                 else:
-                    child_schema = key_text == "schema"
+                    child_schema = key_text in ("schema", "itemSchema")
                     result[key_text] = self.walk(child, child_where, key_text in _LITERAL, child_schema)
             return result
         if isinstance(value, list):

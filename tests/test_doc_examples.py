@@ -130,7 +130,10 @@ def pointed_at(server: TestServer, package: Package) -> Iterator[None]:
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: f"{e.package.name}/{e.source}#{e.index}")
-def test_the_example_runs(server: TestServer, example: Example) -> None:
+def test_the_example_runs(
+    server: TestServer, example: Example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # an example may write a file (a download)
     if str(example.package.root) not in sys.path:
         sys.path.insert(0, str(example.package.root))
     document = resolve(example.package.spec, SourceFiles()).document
@@ -146,4 +149,4 @@ def test_the_example_runs(server: TestServer, example: Example) -> None:
         namespace: dict[str, Any] = {"__name__": "__main__"}
         exec(compile(example.code, example.module, "exec"), namespace)
     if example.source.startswith("reference/"):
-        assert len(answered) == 1, "an operation's example sends its request"
+        assert answered, "an operation's example sends its request"

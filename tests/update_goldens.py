@@ -43,6 +43,8 @@ FIXTURES: tuple[str, ...] = (
     "params",
     "bodies",
     "responses",
+    # Streaming responses (tests/test_streaming*.py)
+    "streaming",
     # Request bodies as keyword arguments, TypedDict params, multipart and forms (tests/test_bodies.py)
     "forms",
     "writes",

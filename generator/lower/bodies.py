@@ -47,7 +47,7 @@ def request_body(
     if properties:
         fields = body_fields(ctx, properties, kind=kind, required=required, taken=taken)
         encoding += _file_media_types(properties, encoding) if kind == "multipart" else ()
-        return RequestBody(media_type, kind, required, "body", "", description, fields, model, encoding)
+        return RequestBody(media_type, kind, required, "body", "", description, fields, model, encoding, expanded=True)
     files = kind == "multipart"
     annotation = "bytes" if kind == "binary" else ctx.params.annotation(schema, files=files)
     if kind in ("multipart", "form"):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import Origin
@@ -14,6 +14,7 @@ from .pagination import pagination
 from .parameters import lower_parameters
 from .responses import error_models, success_response
 from .security import requirements
+from .streams import stream_choice
 
 IDEMPOTENT_METHODS = frozenset({"get", "put", "delete", "options", "head", "trace"})
 
@@ -53,6 +54,11 @@ def lower_operation(
     body = request_body(ctx, operation, where, name, taken=(p.py_name for p in parameters))
     security = requirements(ctx, schemes, operation.get("security"), where.child("security"))
     idempotent = operation.get("x-idempotent")
+    # A plain body or a stream, by the caller's choice.
+    choice = stream_choice(ctx, operation, parameters, body) if response.stream and response.kind != "stream" else None
+    if choice is not None and choice.body_property and body is not None and body.expanded:
+        # The choice's keyword carries the body's `stream`: no keyword of its own as a field.
+        body = replace(body, fields=tuple(f for f in body.fields if f.wire_name != choice.body_property))
     return Operation(
         operation_id=str(operation.get("operationId") or name),
         method_name=name,
@@ -70,4 +76,5 @@ def lower_operation(
         endpoint_name="_" + name.upper().strip("_"),
         resource_path=resource_path,
         security=security,
+        stream_choice=choice,
     )

@@ -161,4 +161,4 @@ def _method_name(ctx: LowerContext, path: str, method: str, operation: dict[str,
             f"the method name is empty after cleaning {source}", where.child(source), "use letters in it"
         )
         return ""
-    return safe_identifier(name, frozenset({"with_raw_response", "with_options"}))
+    return safe_identifier(name, frozenset({"with_raw_response", "with_streaming_response", "with_options"}))

@@ -22,7 +22,7 @@ def check_version(doc: dict[str, Any], top: Origin, problems: Collector) -> None
     version = doc.get("openapi")
     if version is None:
         problems.error("missing `openapi` version field", top, "add `openapi: 3.1.0` at the top")
-    elif not re.fullmatch(r"3\.[01]\.\d+", str(version)):
+    elif not re.fullmatch(r"3\.[012]\.\d+", str(version)):
         problems.error(
             f"unsupported OpenAPI version {version!r}",
             top.child("openapi"),

@@ -19,12 +19,24 @@ def method_docstring(op: Operation) -> str:
     if summary:
         parts.append(summary)
     parts.append(f"`{op.http_method} {op.path}`")
+    if op.response.kind == "stream":
+        parts.append(
+            "Returns a stream: iterating it gives each event's data, parsed, as it arrives\n"
+            "(`.events()` gives the raw events); the connection closes when the loop ends."
+        )
     args = [_argument(p.py_name, p.description, p.deprecated) for p in op.parameters]
     if op.body is not None and op.body.expanded:
         args += [_argument(f.py_name, f.description, f.deprecated) for f in op.body.fields]
     elif op.body is not None:
         args.append(_argument(op.body.py_name, op.body.description, False))
     args = [a for a in args if a]
+    if op.stream_choice is not None:
+        carried = op.stream_choice.body_property
+        args.append(
+            f"{op.stream_choice.keyword}: True for the answer as a stream of events, each event's data\n"
+            "parsed as it arrives; False (the default) for the whole response"
+            + (f" (sent as the body's `{carried}`)" if carried else "")
+        )
     args += [
         "extra_headers: Send extra headers",
         "extra_query: Add additional query parameters to the request",
@@ -104,3 +116,14 @@ def deprecation(op: Operation) -> Deprecation:
     named = ", ".join(f"`{keyword}`" for keyword in optional)
     given = [*always, f"{named} {'is' if len(optional) == 1 else 'are'} deprecated by the API"] if optional else []
     return Deprecation(name, "; ".join(always), "; ".join(given), optional)
+
+
+def deprecated_reference(op: Operation) -> str:
+    """What follows a line naming the method of a deprecated operation (`with_raw_response` wraps it):
+    a type checker reporting deprecated use would report the package's own line. An overloaded
+    method is deprecated per overload, which only a call reports."""
+    d = deprecation(op)
+    if not d.always or d.optional or op.stream_choice is not None:
+        return ""
+    # `fmt: skip`: the formatter must not split the line, or the ignore would not stand on the line reported.
+    return "  # type: ignore[deprecated, unused-ignore]  # fmt: skip"

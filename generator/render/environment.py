@@ -8,7 +8,15 @@ from pathlib import Path
 import jinja2
 
 from .cli_tables import cli_command, cli_options, items_key, kebab, summary
-from .client_text import body_keyword, body_spec, deprecation, method_docstring, resource_docstring, uses_params
+from .client_text import (
+    body_keyword,
+    body_spec,
+    deprecated_reference,
+    deprecation,
+    method_docstring,
+    resource_docstring,
+    uses_params,
+)
 from .docs import doc_body, doc_parameter, doc_returns
 from .examples import cli_example, curl_example, json_example, python_call, python_example
 from .text import anchor, cell, code, docstring, docstring_text, fenced, markdown_comment, package_version, toml_string
@@ -35,6 +43,7 @@ def environment() -> jinja2.Environment:
         body_keyword=body_keyword,
         body_spec=body_spec,
         deprecation=deprecation,
+        deprecated_reference=deprecated_reference,
         uses_params=uses_params,
     )
     env.filters.update(  # the command line, the reference docs and the README

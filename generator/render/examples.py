@@ -24,10 +24,10 @@ def auth_for_docs(api: Api) -> dict[str, str]:
 
 
 def readme_operations(api: Api) -> dict[str, Operation | bool | None]:
-    """What the README shows: a plain call (one needing no body, if any), a paginated list, and
-    whether the API has object bodies and file uploads to explain."""
+    """What the README shows: a plain call (one needing no body, if any), a paginated list, a stream,
+    and whether the API has object bodies and file uploads to explain."""
     ops = sorted(api.operations(), key=lambda op: op.deprecated)  # a deprecated one only for want of others
-    plain = [op for op in ops if op.pagination is None]
+    plain = [op for op in ops if op.pagination is None and op.response.kind != "stream"]
     simple = [op for op in plain if op.body is None or not op.body.required]
     # The README's blocks import the package alone: a call needing `datetime` comes last.
     candidates = sorted(simple or plain or ops, key=lambda op: "datetime." in python_call(op))
@@ -35,6 +35,7 @@ def readme_operations(api: Api) -> dict[str, Operation | bool | None]:
     return {
         "call": candidates[0] if candidates else None,
         "page": next((op for op in ops if op.pagination is not None), None),
+        "stream": next((op for op in ops if op.response.stream is not None), None),
         "bodies": any(body.expanded for body in bodies),
         "uploads": any(body.file_fields for body in bodies),
     }
@@ -47,9 +48,9 @@ def _example_value(p: Parameter) -> str:
     return defaults.get(p.schema_type, repr(p.wire_name))
 
 
-def python_call(op: Operation, via: str = "") -> str:
-    """`client.beta.batch.get_status('job_id')`, with every required argument; `via` goes before
-    the method (`with_raw_response`)."""
+def python_call(op: Operation, via: str = "", *, more: tuple[str, ...] = ()) -> str:
+    """`client.beta.batch.get_status('job_id')`, with every required argument (and `more`); `via`
+    goes before the method (`with_raw_response`)."""
     args = [_example_value(p) for p in op.path_parameters]
     args += [f"{p.py_name}={_example_value(p)}" for p in op.keyword_parameters if p.required]
     if op.body is not None and op.body.expanded:
@@ -57,7 +58,7 @@ def python_call(op: Operation, via: str = "") -> str:
     elif op.body is not None and op.body.required:
         args.append(f"{op.body.py_name}={op.body.example}")
     target = ".".join(["client", *op.resource_path, *([via] if via else []), op.method_name])
-    return f"{target}({', '.join(args)})"
+    return f"{target}({', '.join([*args, *more])})"
 
 
 def python_example(op: Operation, api: Api) -> str:
@@ -69,10 +70,23 @@ def python_example(op: Operation, api: Api) -> str:
     ]
     if op.pagination is not None:
         lines += [f"for item in {python_call(op)}:", "    print(item)"]
+    elif op.response.kind == "stream":
+        lines += [f"with {python_call(op)} as stream:", "    for event in stream:", "        print(event)"]
     elif op.response.kind == "none":
         lines.append(python_call(op))
     else:
         lines += [f"response = {python_call(op)}", "print(response)"]
+    if op.stream_choice is not None:
+        streamed = python_call(op, more=(f"{op.stream_choice.keyword}=True",))
+        lines += ["", "# Or as a stream of events:", f"with {streamed} as stream:", "    for event in stream:"]
+        lines.append("        print(event)")
+    if op.response.kind == "binary":
+        lines += [
+            "",
+            "# Or written to a file as it arrives, never whole in memory:",
+            f"with {python_call(op, 'with_streaming_response')} as streamed:",
+            f'    streamed.stream_to_file("{op.method_name}.bin")',
+        ]
     return "\n".join(lines)
 
 
@@ -88,6 +102,8 @@ def cli_example(op: Operation, api: Api) -> str:
 
     words = [f"{api.package} {cli_command(op)}"]
     words += [f"{o['flag']} {value(o)}" for o in cli_options(op) if o["required"]]
+    if op.response.kind == "binary":
+        words.append(f"--output {op.method_name}.bin")
     return " \\\n  ".join(words)
 
 

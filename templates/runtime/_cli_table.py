@@ -31,6 +31,7 @@ GLOBAL_FLAGS = (
     "--max-items",
     "--timeout",
     "--max-retries",
+    "--output",
 )
 
 
@@ -63,7 +64,7 @@ class Command:
     summary: str
     description: str = ""
     options: tuple[Option, ...] = ()
-    response: str = "json"  # json, text, binary or none
+    response: str = "json"  # json, text, binary, none or stream
     items_key: str | None = None  # for a paginated list: the page's key holding the items
     deprecated: bool = False
 

@@ -20,6 +20,7 @@ _FORMATS = {
     "uri": "https://example.com",
     "url": "https://example.com",
 }
+_STREAMS = frozenset({"text/event-stream", "application/jsonl", "application/x-ndjson", "application/json-seq"})
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -117,7 +118,10 @@ def reply_for(document: Mapping[str, Any], request: RecordedRequest) -> Reply:
         content = response.get("content") or {}
         if not content:
             return Reply(status)
-        media = next((m for m in content if "json" in m), next(iter(content)))
+        accepted = request.header("Accept") or ""
+        media = accepted if accepted in content else next((m for m in content if "json" in m), next(iter(content)))
+        if media in _STREAMS:  # a stream of no event: valid, whatever its events would be
+            return Reply(status, headers={"Content-Type": media}, body=b"")
         if "json" in media:
             body = json.dumps(sample(content[media].get("schema"), components)).encode()
             return Reply(status, headers={"Content-Type": media}, body=body)
