@@ -84,7 +84,8 @@ def test_deprecated_arguments_warn_when_given(server: TestServer) -> None:
 
 
 MYPY_SNIPPET = """
-    from bodies import Client
+    from bodies import Client, Stream
+    from bodies.models import Note
     from maps_enums import Client as MapsClient
 
     notes = Client().notes
@@ -95,6 +96,10 @@ MYPY_SNIPPET = """
     accounts = MapsClient().accounts
     accounts.create_account(name="n")
     accounts.create_account(name="n", legacy_code="x")
+    whole: Note = notes.draft_note(title="t")
+    chunks: Stream[Note] = notes.draft_note(title="t", stream=True)
+    old_whole: Note = notes.draft_note(title="t", tone="dry")
+    old_chunks: Stream[Note] = notes.draft_note(title="t", tone="dry", stream=True)
 """
 
 
@@ -113,11 +118,14 @@ def test_type_checkers_report_deprecated_use(tmp_path: Path) -> None:
         check=False,
     )
     reported = {int(line.split(":")[1]): line for line in done.stdout.splitlines() if "[deprecated]" in line}
-    assert sorted(reported) == [7, 8, 9, 12], done.stdout  # not the calls without a deprecated part
-    assert "notes.archive_notes is deprecated by the API" in reported[7]
-    assert "`scope` is deprecated by the API" in reported[8]
-    assert "`dry_run`, `legacy_filter` are deprecated by the API" in reported[9]
-    assert "`legacy_code`, `old_flag` are deprecated by the API" in reported[12]
+    # Not the calls without a deprecated part; the stream choice's overloads keep their return types.
+    assert sorted(reported) == [8, 9, 10, 13, 16, 17], done.stdout
+    assert "notes.archive_notes is deprecated by the API" in reported[8]
+    assert "`scope` is deprecated by the API" in reported[9]
+    assert "`dry_run`, `legacy_filter` are deprecated by the API" in reported[10]
+    assert "`legacy_code`, `old_flag` are deprecated by the API" in reported[13]
+    assert "stream: Literal[False]" in reported[16] and "`tone` is deprecated by the API" in reported[16]
+    assert "stream: Literal[True]" in reported[17] and "`tone` is deprecated by the API" in reported[17]
     assert [line for line in done.stdout.splitlines() if ": error:" in line and "[deprecated]" not in line] == []
 
 
@@ -178,3 +186,15 @@ def flag_entries(help_text: str) -> dict[str, str]:
         else:
             flag = ""
     return {k: " ".join(v.split()) for k, v in entries.items()}
+
+
+def test_a_deprecated_property_beside_the_stream_choice(server: TestServer) -> None:
+    server.enqueue(Reply(200, body=NOTE), Reply(200, body=NOTE))
+    resource = notes(server)
+    found = caught(lambda: resource.draft_note(title="t", tone="dry"))
+    assert [str(w.message) for w in found] == ["`tone` of notes.draft_note is deprecated by the API"]
+    assert caught(lambda: resource.draft_note(title="t")) == []
+    given, plain = server.requests
+    # The body's `stream` is the choice's keyword, not a field of its own.
+    assert given.body == b'{"title":"t","tone":"dry","stream":false}'
+    assert plain.body == b'{"title":"t","stream":false}'
