@@ -29,6 +29,8 @@ from support.fixtures import API_KEY, Flavour, fixture_package, run
 from support.multipart import multipart
 from support.server import Reply, TestServer
 
+from generator.cli import main
+
 JOB = {"id": "bjb-1", "status": "pending", "directory_id": "dir-1", "total_items": 3}
 CANCELLED = {"job_id": "bjb-1", "status": "cancelled", "message": "too slow"}
 FILE = {"id": "file-1", "name": "report.pdf", "purpose": "parse", "file_size": 9}
@@ -426,3 +428,41 @@ def test_upload_from_a_file_object(server: TestServer, flavour: Flavour) -> None
     # No name of its own: the field's wire name is the file name, so servers take it for a file.
     assert part.headers[0] == ("Content-Disposition", 'form-data; name="file"; filename="file"')
     assert (part.header("Content-Type"), part.content) == ("application/octet-stream", b"abc")
+
+
+# -- a bad `encoding` -----------------------------------------------------------------------------
+BAD_ENCODING = """
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /up:
+    post:
+      operationId: up
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: {type: string, format: binary}
+            encoding:
+              file:
+                contentType: 7
+                explode: 'yes'
+      responses:
+        '204': {description: ok}
+"""
+
+
+def test_a_bad_encoding_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(BAD_ENCODING, encoding="utf-8")
+    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    err = capsys.readouterr().err
+    assert code == 2 and not (tmp_path / "out" / "pkg").exists()
+    pointer = "#/paths/~1up/post/requestBody/content/multipart~1form-data/encoding/file"
+    assert f"openapi.yaml:17:30 {pointer}/contentType: `contentType` must be a string" in err, err
+    assert "hint: name a media type, e.g. `contentType: application/pdf`" in err
+    assert f"openapi.yaml:18:26 {pointer}/explode: `explode` must be a boolean" in err, err
+    assert "hint: use true or false" in err
+    assert "Traceback" not in err

@@ -24,6 +24,11 @@ from .param_types import is_file_field
 
 _METHOD_NAMES = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
 _TEXT_VALUES = (str, int, float, bool)
+_ENCODING_HINTS = {
+    "contentType": ("string", "name a media type, e.g. `contentType: application/pdf`"),
+    "style": ("string", "use form, spaceDelimited, pipeDelimited or deepObject"),
+    "explode": ("boolean", "use true or false"),
+}
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an HTTP header name (RFC 9110)
 
 
@@ -77,13 +82,17 @@ def part_encodings(ctx: LowerContext, media: Any, where: Origin) -> tuple[PartEn
     if encoding is None:
         return ()
     if not isinstance(encoding, dict):
-        ctx.problems.error("`encoding` must be a mapping of property names", ctx.origin(encoding, where))
+        ctx.problems.error(
+            "`encoding` must be a mapping of property names",
+            ctx.origin(encoding, where),
+            "e.g. `file: {contentType: image/png}`",
+        )
         return ()
     found: list[PartEncoding] = []
     for name, raw in encoding.items():
         at = ctx.origin(raw, where.child(str(name)))
         if not isinstance(raw, dict):
-            ctx.problems.error(f"the encoding of {name!r} must be a mapping", at)
+            ctx.problems.error(f"the encoding of {name!r} must be a mapping", at, "e.g. `{contentType: image/png}`")
             continue
         content_type, style, explode = raw.get("contentType"), raw.get("style"), raw.get("explode")
         for key, value, wanted in (
@@ -92,8 +101,8 @@ def part_encodings(ctx: LowerContext, media: Any, where: Origin) -> tuple[PartEn
             ("explode", explode, bool),
         ):
             if value is not None and not isinstance(value, wanted):
-                kind = "string" if wanted is str else "boolean"
-                ctx.problems.error(f"`{key}` must be a {kind}", at.child(key))
+                kind, hint = _ENCODING_HINTS[key]
+                ctx.problems.error(f"`{key}` must be a {kind}", at.child(key), hint)
         found.append(
             PartEncoding(
                 wire_name=str(name),
