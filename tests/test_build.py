@@ -11,13 +11,14 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 import yaml
+from support.shared import build_all_once, main_spec
 
 REPO = goldens.REPO
 SPEC_DIR = REPO / "spec"
@@ -89,26 +90,15 @@ def snapshot(folder: Path) -> Snapshot:
     return entries
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Built]]:
-    """spec/ built twice, concurrently, under PYTHONHASHSEED 0 and 12345."""
-    jobs = {}
-    for seed in ("0", "12345"):
-        out = tmp_path_factory.mktemp(f"build-seed-{seed}")
-        command = goldens.build_command(*goldens.main_build_args(out))
-        env = goldens.generator_env({"PYTHONHASHSEED": seed})
-        jobs[seed] = (
-            out,
-            subprocess.Popen(
-                command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            ),
-        )
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+    """spec/ built twice, concurrently, under PYTHONHASHSEED 0 and 12345 (shared with other tests)."""
+    seeds = ("0", "12345")
     result = {}
-    for seed, (out, process) in jobs.items():
-        stdout, stderr = process.communicate(timeout=120)
-        assert (process.returncode, stderr) == (0, ""), stdout + stderr
-        result[seed] = Built(out, goldens.read_tree(out / PACKAGE), stdout)
-    yield result
+    for seed, done in zip(seeds, build_all_once(tmp_path_factory, [main_spec(s) for s in seeds]), strict=True):
+        assert (done.returncode, done.stderr) == (0, ""), done.stdout + done.stderr
+        result[seed] = Built(done.out, goldens.read_tree(done.target), done.stdout)
+    return result
 
 
 @pytest.fixture

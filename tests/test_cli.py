@@ -12,7 +12,6 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from typing import Any
 import pytest
 from conftest import API_KEY, STATUS_BODY, job
 from support.server import RecordedRequest, Reply, TestServer
+from support.shared import Wanted, build_once
 
 from generator.pipeline import load_api
 from generator.render import CLI_RESERVED_FLAGS, cli_command, cli_options
@@ -350,6 +350,7 @@ def test_a_response_that_breaks_the_schema_exits_1(server: TestServer) -> None:
 
 
 # -- the API key -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_api_key_is_never_printed(server: TestServer) -> None:
     """Echoed in an error body, passed by flag, mistyped as a command: it never reaches the screen."""
     echo = {"detail": f"invalid key {API_KEY}", "headers": {"authorization": f"Bearer {API_KEY}"}}
@@ -495,32 +496,17 @@ def test_the_package_declares_the_console_script() -> None:
 
 
 # -- the same runtime on another spec: a JSON request body --------------------------------------
-def test_a_json_body_flag_on_another_generated_package(server: TestServer, tmp_path: Path) -> None:
-    """The `split` fixture (API key header, POST with a JSON body), built fresh into a scratch folder."""
+def test_a_json_body_flag_on_another_generated_package(
+    server: TestServer, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The `split` fixture (API key header, POST with a JSON body), built fresh in this run."""
     spec = ROOT / "tests" / "fixtures" / "split" / "spec.yaml"
-    built = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "--spec",
-            str(spec),
-            "--out",
-            str(tmp_path),
-            "--package",
-            "split",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    built = build_once(tmp_path_factory, Wanted(spec, "split", seed=None))
     assert built.returncode == 0, built.stderr
     note = {"id": 7, "text": "hi"}
     server.enqueue(Reply(201, body=note))
     (tmp_path / "note.json").write_text('{"text": "hi"}', encoding="utf-8")
-    env = {**clean_env(SPLIT_API_KEY=API_KEY, SPLIT_BASE_URL=server.url + "/v2"), "PYTHONPATH": str(tmp_path)}
+    env = {**clean_env(SPLIT_API_KEY=API_KEY, SPLIT_BASE_URL=server.url + "/v2"), "PYTHONPATH": str(built.out)}
     done = subprocess.run(
         [
             sys.executable,
@@ -547,4 +533,3 @@ def test_a_json_body_flag_on_another_generated_package(server: TestServer, tmp_p
         {"text": "hi"},
     )
     assert request.header("x-api-key") == API_KEY
-    shutil.rmtree(tmp_path / "split")

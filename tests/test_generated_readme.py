@@ -205,6 +205,7 @@ def test_configuration_names_the_environment_and_both_installations() -> None:
 
 
 # -- installing it -----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_pip_install_of_the_folder_gives_the_package_and_the_command(tmp_path: Path) -> None:
     before = {p.relative_to(PACKAGE) for p in PACKAGE.rglob("*") if "__pycache__" not in p.parts}
     target = tmp_path / "site"

@@ -2,7 +2,7 @@
 schemas) built with default settings: nothing dropped, good names without configuration, a package
 that imports and passes `mypy --strict` and `ruff check`, and a spread of calls checked on the wire.
 
-The build runs once per module; mypy and ruff start right after it and run while the other tests do.
+The build runs once per test run, shared by the parallel workers; mypy and ruff run in tests of their own.
 The platform spec has no array query parameter, so query arrays (form/explode, explode=false,
 deepObject) are covered by the `params` fixture in tests/test_openapi_coverage.py.
 """
@@ -32,8 +32,8 @@ from types import ModuleType
 from typing import Any, Literal
 
 import pytest
-import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 from support.server import RecordedRequest, Reply, TestServer
+from support.shared import MYPY_STRICT, Wanted, build_once, mypy_cache
 
 from generator.naming import clean_schema_name, method_name_from_operation_id, schema_name_qualifiers, snake
 
@@ -48,9 +48,7 @@ Flavour = Literal["sync", "async"]
 
 @dataclass
 class Platform:
-    out: Path
-    mypy: subprocess.Popen[str]
-    ruff: subprocess.Popen[str]
+    out: Path  # the folder holding the package folder
 
     @property
     def package(self) -> ModuleType:
@@ -75,43 +73,32 @@ def spec_operations() -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    out = tmp_path_factory.mktemp("platform")
-    done = goldens.run(goldens.build_command("--spec", SPEC, "--out", out, "--package", PACKAGE))
+    """The package built once per run (shared by the parallel workers), importable in this process."""
+    done = build_once(tmp_path_factory, Wanted(SPEC, PACKAGE, seed=None))
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{OPERATIONS} operations" in done.stdout
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    mypy = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", "--config-file="),
-            *("--cache-dir", str(out / ".mypy_cache"), "--no-error-summary", PACKAGE),
-        ],
-        cwd=out,  # no project configuration: --strict alone decides
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    ruff = subprocess.Popen(
-        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", PACKAGE],
-        cwd=out,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(done.out))
     try:
-        yield Platform(out, mypy, ruff)
+        yield Platform(done.out)
     finally:
-        for process in (mypy, ruff):
-            if process.poll() is None:
-                process.kill()
-            process.communicate()
-        sys.path.remove(str(out))
+        sys.path.remove(str(done.out))
         for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
             del sys.modules[name]
+
+
+def checked_by(command: list[str], platform: Platform) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        cwd=platform.out,  # no project configuration: the flags alone decide
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def walk(resource: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, str], Any]:
@@ -236,14 +223,21 @@ def test_every_module_imports(platform: Platform) -> None:
     assert f"{PACKAGE}.models" in names and len(names) > 20
 
 
-def test_package_passes_mypy_strict(platform: Platform) -> None:
-    output, _ = platform.mypy.communicate(timeout=300)
-    assert (platform.mypy.returncode, output) == (0, "")
+@pytest.mark.slow
+def test_package_passes_mypy_strict(
+    platform: Platform, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cache = mypy_cache(tmp_path_factory, tmp_path / "mypy-cache")
+    done = checked_by(
+        [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", PACKAGE],
+        platform,
+    )
+    assert (done.returncode, done.stdout) == (0, "")
 
 
 def test_package_passes_ruff_check(platform: Platform) -> None:
-    output, _ = platform.ruff.communicate(timeout=120)
-    assert platform.ruff.returncode == 0, output
+    done = checked_by([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", PACKAGE], platform)
+    assert done.returncode == 0, done.stdout
 
 
 # -- on the wire -------------------------------------------------------------------------------
