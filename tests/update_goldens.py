@@ -47,6 +47,9 @@ FIXTURES: tuple[str, ...] = (
     "streaming",
     # OpenAPI 3.2 (tests/test_oas32.py)
     "oas32",
+    # Request bodies as keyword arguments, TypedDict params, multipart and forms (tests/test_bodies.py)
+    "forms",
+    "writes",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.
