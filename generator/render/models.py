@@ -54,16 +54,25 @@ def render_models(api: ModelsRequest) -> str:
     """Source of `models.py` without its header; enums are made open (unknown values kept)."""
     if not api.schemas:
         return "from __future__ import annotations\n"
-    from datamodel_code_generator import generate
-    from datamodel_code_generator.enums import DataModelType, InputFileType
-    from datamodel_code_generator.format import DatetimeClassType, PythonVersion
+    return finish_models(library_models(models_document(api), field_aliases(api.schemas)), api)
 
-    document: dict[str, Any] = {
+
+def models_document(api: ModelsRequest) -> dict[str, Any]:
+    """The document the library reads: the schemas alone, each default checked against its schema."""
+    return {
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version or "0"},
         "paths": {},
         "components": {"schemas": _typed_defaults(api.schemas)},
     }
+
+
+def library_models(document: dict[str, Any], aliases: dict[str, str]) -> str:
+    """datamodel-code-generator's source of the models of `document`, as it writes it."""
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator.format import DatetimeClassType, PythonVersion
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -82,7 +91,7 @@ def render_models(api: ModelsRequest) -> str:
                 capitalise_enum_members=True,
                 set_default_enum_member=True,
                 type_mappings=_TYPE_MAPPINGS,
-                aliases=_field_aliases(api.schemas),
+                aliases=aliases,
                 field_extra_keys_without_x_prefix={_VALIDATE_DEFAULT},
                 use_subclass_enum=True,
                 use_specialized_enum=True,
@@ -97,7 +106,12 @@ def render_models(api: ModelsRequest) -> str:
         raise SpecError([Diagnostic(f"datamodel-code-generator could not generate the models: {message}")]) from exc
     if not isinstance(source, str):
         raise SpecError([Diagnostic("datamodel-code-generator returned several modules; expected one")])
-    return _self_referencing_lists(_open_enums(source, api), api)
+    return source
+
+
+def finish_models(source: str, api: ModelsRequest) -> str:
+    """The library's source made the package's: checked, enums opened, arrays of themselves typed."""
+    return _tidy(_rewrite_classes(source, api))
 
 
 # A field pydantic refuses beside `model_config` (it reads it as a v1 `class Config`), and builtin
@@ -106,7 +120,7 @@ _PYDANTIC_REFUSES = frozenset({"Config"})
 _BUILTIN_TYPES = frozenset({"int", "str", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple"})
 
 
-def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
+def field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
     """Field names for the properties the library would name badly: one that is a name models.py
     imports (`Field`, `BaseModel`: the library renames the import and misses some uses), `Config`
     or a builtin type, and one Python would read as another (`ﬁle` is `file`, `Ⅸ` is `IX`: NFKC), which the alias
@@ -161,47 +175,84 @@ def _format_types() -> dict[str, Any]:
     }
 
 
-def _self_referencing_lists(source: str, api: ModelsRequest) -> str:
-    """`A: {type: array, items: {$ref: A}}` comes out as `RootModel[list]`, items untyped (which
-    mypy --strict refuses): typed here as `list["A"]`, rebuilt once the class exists."""
-    for name, schema in sorted(api.schemas.items()):
+# A class statement as the library writes it: `class Name(Base1, Base2):` on a line of its own.
+_CLASS_HEADER = re.compile(r"^class (\w+)\((.*)\):$", re.MULTILINE)
+_UNTYPED_ROOT = re.compile(r"^    root: list\b(?!\[)", re.MULTILINE)
+
+
+def _self_referencing(api: ModelsRequest) -> frozenset[str]:
+    """Names of the schemas that are arrays of themselves (`A: {type: array, items: {$ref: A}}`)."""
+    names: set[str] = set()
+    for name, schema in api.schemas.items():
         items = schema.get("items") if isinstance(schema, dict) else None
-        if not isinstance(items, dict) or items.get("$ref") != SCHEMA_PREFIX + escape_pointer(name):
-            continue
-        header = f"class {name}(RootModel[list]):\n"
-        start = source.find(header)
-        if start < 0:
-            continue
-        end = source.find("\n\n\nclass ", start)
-        end = len(source) if end < 0 else end
-        body = re.sub(
-            r"^    root: list\b(?!\[)",
-            f"    root: list[{name}]",
-            source[start + len(header) : end],
-            count=1,
-            flags=re.M,
+        if isinstance(items, dict) and items.get("$ref") == SCHEMA_PREFIX + escape_pointer(name):
+            names.add(name)
+    return frozenset(names)
+
+
+def _rewrite_classes(source: str, api: ModelsRequest) -> str:
+    """One pass over the class statements, so the cost stays linear in the source, however many
+    enums: enum classes derive from the runtime's open enums (values added to the API later still
+    parse), and an array of itself, which the library writes `RootModel[list]`, items untyped (which
+    mypy --strict refuses), is typed `list["A"]` and rebuilt once the class exists."""
+    self_referencing = _self_referencing(api)
+    seen: set[str] = set()
+    roots: dict[str, str] = {}
+    pieces: list[str] = []
+    rebuilt: list[str] = []
+    done = 0
+    headers = list(_CLASS_HEADER.finditer(source))
+    for index, header in enumerate(headers):
+        name, bases = header.group(1), header.group(2)
+        seen.add(name)
+        if bases.startswith("RootModel["):
+            roots[name] = bases
+        if name in api.enum_names and bases in _ENUM_BASES:
+            pieces += [source[done : header.start()], f"class {name}({_ENUM_BASES[bases]}):"]
+            done = header.end()
+        elif name in self_referencing and bases == "RootModel[list]":
+            end = headers[index + 1].start() if index + 1 < len(headers) else len(source)
+            body = _UNTYPED_ROOT.sub(f"    root: list[{name}]", source[header.end() : end], count=1)
+            pieces += [source[done : header.start()], f'class {name}(RootModel[list["{name}"]]):', body]
+            rebuilt.append(name)
+            done = end
+    pieces.append(source[done:])
+    # Every schema is a class, or the build fails naming it: nothing is dropped silently.
+    missing = sorted(set(api.schemas) - seen)
+    if missing:
+        raise SpecError([Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}")])
+    # A class the library names itself (an inline value it wraps) may take a schema's name, the
+    # schema's own class then going by another (`CustomerModel`): the client would parse into the
+    # wrong class. An object schema whose name went to a root model is the sign of it.
+    taken = sorted(name for name, bases in roots.items() if _plain_object(api.schemas.get(name)))
+    if taken:
+        raise SpecError(
+            [
+                Diagnostic(
+                    f"datamodel-code-generator gave the name of the model(s) {', '.join(taken)} to another class",
+                    hint="a generator bug: run with --debug and report the spec that triggers it",
+                )
+            ]
         )
-        typed = f'class {name}(RootModel[list["{name}"]]):\n'
-        source = source[:start] + typed + body + source[end:]
-        source = source.rstrip("\n") + f"\n\n\n{name}.model_rebuild()\n"
+    source = "".join(pieces)
+    if rebuilt:
+        source = source.rstrip("\n") + "".join(f"\n\n\n{name}.model_rebuild()" for name in sorted(rebuilt)) + "\n"
     return source
 
 
-def _open_enums(source: str, api: ModelsRequest) -> str:
-    """Enum classes derive from the runtime's open enums, so values added to the API later still parse."""
-    missing = []
-    for name in sorted(api.enum_names):
-        pattern = re.compile(rf"^class {re.escape(name)}\((StrEnum|IntEnum|Enum)\):", re.MULTILINE)
-        source, count = pattern.subn(
-            lambda m, name=name: f"class {name}({_ENUM_BASES[m.group(1)]}):",  # type: ignore[misc]
-            source,
-        )
-        if count == 0 and f"class {name}(" not in source:
-            missing.append(name)
-    # Every schema is a class, or the build fails naming it: nothing is dropped silently.
-    missing += [n for n in sorted(api.schemas) if n not in api.enum_names and f"class {n}(" not in source]
-    if missing:
-        raise SpecError([Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}")])
+def _plain_object(schema: Any) -> bool:
+    """An object with properties and nothing that could make its class a root model."""
+    return (
+        isinstance(schema, dict)
+        and bool(schema.get("properties"))
+        and schema.get("type", "object") == "object"
+        and not any(key in schema for key in ("anyOf", "oneOf", "allOf", "enum", "const", "$ref"))
+    )
+
+
+def _tidy(source: str) -> str:
+    """The library's output as the package's module: the runtime's open enums imported, its banner
+    and `from __future__` line dropped (one is put first)."""
     future = "from __future__ import annotations\n"
     source = source.replace(future, "", 1)
     # Typed extra properties come as `__annotations__ = {"__pydantic_extra__": Dict[str, T]}`; the

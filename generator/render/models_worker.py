@@ -19,7 +19,7 @@ from .models import ModelsRequest, render_models, render_models_reporting
 
 # A small document touching the usual paths (objects, enums, unions, nullables, dates, arrays): the
 # library imports and compiles most of itself on its first generation, so that happens here.
-_WARM_UP = ModelsRequest(
+WARM_UP = ModelsRequest(
     "warm-up",
     "0",
     {
@@ -44,7 +44,7 @@ _WARM_UP = ModelsRequest(
 
 def _serve(connection: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    render_models_reporting(_WARM_UP)  # the slow first run, overlapped with the parent's work
+    render_models_reporting(WARM_UP)  # the slow first run, overlapped with the parent's work
 
     try:
         request = connection.recv()
