@@ -296,13 +296,13 @@ def _typed_defaults(schemas: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(value, dict):
             return value
         result = {k: visit(v) for k, v in value.items()}
-        if "default" not in result or result["default"] is None:
+        if "default" not in result:
             return result
         if not _fits(result["default"], result, schemas, frozenset()):
-            del result["default"]
+            del result["default"]  # `null` too, where the value cannot be null (`root: int = None`)
             return result
         typed = python_type(result)
-        if typed is not None:
+        if typed is not None and result["default"] is not None:
             try:
                 TypeAdapter(typed).validate_python(result["default"])
             except (ValidationError, TypeError, ValueError):
