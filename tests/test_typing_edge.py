@@ -9,6 +9,8 @@ gives a schema's name to a class of its own.
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,11 +30,12 @@ def models() -> Any:
 
 
 def annotation(model: str, field: str) -> str:
-    """The annotation of `model.field` as written in the committed models.py."""
-    source = (goldens.fixture_expected("typing_edge") / "models.py").read_text(encoding="utf-8")
+    """The annotation of `model.field` as written in the committed module of the class."""
+    module = sys.modules[getattr(models(), model).__module__]
+    source = Path(module.__file__ or "").read_text(encoding="utf-8")
     body = source.split(f"\nclass {model}(", 1)[1].split("\n\n\nclass ", 1)[0]
     found = re.search(rf"^    {field}: (.+?)(?: = .*)?$", body, re.MULTILINE)
-    assert found is not None, f"{model}.{field} not in models.py"
+    assert found is not None, f"{model}.{field} not in {module.__file__}"
     return found.group(1)
 
 

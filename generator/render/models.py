@@ -87,6 +87,9 @@ def library_models(document: dict[str, Any], aliases: dict[str, str]) -> str:
                 use_field_description=True,
                 use_double_quotes=True,
                 disable_timestamp=True,
+                # Annotations evaluated when the class is made, not strings compiled when it is
+                # first used (most of the import time of a large module of models).
+                disable_future_imports=True,
                 field_constraints=True,
                 capitalise_enum_members=True,
                 set_default_enum_member=True,
@@ -178,6 +181,10 @@ def _format_types() -> dict[str, Any]:
 # A class statement as the library writes it: `class Name(Base1, Base2):` on a line of its own.
 _CLASS_HEADER = re.compile(r"^class (\w+)\((.*)\):$", re.MULTILINE)
 _UNTYPED_ROOT = re.compile(r"^    root: list\b(?!\[)", re.MULTILINE)
+# The configuration the library writes in each model, and what makes the model build on first use.
+_CONFIG = "    model_config = ConfigDict(\n"
+_DEFERRED = "        defer_build=True,\n"
+_DEFERRED_ROOT = "    model_config = ConfigDict(defer_build=True)"
 
 
 def _self_referencing(api: ModelsRequest) -> frozenset[str]:
@@ -193,28 +200,30 @@ def _self_referencing(api: ModelsRequest) -> frozenset[str]:
 def _rewrite_classes(source: str, api: ModelsRequest) -> str:
     """One pass over the class statements, so the cost stays linear in the source, however many
     enums: enum classes derive from the runtime's open enums (values added to the API later still
-    parse), and an array of itself, which the library writes `RootModel[list]`, items untyped (which
-    mypy --strict refuses), is typed `list["A"]` and rebuilt once the class exists."""
+    parse); an array of itself, which the library writes `RootModel[list]`, items untyped (which
+    mypy --strict refuses), is typed `list["A"]`; and every model defers building its validator to
+    its first use (`defer_build`), so importing a module of models costs little."""
     self_referencing = _self_referencing(api)
     seen: set[str] = set()
     roots: dict[str, str] = {}
     pieces: list[str] = []
-    rebuilt: list[str] = []
     done = 0
     headers = list(_CLASS_HEADER.finditer(source))
     for index, header in enumerate(headers):
         name, bases = header.group(1), header.group(2)
         seen.add(name)
-        if bases.startswith("RootModel["):
-            roots[name] = bases
         if name in api.enum_names and bases in _ENUM_BASES:
             pieces += [source[done : header.start()], f"class {name}({_ENUM_BASES[bases]}):"]
             done = header.end()
-        elif name in self_referencing and bases == "RootModel[list]":
+        elif bases.startswith("RootModel["):
+            roots[name] = bases
             end = headers[index + 1].start() if index + 1 < len(headers) else len(source)
-            body = _UNTYPED_ROOT.sub(f"    root: list[{name}]", source[header.end() : end], count=1)
-            pieces += [source[done : header.start()], f'class {name}(RootModel[list["{name}"]]):', body]
-            rebuilt.append(name)
+            body = source[header.end() : end]
+            if name in self_referencing and bases == "RootModel[list]":
+                bases = f'RootModel[list["{name}"]]'
+                body = _UNTYPED_ROOT.sub(f'    root: list["{name}"]', body, count=1)
+            body = body.replace("\n    root:", f"\n{_DEFERRED_ROOT}\n    root:", 1)
+            pieces += [source[done : header.start()], f"class {name}({bases}):", body]
             done = end
     pieces.append(source[done:])
     # Every schema is a class, or the build fails naming it: nothing is dropped silently.
@@ -234,10 +243,7 @@ def _rewrite_classes(source: str, api: ModelsRequest) -> str:
                 )
             ]
         )
-    source = "".join(pieces)
-    if rebuilt:
-        source = source.rstrip("\n") + "".join(f"\n\n\n{name}.model_rebuild()" for name in sorted(rebuilt)) + "\n"
-    return source
+    return "".join(pieces).replace(_CONFIG, _CONFIG + _DEFERRED)
 
 
 def _plain_object(schema: Any) -> bool:
@@ -252,9 +258,7 @@ def _plain_object(schema: Any) -> bool:
 
 def _tidy(source: str) -> str:
     """The library's output as the package's module: the runtime's open enums imported, its banner
-    and `from __future__` line dropped (one is put first)."""
-    future = "from __future__ import annotations\n"
-    source = source.replace(future, "", 1)
+    dropped."""
     # Typed extra properties come as `__annotations__ = {"__pydantic_extra__": Dict[str, T]}`; the
     # builtin `dict` keeps `ruff check` clean (the unused `Dict` import is pruned when formatting).
     source = re.sub(r"""(["']__pydantic_extra__["']: )Dict\[""", r"\1dict[", source)
@@ -267,7 +271,8 @@ def _tidy(source: str) -> str:
         ).lstrip("\n")
         + "\n"
     )
-    return future + "\nfrom ._types import OpenEnum, OpenIntEnum, OpenStrEnum\n" + source
+    imports = "\nfrom pydantic import ConfigDict\n\nfrom ._types import OpenEnum, OpenIntEnum, OpenStrEnum\n"
+    return imports.lstrip("\n") + source
 
 
 def _typed_defaults(schemas: dict[str, Any]) -> dict[str, Any]:

@@ -439,7 +439,7 @@ class Fuzzer:
         files = _read_tree(build.target)
         if not files:
             return [*problems, "exit 0 but no package folder"]
-        for required in ("__init__.py", "_client.py", "models.py", "py.typed", "_base_client.py"):
+        for required in ("__init__.py", "_client.py", "models/__init__.py", "py.typed", "_base_client.py"):
             if required not in files:
                 problems.append(f"exit 0 but {required} is missing")
         unmarked = [p for p, data in files.items() if p != "py.typed" and MARKER not in data.split(b"\n", 1)[0]]
