@@ -57,6 +57,14 @@ def render_models(api: ModelsRequest) -> str:
     return finish_models(library_models(models_document(api), field_aliases(api.schemas)), api)
 
 
+def library_models_reporting(document: dict[str, Any], aliases: dict[str, str]) -> tuple[bool, str]:
+    """`library_models` for a worker process: (True, source) or (False, the error message)."""
+    try:
+        return True, library_models(document, aliases)
+    except SpecError as exc:
+        return False, "; ".join(d.message for d in exc.diagnostics)
+
+
 def models_document(api: ModelsRequest) -> dict[str, Any]:
     """The document the library reads: the schemas alone, each default checked against its schema."""
     return {

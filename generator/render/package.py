@@ -40,7 +40,7 @@ def render_package(api: Api, models_source: str) -> dict[str, str]:
         "py.typed": "",
     }
     models = split_models(models_source)
-    init = env.get_template("models_init.py.jinja").render({**context, "groups": models.members.items()})
+    init = env.get_template("models_init.py.jinja").render({**context, "groups": sorted(models.members.items())})
     files.update(models.files(top, init))
     if api.params:
         files["params.py"] = env.get_template("params.py.jinja").render(context)

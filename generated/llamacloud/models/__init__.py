@@ -27,17 +27,17 @@ __all__ = [
 ]
 # Module -> the classes it holds.
 _MODULES: dict[str, tuple[str, ...]] = {
+    "_batch_get_status_response": ("BatchGetStatusResponse",),
     "_batch_job": (
         "BatchJobType",
         "BatchJobStatus",
         "BatchJob",
     ),
+    "_batch_job_page": ("BatchJobPage",),
     "_http_validation_error": (
         "ValidationError",
         "HTTPValidationError",
     ),
-    "_batch_get_status_response": ("BatchGetStatusResponse",),
-    "_batch_job_page": ("BatchJobPage",),
 }
 _HOMES = {name: module for module, names in _MODULES.items() for name in names}
 
