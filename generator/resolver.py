@@ -64,7 +64,7 @@ class _Resolver:
     # -- targets -------------------------------------------------------------------------
     def target_of(self, ref: object, where: Origin) -> Target | None:
         if not isinstance(ref, str):
-            self.problems.error("$ref must be a string", where)
+            self.problems.error("$ref must be a string", where, "write `$ref: '#/components/schemas/Name'`")
             return None
         file_part, _, fragment = ref.partition("#")
         if is_remote(where.file) and file_part:
@@ -89,7 +89,11 @@ class _Resolver:
             path = where.file
         pointer = unquote(fragment)
         if pointer and not pointer.startswith("/"):
-            self.problems.error(f"$ref {ref!r}: the part after '#' must be a JSON pointer", where)
+            self.problems.error(
+                f"$ref {ref!r}: the part after '#' must be a JSON pointer",
+                where,
+                "start it with a slash: `$ref: 'schemas.yaml#/Name'`",
+            )
             return None
         return path, pointer
 
@@ -293,4 +297,6 @@ def resolve(root: Path, sources: SourceFiles, *, allow_remote: bool = False) -> 
 def _top_level_problem(root: Path, kind: str) -> Diagnostic:
     if kind == "empty":
         return Diagnostic("the spec is empty", Origin(root), "start from an `openapi: 3.1.0` document", 1, 1)
-    return Diagnostic(f"the spec must be a mapping, not a {kind}", Origin(root), None, 1, 1)
+    return Diagnostic(
+        f"the spec must be a mapping, not a {kind}", Origin(root), "start from an `openapi: 3.1.0` document", 1, 1
+    )

@@ -267,11 +267,11 @@ def _break_yaml(spec: Path) -> tuple[Path, str]:
     text = path.read_text(encoding="utf-8")
     assert text.count(good) == 1
     path.write_text(text.replace(good, "  title: [LlamaCloud\n"), encoding="utf-8")
-    # PyYAML notices the unclosed flow sequence at the next key: `version:` of `info`.
+    # PyYAML notices the unclosed flow sequence at the next key (`version:`); the error names the `[`.
     (index,) = [i for i, x in enumerate(path.read_text().splitlines()) if x.startswith("  title: [")]
     return path, (
-        f"error: {path}:{index + 2}:10: invalid YAML: did not find expected ',' or ']'\n"
-        "  hint: fix the YAML syntax there\n"
+        f"error: {path}:{index + 1}:10: invalid YAML: the `[` opened here is never closed\n"
+        "  hint: close it with `]`, or quote the value if the `[` is part of its text\n"
     )
 
 
@@ -311,13 +311,13 @@ def test_a_yaml_error_in_a_referenced_file_is_reported_once(tmp_path: Path) -> N
     )
     line = (
         next(i for i, x in enumerate(path.read_text().splitlines()) if x == "    summary: [List Batch Jobs")
-        + 2
+        + 1
     )
     done = build_into(tmp_path / "out", spec / "openapi.yaml")
     assert done.returncode == 2
     assert done.stderr == (
-        f"error: {path}:{line}:16: invalid YAML: did not find expected ',' or ']'\n"
-        "  hint: fix the YAML syntax there\n"
+        f"error: {path}:{line}:14: invalid YAML: the `[` opened here is never closed\n"
+        "  hint: close it with `]`, or quote the value if the `[` is part of its text\n"
         "1 error; nothing was written.\n"
     )
 

@@ -22,7 +22,11 @@ def request_body(ctx: LowerContext, operation: dict[str, Any], where: Origin, me
         return None
     content = body.get("content")
     if not isinstance(content, dict) or not content:
-        ctx.problems.error("a request body needs `content`", ctx.origin(body, where.child("requestBody")))
+        ctx.problems.error(
+            "a request body needs `content`",
+            ctx.origin(body, where.child("requestBody")),
+            "add `content: {application/json: {schema: {type: object}}}`",
+        )
         return None
     media_type = min(content, key=lambda m: _BODY_PREFERENCE.get(body_kind(str(m)), 9))
     media = content[media_type]

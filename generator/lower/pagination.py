@@ -30,7 +30,11 @@ def pagination(
     if page_model is not None and UNRESOLVED in ctx.schemas[page_model]:
         return None  # its broken $ref is reported already
     if page_model is None:
-        ctx.problems.error("a paginated operation must return an object schema", p_where)
+        ctx.problems.error(
+            "a paginated operation must return an object schema",
+            p_where,
+            "answer 200 with an object holding the page's list under the key `x-pagination` names in `items`",
+        )
         return None
     properties = ctx.schemas[page_model].get("properties") or {}
     wire_params = {p.wire_name for p in parameters if p.location == "query"}

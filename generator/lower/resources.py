@@ -73,7 +73,11 @@ def iter_operations(ctx: LowerContext) -> Iterator[SpecOperation]:
     for path, item in paths.items():
         where = ctx.origin(item, ctx.top.child("paths", path))
         if not isinstance(item, dict):
-            ctx.problems.error("a path item must be a mapping", where)
+            ctx.problems.error(
+                "a path item must be a mapping",
+                where,
+                "map HTTP methods to operations: `get: {responses: {'200': {description: OK}}}`",
+            )
             continue
         shared = item.get("parameters") or []
         for method in HTTP_METHODS:
@@ -82,7 +86,9 @@ def iter_operations(ctx: LowerContext) -> Iterator[SpecOperation]:
                 continue
             op_where = ctx.origin(operation, where.child(method))
             if not isinstance(operation, dict):
-                ctx.problems.error("an operation must be a mapping", op_where)
+                ctx.problems.error(
+                    "an operation must be a mapping", op_where, "write `responses: {'200': {description: OK}}` under it"
+                )
                 continue
             yield SpecOperation(str(path), method, operation, shared if isinstance(shared, list) else [], op_where)
 

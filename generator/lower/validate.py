@@ -29,7 +29,11 @@ def check_version(doc: dict[str, Any], top: Origin, problems: Collector) -> None
             "this generator reads OpenAPI 3.0.x and 3.1.x",
         )
     if not isinstance(doc.get("paths") or {}, dict):
-        problems.error("`paths` must be a mapping", top.child("paths"))
+        problems.error(
+            "`paths` must be a mapping",
+            top.child("paths"),
+            "map each path to its operations: `paths: {/jobs: {get: {responses: {'200': {description: OK}}}}}`",
+        )
 
 
 class SchemaChecker:
@@ -76,14 +80,22 @@ class SchemaChecker:
         self._checked.add(id(schema))
         if not isinstance(schema, dict):
             if not isinstance(schema, bool):
-                self.problems.error("a schema must be a mapping", where)
+                self.problems.error(
+                    "a schema must be a mapping",
+                    where,
+                    "write it as a mapping, e.g. `{type: string}`, or `true` for any value",
+                )
             return
         where = self.origins.get(id(schema), where)
         self._check_type(schema.get("type"), where)
         for key, value in schema.items():
             expected = _KEYWORD_VALUES.get(key)
             if expected is not None and value is not None and not expected[0](value):
-                self.problems.error(f"`{key}` must be {expected[1]}, not {value!r:.60}", where.child(key))
+                self.problems.error(
+                    f"`{key}` must be {expected[1]}, not {value!r:.60}",
+                    where.child(key),
+                    f"give `{key}` {expected[1]}, or remove it",
+                )
         enum = schema.get("enum")
         if enum is not None:
             self._check_enum(enum, where.child("enum"))
@@ -120,7 +132,7 @@ class SchemaChecker:
 
     def _check_enum(self, enum: Any, where: Origin) -> None:
         if not isinstance(enum, list) or not enum:
-            self.problems.error("`enum` must be a non-empty list", where)
+            self.problems.error("`enum` must be a non-empty list", where, "list the allowed values: `enum: [a, b]`")
             return
         seen: list[Any] = []
         for value in enum:
