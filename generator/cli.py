@@ -1,4 +1,4 @@
-"""`python -m generator build [--spec SPEC] [--out DIR] [--package NAME] [--check]`.
+"""`python -m generator build [--spec SPEC] [--out DIR] [--package NAME] [--check] ...` and `... diff OLD NEW`.
 
 Exit codes: 0 success, 1 `--check` found drift, 2 the spec (or the configuration) is invalid.
 """
@@ -11,10 +11,21 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .config import load_config
+from .config import SETTINGS, load_config
 from .errors import SpecError, render_diagnostic
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID = 0, 1, 2
+# The flag of each build setting (`[tool.generator]` takes the same names): its metavar and help.
+SETTING_HELP = {
+    "spec": ("SPEC", "root spec file (YAML or JSON), OpenAPI 3.0 or 3.1"),
+    "out": ("DIR", "folder that receives the package folder"),
+    "package": ("NAME", "name of the generated package (a Python identifier)"),
+    "allow-remote-refs": ("", "fetch $refs to http(s) URLs (refused by default: a build reads only the spec's folder)"),
+    "package-version": ("VERSION", "the package's version (default: the spec's info.version)"),
+    "client-class": ("NAME", "the client class, `Async` + NAME the async one (default: x-client branded-name)"),
+    "templates": ("DIR", "client templates that replace the built-in ones of the same name"),
+    "custom": ("DIR", "your own code, copied into the package as _custom/ (hooks, mixins)"),
+}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -26,15 +37,13 @@ def parser() -> argparse.ArgumentParser:
         help="generate the client package from the spec",
         description="Generate OUT/PACKAGE from SPEC. Defaults come from [tool.generator] in pyproject.toml.",
     )
-    b.add_argument("--spec", help="root spec file (YAML or JSON), OpenAPI 3.0 or 3.1")
-    b.add_argument("--out", help="folder that receives the package folder")
-    b.add_argument("--package", help="name of the generated package (a Python identifier)")
+    for key, kind in SETTINGS.items():
+        metavar, text = SETTING_HELP[key]
+        if kind == "bool":
+            b.add_argument(f"--{key}", action=argparse.BooleanOptionalAction, default=None, help=text)
+        else:
+            b.add_argument(f"--{key}", metavar=metavar, help=text)
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale")
-    b.add_argument(
-        "--allow-remote-refs",
-        action="store_true",
-        help="fetch $refs to http(s) URLs (refused by default: a build reads only the spec's folder)",
-    )
     b.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
     return top
 
@@ -43,14 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     cwd = Path.cwd()
     try:
-        config = load_config(
-            cwd,
-            spec=args.spec,
-            out=args.out,
-            package=args.package,
-            check=args.check,
-            allow_remote_refs=args.allow_remote_refs,
-        )
+        config = load_config(cwd, {key: getattr(args, key.replace("-", "_")) for key in SETTINGS}, check=args.check)
         from .pipeline import build  # after parsing flags: `--help` and errors stay instant
 
         result = build(config)

@@ -7,7 +7,8 @@
 Goldens change only through this script, so a diff of them in review is a diff of generator output.
 
 Fixture layout: `tests/fixtures/<name>/spec.yaml` (plus any files it `$ref`s) is built with
-`--package <name>` into `tests/fixtures/<name>/expected/<name>/`. Every fixture is listed in
+`--package <name>` into `tests/fixtures/<name>/expected/<name>/`; a `custom/` or `templates/` folder
+beside the spec is passed as `--custom` or `--templates`. Every fixture is listed in
 `FIXTURES`; `tests/test_golden.py` checks the folder holds exactly those.
 
 The helpers below are also what the tests use to run a build and read a tree, so the tests compare
@@ -45,6 +46,8 @@ FIXTURES: tuple[str, ...] = (
     "responses",
     # Streaming responses (tests/test_streaming*.py)
     "streaming",
+    # The maintainer's own code and templates, kept through regeneration (tests/test_custom_code.py)
+    "custom_code",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.
@@ -64,8 +67,17 @@ def build_command(*args: str | os.PathLike[str]) -> list[str]:
     return [sys.executable, "-m", "generator", "build", *(os.fspath(a) for a in args)]
 
 
+def fixture_options(name: str) -> tuple[str, ...]:
+    """`--custom` and `--templates` for the folders of those names beside the fixture's spec."""
+    options: list[str] = []
+    for folder in ("custom", "templates"):
+        if (FIXTURES_DIR / name / folder).is_dir():
+            options += [f"--{folder}", str(FIXTURES_DIR / name / folder)]
+    return tuple(options)
+
+
 def fixture_build_args(name: str, out: Path) -> list[str | os.PathLike[str]]:
-    return ["--spec", fixture_spec(name), "--out", out, "--package", name]
+    return ["--spec", fixture_spec(name), "--out", out, "--package", name, *fixture_options(name)]
 
 
 def main_build_args(out: Path) -> list[str | os.PathLike[str]]:
