@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import SETTINGS, load_config
+from .diff import FORMATS
 from .errors import SpecError, render_diagnostic
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID = 0, 1, 2
@@ -45,6 +46,20 @@ def parser() -> argparse.ArgumentParser:
             b.add_argument(f"--{key}", metavar=metavar, help=text)
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale")
     b.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
+    d = commands.add_parser(
+        "diff",
+        help="report what changes between the clients two specs generate, and whether it breaks callers",
+        description=(
+            "Compare the Python surfaces two specs generate (resources, methods, parameters, types, models, "
+            "errors, pagination). Exit 1 when a change breaks callers, 0 otherwise, 2 on a bad spec."
+        ),
+    )
+    d.add_argument("old", nargs="?", metavar="OLD", help="the spec before; with --against, the spec to compare")
+    d.add_argument("new", nargs="?", metavar="NEW", help="the spec after (default: the configured spec)")
+    d.add_argument("--against", metavar="REF", help="compare with the configured spec as it was at git revision REF")
+    d.add_argument("--spec", help="the configured spec, for --against or a missing NEW ([tool.generator] spec)")
+    d.add_argument("--format", choices=FORMATS, default="text", help="text (default), markdown or json")
+    d.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
     return top
 
 
@@ -52,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     cwd = Path.cwd()
     try:
+        if args.command == "diff":
+            from .diff.command import run  # the comparison loads only when it runs
+
+            return run(args, cwd)
         config = load_config(cwd, {key: getattr(args, key.replace("-", "_")) for key in SETTINGS}, check=args.check)
         from .pipeline import build  # after parsing flags: `--help` and errors stay instant
 
@@ -61,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         for diagnostic in exc.diagnostics:
             print(render_diagnostic(diagnostic, locate, cwd), file=sys.stderr)
         count = len(exc.diagnostics)
-        print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+        written = "." if args.command == "diff" else "; nothing was written."
+        print(f"{count} error{'s' if count != 1 else ''}{written}", file=sys.stderr)
         if args.debug:
             traceback.print_exc()
         return EXIT_INVALID

@@ -1,8 +1,10 @@
-"""Refresh every golden file: the committed `generated/` package and each fixture's `expected/` tree.
+"""Refresh every golden file: the committed `generated/` package, each fixture's `expected/` tree and
+the expected reports of `python -m generator diff` (tests/diff_fixtures/).
 
-    python tests/update_goldens.py                  # both (the usual command)
+    python tests/update_goldens.py                  # all of them (the usual command)
     python tests/update_goldens.py --fixtures-only  # only tests/fixtures/*/expected/
     python tests/update_goldens.py --generated-only # only generated/ (same as `python -m generator build`)
+    python tests/update_goldens.py --diffs-only     # only tests/diff_fixtures/*/expected.*
 
 Goldens change only through this script, so a diff of them in review is a diff of generator output.
 
@@ -28,6 +30,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES_DIR = REPO / "tests" / "fixtures"
+# One folder per kind of change: old.yaml, new.yaml and the report in each format, expected.<suffix>.
+DIFF_FIXTURES_DIR = REPO / "tests" / "diff_fixtures"
+DIFF_FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
 GENERATED = REPO / "generated"
 MAIN_PACKAGE = "llamacloud"
 # name -> a fixture under FIXTURES_DIR; the package it generates is named the same.
@@ -152,17 +157,46 @@ def refresh_fixture(name: str) -> None:
     )
 
 
+def diff_fixtures() -> list[str]:
+    return sorted(p.name for p in DIFF_FIXTURES_DIR.iterdir() if (p / "old.yaml").is_file())
+
+
+def diff_report(name: str, form: str) -> subprocess.CompletedProcess[str]:
+    """`python -m generator diff old.yaml new.yaml --format FORM` in the fixture's folder."""
+    command = [sys.executable, "-m", "generator", "diff", "old.yaml", "new.yaml", "--format", form]
+    return run(command, cwd=DIFF_FIXTURES_DIR / name)
+
+
+def refresh_diffs() -> None:
+    for name in diff_fixtures():
+        changed = []
+        for form, suffix in DIFF_FORMATS.items():
+            done = diff_report(name, form)
+            if done.returncode not in (0, 1) or done.stderr:
+                sys.stderr.write(done.stdout + done.stderr)
+                raise SystemExit(f"diff fixture {name} failed (exit {done.returncode})")
+            path = DIFF_FIXTURES_DIR / name / f"expected.{suffix}"
+            if not path.is_file() or path.read_text(encoding="utf-8") != done.stdout:
+                path.write_text(done.stdout, encoding="utf-8")
+                changed.append(path.name)
+        print(f"{DIFF_FIXTURES_DIR.relative_to(REPO)}/{name}: {', '.join(changed) or 'unchanged'}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--fixtures-only", action="store_true", help="refresh tests/fixtures/*/expected/ only")
     only.add_argument("--generated-only", action="store_true", help="refresh generated/ only")
+    only.add_argument("--diffs-only", action="store_true", help="refresh tests/diff_fixtures/*/expected.* only")
     args = parser.parse_args(argv)
-    if not args.fixtures_only:
+    everything = not (args.fixtures_only or args.generated_only or args.diffs_only)
+    if everything or args.generated_only:
         refresh_generated()
-    if not args.generated_only:
+    if everything or args.fixtures_only:
         for name in FIXTURES:
             refresh_fixture(name)
+    if everything or args.diffs_only:
+        refresh_diffs()
     return 0
 
 
