@@ -12,7 +12,7 @@ times, and reports the fastest (this machine is shared; the fastest is the least
 give the median over the children:
 
 - 10a/10b: `GET /files/{id}/content`, 1 GiB of `application/octet-stream`, read through
-  `client.files.with_streaming_response.download_file(...)` + `iter_bytes()` vs
+  `client.files.with_streaming_response.download(...)` + `iter_bytes()` vs
   `httpx.Client().stream("GET", ...)` + `iter_bytes()`; wall time, and the growth of the peak
   resident set (ru_maxrss) over the resident set just before the request.
 - 11: `POST /chat/completions` answering 100,000 small server-sent events then `[DONE]`, iterated as
@@ -126,7 +126,7 @@ def child(kind: str, impl: str, url: str, amount: int) -> dict[str, float]:
 
         def ours(n: int) -> int:
             total = 0
-            with client.files.with_streaming_response.download_file(str(n)) as response:
+            with client.files.with_streaming_response.download(str(n)) as response:
                 for chunk in response.iter_bytes():
                     total += len(chunk)
             return total

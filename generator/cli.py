@@ -11,16 +11,18 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .config import SETTINGS, load_config
+from .config import FLAGS, SETTINGS, load_config
 from .diff import FORMATS
-from .errors import SpecError, render_diagnostic
+from .errors import Diagnostic, SpecError, render_diagnostic
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID = 0, 1, 2
 # The flag of each build setting (`[tool.generator]` takes the same names): its metavar and help.
 SETTING_HELP = {
-    "spec": ("SPEC", "root spec file (YAML or JSON), OpenAPI 3.0 or 3.1"),
+    "spec": ("SPEC", "root spec file (YAML or JSON), OpenAPI 3.0, 3.1 or 3.2"),
     "out": ("DIR", "folder that receives the package folder"),
     "package": ("NAME", "name of the generated package (a Python identifier)"),
+    "overlays": ("FILE", "apply an OpenAPI Overlay 1.0 document to the spec first (repeatable, applied in order)"),
+    "strict": ("", "treat every warning as an error (exit 2, nothing written)"),
     "allow-remote-refs": ("", "fetch $refs to http(s) URLs (refused by default: a build reads only the spec's folder)"),
     "package-version": ("VERSION", "the package's version (default: the spec's info.version)"),
     "client-class": ("NAME", "the client class, `Async` + NAME the async one (default: x-client branded-name)"),
@@ -40,10 +42,13 @@ def parser() -> argparse.ArgumentParser:
     )
     for key, kind in SETTINGS.items():
         metavar, text = SETTING_HELP[key]
+        flag = f"--{FLAGS.get(key, key)}"
         if kind == "bool":
-            b.add_argument(f"--{key}", action=argparse.BooleanOptionalAction, default=None, help=text)
+            b.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=text)
+        elif kind == "paths":
+            b.add_argument(flag, action="append", dest=key.replace("-", "_"), metavar=metavar, help=text)
         else:
-            b.add_argument(f"--{key}", metavar=metavar, help=text)
+            b.add_argument(flag, metavar=metavar, help=text)
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale")
     b.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
     d = commands.add_parser(
@@ -77,9 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         result = build(config)
     except SpecError as exc:
         locate = getattr(exc, "locate", lambda origin: None)
-        for diagnostic in exc.diagnostics:
+        # Errors first, then the warnings found on the way.
+        ordered = [*exc.errors, *(d for d in exc.diagnostics if d.is_warning)]
+        for diagnostic in ordered:
             print(render_diagnostic(diagnostic, locate, cwd), file=sys.stderr)
-        count = len(exc.diagnostics)
+        count = len(exc.errors)
         written = "." if args.command == "diff" else "; nothing was written."
         print(f"{count} error{'s' if count != 1 else ''}{written}", file=sys.stderr)
         if args.debug:
@@ -96,11 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     summary = (
         f"{_display(config.target, cwd)}: {result.operations} operations, {result.models} models, {result.files} files"
     )
-    timing = f"({'cached, ' if result.cached else ''}{result.seconds:.1f} s)"
+    timing = f"({'cached, ' if result.cached else ''}{result.seconds:.1f} s)" + _warning_count(result.warnings)
     if result.drift is not None:
         if result.drift.clean:
             print(f"{summary}: up to date {timing}")
+            _print_warnings(result.warnings, cwd)
             return EXIT_OK
+        _print_warnings(result.warnings, cwd)
         for label, paths in (
             ("stale", result.drift.stale),
             ("missing", result.drift.missing),
@@ -111,9 +120,17 @@ def main(argv: list[str] | None = None) -> int:
         print("generated code is out of date: run `python -m generator build`", file=sys.stderr)
         return EXIT_DRIFT
     print(f"{summary} {'unchanged' if result.cached else 'written'} {timing}")
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    _print_warnings(result.warnings, cwd)
     return EXIT_OK
+
+
+def _warning_count(warnings: tuple[Diagnostic, ...]) -> str:
+    return f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+
+
+def _print_warnings(warnings: tuple[Diagnostic, ...], cwd: Path) -> None:
+    for warning in warnings:  # located when the build ran: no lookup needed here
+        print(render_diagnostic(warning, lambda origin: None, cwd), file=sys.stderr)
 
 
 def _display(path: Path, cwd: Path) -> str:

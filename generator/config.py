@@ -18,26 +18,33 @@ from typing import Literal
 
 from .errors import Diagnostic, Origin, SpecError
 
-Kind = Literal["path", "name", "bool", "version", "class"]
+Kind = Literal["path", "paths", "name", "bool", "version", "class"]
 # Key in [tool.generator] (and flag, with `--`) -> the kind of value it takes.
 SETTINGS: dict[str, Kind] = {
     "spec": "path",  # the root spec file
     "out": "path",  # the folder that receives the package folder
     "package": "name",  # the package's name
+    "overlays": "paths",  # OpenAPI Overlay documents applied to the spec, in order
+    "strict": "bool",  # every warning is an error
     "allow-remote-refs": "bool",  # follow $refs to http(s) URLs
     "package-version": "version",  # the package's version; default: the spec's `info.version`
     "client-class": "class",  # the client class (and `Async` + it); default: `x-client.branded-name`
     "templates": "path",  # a folder of client templates that replace the built-in ones of the same name
     "custom": "path",  # a folder of your own code, copied into the package as `_custom/`
 }
-DEFAULTS: dict[str, str | bool | None] = {
+# The flag of a key, where it is not the key itself: one `--overlay FILE` per overlay, repeated.
+FLAGS = {"overlays": "overlay"}
+DEFAULTS: dict[str, str | bool | list[str] | None] = {
     "spec": "spec/openapi.yaml",
     "out": "generated",
     "package": "client",
+    "overlays": [],
+    "strict": False,
     "allow-remote-refs": False,
 }
 _EXPECTED = {
     "path": "a path (a string)",
+    "paths": "a list of paths (strings)",
     "name": "a string",
     "bool": "true or false",
     "version": "a version string",
@@ -56,6 +63,8 @@ class BuildConfig:
     client_class: str | None = None
     templates: Path | None = None
     custom: Path | None = None
+    strict: bool = False  # every warning is an error
+    overlays: tuple[Path, ...] = ()  # OpenAPI Overlay documents applied to the spec, in order
 
     @property
     def target(self) -> Path:
@@ -78,7 +87,7 @@ def load_config(cwd: Path, flags: Mapping[str, object], *, check: bool = False) 
     for key, kind in SETTINGS.items():
         flag = flags.get(key)
         if flag is not None:
-            values[key] = _checked(key, kind, flag, cwd, None, f"--{key}")
+            values[key] = _checked(key, kind, flag, cwd, None, f"--{FLAGS.get(key, key)}")
         elif key in table.settings:
             values[key] = _checked(key, kind, table.settings[key], table.base, table, f"[tool.generator] {key}")
         elif DEFAULTS.get(key) is not None:
@@ -89,6 +98,8 @@ def load_config(cwd: Path, flags: Mapping[str, object], *, check: bool = False) 
         package=str(values["package"]),
         check=check,
         allow_remote_refs=bool(values.get("allow-remote-refs")),
+        strict=bool(values.get("strict")),
+        overlays=_paths(values.get("overlays")),
         package_version=_text(values.get("package-version")),
         client_class=_text(values.get("client-class")),
         templates=_optional_path(values.get("templates")),
@@ -154,6 +165,10 @@ def _checked(key: str, kind: Kind, value: object, base: Path, table: _Table | No
         if not isinstance(value, bool):
             raise refuse(f"must be {_EXPECTED[kind]}", f"write `{key} = true`")
         return value
+    if kind == "paths":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise refuse(f"must be {_EXPECTED[kind]}", f'write `{key} = ["fixes.yaml"]`')
+        return tuple((base / v).resolve() for v in value)
     if not isinstance(value, str) or not value:
         raise refuse(f"must be {_EXPECTED[kind]}", f'write `{key} = "..."`')
     if kind == "path":
@@ -195,6 +210,10 @@ def _toml_position(text: str, key: str) -> tuple[int | None, int | None]:
 def _path(value: object) -> Path:
     assert isinstance(value, Path)
     return value
+
+
+def _paths(value: object) -> tuple[Path, ...]:
+    return value if isinstance(value, tuple) else ()
 
 
 def _optional_path(value: object) -> Path | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .errors import Diagnostic
 from .naming import bounded_name
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
@@ -177,6 +178,8 @@ class SecurityScheme:
     parameter: str = "Authorization"
     option: str = "api_key"  # the client keyword of the credential (basic: username and password)
     envs: tuple[str, ...] = ()  # read when the keyword is not given (basic: user, then password)
+    deprecated: bool = False  # OpenAPI 3.2: the API means to stop accepting it
+    metadata_url: str = ""  # OpenAPI 3.2 `oauth2MetadataUrl`: where its OAuth 2 server describes itself
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,8 @@ class ClientSettings:
     api_key_env: str
     base_url_env: str
     default_base_url: str
+    # Servers the spec names (OpenAPI 3.2 `name`): (name, URL, description), for `base_url=`.
+    servers: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -200,7 +205,8 @@ class Api:
     enum_names: frozenset[str]
     spec_hash: str
     generator_version: str
-    warnings: list[str] = field(default_factory=list)
+    # Located warnings found on the way (the build goes on); `--strict` makes them errors.
+    warnings: tuple[Diagnostic, ...] = ()
     # Alternatives of scheme names the API requires by default; None when the spec declares none.
     default_security: tuple[tuple[str, ...], ...] | None = None
 

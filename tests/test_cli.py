@@ -42,9 +42,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def cli(
-    *args: str, env: Mapping[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, env: Mapping[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "llamacloud", *args],
         env=dict(env if env is not None else clean_env()),
@@ -206,9 +204,7 @@ def test_jsonl_prints_each_page_before_the_next_is_fetched(server: TestServer) -
         offset = int(dict(request.query_params).get("offset", "0"))
         if offset:
             release.wait(30)
-        return Reply(
-            200, body={"items": [job(offset), job(offset + 1)] if offset < 4 else [], "total_size": 4}
-        )
+        return Reply(200, body={"items": [job(offset), job(offset + 1)] if offset < 4 else [], "total_size": 4})
 
     server.set_handler(handler)
     process = subprocess.Popen(
@@ -316,9 +312,7 @@ def test_an_http_error_status_exits_3_with_one_readable_line(server: TestServer,
     body = {"detail": [{"loc": ["query", "limit"], "msg": "bad", "type": "value_error"}]}
     server.enqueue(Reply(status, body=body, headers={"x-request-id": "req-42"}))
     done = cli("beta:batch", "get-status", "--job-id", "bjb-1", "--max-retries", "0", env=server_env(server))
-    assert_one_line_error(
-        done, EXIT_STATUS, f"HTTP {status} ", f"GET {STATUS_PATH}/bjb-1", compact(body), "req-42"
-    )
+    assert_one_line_error(done, EXIT_STATUS, f"HTTP {status} ", f"GET {STATUS_PATH}/bjb-1", compact(body), "req-42")
 
 
 def test_retries_are_the_clients(server: TestServer) -> None:
@@ -432,9 +426,7 @@ def test_percent_signs_in_spec_text_show_as_written() -> None:
     from llamacloud._cli import Command, Option, Program, build_parser  # type: ignore[import-not-found, unused-ignore]
 
     option = Option("--share", "share", "number", "query", help="share in % (0-100%)")
-    command = Command(
-        "jobs", "list", ("jobs", "list"), "GET", "/jobs", "50% of %(prog)s", "100% done", (option,)
-    )
+    command = Command("jobs", "list", ("jobs", "list"), "GET", "/jobs", "50% of %(prog)s", "100% done", (option,))
     program = Program("tool", "T", "1", "up 99.9%", "T_KEY", "T_URL", "", True, (command,))
     shown: list[str] = []
     for words in ([], ["jobs"], ["jobs", "list"]):

@@ -7,13 +7,14 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 
 from generator.cli import SETTING_HELP, parser
-from generator.config import SETTINGS, load_config
+from generator.config import FLAGS, SETTINGS, load_config
 from generator.errors import SpecError
 
 # Flags of `build` that are no setting: what to do with the settings, not how to build.
@@ -21,6 +22,7 @@ MODES = {"--help", "--check", "--debug"}
 # A value of each kind for the table, and another for the command line.
 SAMPLES = {
     "path": ('"from-table"', "from-flag"),
+    "paths": ('["from-table"]', ["from-flag"]),
     "name": ('"tablepkg"', "flagpkg"),
     "bool": ("true", False),
     "version": ('"1.2.3"', "4.5.6"),
@@ -36,7 +38,8 @@ def build_flags() -> set[str]:
 
 
 def test_every_flag_of_build_is_a_setting_and_every_setting_a_flag() -> None:
-    assert {flag.removeprefix("--") for flag in build_flags()} == set(SETTINGS)
+    assert {flag.removeprefix("--") for flag in build_flags()} == {FLAGS.get(key, key) for key in SETTINGS}
+    assert {"strict", "overlays", "allow-remote-refs", "package-version", "client-class", "templates"} <= set(SETTINGS)
     assert set(SETTING_HELP) == set(SETTINGS)
 
 
@@ -47,6 +50,9 @@ def write_table(folder: Path, body: str) -> Path:
 
 
 def expected(kind: str, value: object, base: Path) -> object:
+    if kind == "paths":
+        assert isinstance(value, list)
+        return tuple((base / str(v)).resolve() for v in value)
     return (base / str(value)).resolve() if kind == "path" else value
 
 
@@ -62,7 +68,7 @@ def test_each_setting_is_read_from_the_table_and_the_flag_wins(tmp_path: Path) -
     from_table = load_config(cwd, {})
     from_flags = load_config(cwd, {key: SAMPLES[kind][1] for key, kind in SETTINGS.items()})
     for key, kind in SETTINGS.items():
-        table_value = SAMPLES[kind][0].strip('"') if kind != "bool" else True
+        table_value = tomllib.loads(f"v = {SAMPLES[kind][0]}")["v"]
         assert getattr(from_table, attribute(key)) == expected(kind, table_value, tmp_path), key  # beside pyproject
         assert getattr(from_flags, attribute(key)) == expected(kind, SAMPLES[kind][1], cwd), key  # beside the cwd
 

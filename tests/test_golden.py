@@ -59,9 +59,7 @@ def tree_mismatch(expected_root: Path, expected: dict[str, bytes], actual: dict[
             tofile=f"fresh build {first}",
         )
         lines = list(diff)
-        shown = "".join(lines[:200]) + (
-            f"... ({len(lines) - 200} more diff lines)\n" if len(lines) > 200 else ""
-        )
+        shown = "".join(lines[:200]) + (f"... ({len(lines) - 200} more diff lines)\n" if len(lines) > 200 else "")
         problems.append(f"{len(differing)} file(s) differ: {', '.join(differing)}\n{shown}")
     if not problems:
         return None

@@ -14,8 +14,10 @@ import functools
 import importlib
 import inspect
 import json
+import keyword
 import os
 import pkgutil
+import re
 import subprocess
 import sys
 import types
@@ -34,7 +36,14 @@ import pytest
 from support.server import RecordedRequest, Reply, TestServer
 from support.shared import MYPY_STRICT, Wanted, build_once, mypy_cache
 
-from generator.naming import clean_schema_name, method_name_from_operation_id, schema_name_qualifiers, snake
+from generator.naming import (
+    clean_schema_name,
+    method_name_from_operation_id,
+    readable_body_name,
+    schema_name_qualifiers,
+    snake,
+    without_resource_words,
+)
 
 SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "specs" / "llamacloud-platform.json"
 PACKAGE = "llamaplatform"
@@ -123,12 +132,31 @@ def test_every_operation_is_a_method_of_both_clients(platform: Platform) -> None
     assert sorted(sync_methods) == sorted(async_methods)
     assert all(inspect.iscoroutinefunction(method) for method in async_methods.values())
     assert not any(inspect.iscoroutinefunction(method) for method in sync_methods.values())
-    # The default names: the first tag is the resource, the operationId less FastAPI's suffix the method.
-    expected = {
-        (snake(operation["tags"][0]), method_name_from_operation_id(operation["operationId"], path, method))
+    assert set(sync_methods) == set(default_names().values())
+
+
+def default_names() -> dict[str, tuple[str, str]]:
+    """operationId -> (resource, method) by the documented rules: the first tag is the resource; the
+    operationId less FastAPI's suffix is the method, less the resource's own words when what is left
+    is a plain name that no other method of the resource would have too."""
+    long_names = {
+        operation["operationId"]: (
+            snake(operation["tags"][0]),
+            method_name_from_operation_id(operation["operationId"], path, method),
+        )
         for path, method, operation in spec_operations()
     }
-    assert set(sync_methods) == expected
+    short = {op: (resource, without_resource_words(name, resource)) for op, (resource, name) in long_names.items()}
+    taken = [pair for pair in short.values()]
+    names = {}
+    for op, (resource, name) in long_names.items():
+        candidate = short[op]
+        plain = candidate[1].isidentifier() and not keyword.iskeyword(candidate[1])
+        unique = taken.count(candidate) == 1 and (
+            candidate[1] == name or (resource, candidate[1]) not in long_names.values()
+        )
+        names[op] = candidate if plain and unique else (resource, name)
+    return names
 
 
 def test_every_operation_has_its_endpoint(platform: Platform) -> None:
@@ -147,8 +175,16 @@ def test_every_schema_is_a_model_class(platform: Platform) -> None:
     names = list(spec()["components"]["schemas"])
     assert len(names) == SCHEMAS
     groups: dict[str, list[str]] = {}
+    methods = {
+        op["operationId"]: method_name_from_operation_id(op["operationId"], p, m) for p, m, op in spec_operations()
+    }
+    bodies: dict[str, int] = {}
     for name in names:
-        groups.setdefault(clean_schema_name(name), []).append(name)
+        readable = readable_body_name(name, methods)
+        if readable is not None:  # FastAPI's `Body_<operationId>`: `UploadFileBody`, `UploadFileBody2`, ...
+            bodies[readable] = bodies.get(readable, 0) + 1
+            readable += str(bodies[readable]) if bodies[readable] > 1 else ""
+        groups.setdefault(readable or clean_schema_name(name), []).append(name)
     classes: dict[str, type] = {}
     for cls_name, members in groups.items():
         wanted = [cls_name] if len(members) == 1 else [qualified(m, cls_name) for m in members]
@@ -178,10 +214,18 @@ def test_colliding_chat_messages_stay_distinct(platform: Platform) -> None:
     assert {"role", "blocks"} <= set(m.TypesChatMessage.model_fields)
     assert {"id", "index", "role", "content"} <= set(m.SchemaChatMessage.model_fields)
     # Each reference points at its own ChatMessage.
-    assert list_of(m.SchemaChatMessage) in typing.get_args(
-        typing.get_type_hints(m.PlaygroundSession)["chat_messages"]
-    )
+    assert list_of(m.SchemaChatMessage) in typing.get_args(typing.get_type_hints(m.PlaygroundSession)["chat_messages"])
     assert m.TypesChatMessage in _flatten(typing.get_type_hints(m.EditSuggestionCreate).values())
+
+
+def test_framework_body_schemas_have_readable_names(platform: Platform) -> None:
+    m = platform.models
+    # Three operations are `upload_file`: their bodies are numbered in the order of the schemas.
+    assert "file" in m.UploadFileBody.model_fields  # Body_upload_file_api_parsing_upload_post
+    assert set(m.UploadFileBody2.model_fields) == {"upload_file"}  # Body_upload_file_api_v1_files_post
+    assert "file" in m.UploadFileBody3.model_fields  # Body_upload_file_api_v1_parsing_upload_post
+    assert "upload_file" in m.ImportPipelineMetadataBody.model_fields
+    assert not any(name.startswith("Body") for name in dir(m))
 
 
 def list_of(item: Any) -> Any:
@@ -201,17 +245,24 @@ def test_method_names_need_no_configuration(platform: Platform) -> None:
     client = platform.package.Client(api_key=API_KEY, base_url="http://127.0.0.1:9")
     for dotted in (
         "api_keys.list_keys",
-        "api_keys.delete_api_key",
-        "files.upload_file",
+        "api_keys.delete",  # delete_api_key: no stutter
+        "files.upload",
         "parsing.get_job_image_result",
         "pipelines.get_playground_session",
-        "embedding_model_configs.list_embedding_model_configs",
-        "reports.update_report",
+        "pipelines.list_files",  # list_pipeline_files
+        "data_sinks.list",
+        "embedding_model_configs.upsert",
+        "embedding_model_configs.list",
+        "reports.update",
+        # Both would be `get`: each keeps its longer name.
+        "chat_apps.get_chat_apps",
+        "chat_apps.get_chat_app",
     ):
         resource, method = dotted.rsplit(".", 1)
         assert callable(getattr(getattr(client, resource), method)), dotted
     for resource, method in walk(client):
-        assert "_api_v" not in method and not method.endswith(("_get", "_post", "_put", "_patch", "_delete"))
+        # No FastAPI route suffix left (`..._api_v1_files_post`); `force_delete` is a name of its own.
+        assert "_api_v" not in method and not re.search(r"_api_\w*_(get|post|put|patch|delete)$", method)
         assert method.isidentifier() and resource.replace(".", "_").isidentifier()
 
 
@@ -292,19 +343,19 @@ def test_smoke_on_the_wire(platform: Platform, server: TestServer, flavour: Flav
     async def scenario(client: Any) -> list[Any]:
         calls: list[Callable[[], Any]] = [
             lambda: client.api_keys.generate_key(body=m.APIKeyCreate(name="ci", project_id=PROJECT_ID)),
-            lambda: client.api_keys.update_existing_api_key(KEY_ID, body=m.APIKeyUpdate(name="renamed")),
-            lambda: client.reports.update_report(
+            lambda: client.api_keys.update_existing(KEY_ID, body=m.APIKeyUpdate(name="renamed")),
+            lambda: client.reports.update(
                 REPORT_ID,
                 body=m.ReportVersionPatch.model_validate({"content": {"id": REPORT_ID, "blocks": []}}),
                 project_id=PROJECT_ID,
             ),
-            lambda: client.files.upload_file(
+            lambda: client.files.upload(
                 body={"upload_file": ("a.txt", b"hello\x00", "text/plain")}, project_id=PROJECT_ID
             ),
-            lambda: client.api_keys.delete_api_key(KEY_ID, session="sess-1"),
+            lambda: client.api_keys.delete(KEY_ID, session="sess-1"),
             lambda: client.parsing.get_job_image_result("job-1", "page 1.jpg"),
             lambda: client.api_keys.list_keys(project_id=PROJECT_ID),
-            lambda: client.embedding_model_configs.list_embedding_model_configs(project_id=PROJECT_ID),
+            lambda: client.embedding_model_configs.list(project_id=PROJECT_ID),
         ]
         results = []
         for make in calls:

@@ -27,16 +27,16 @@ def returns(function: Any) -> Any:
 # -- the types of the fixture package ----------------------------------------------------------
 def test_a_stream_operation_returns_a_stream_of_its_item_type() -> None:
     jobs = importlib_module("streaming.resources.jobs")
-    assert returns(jobs.JobsResource.watch_job) == streaming.Stream[models.JobProgress]
-    assert returns(jobs.AsyncJobsResource.watch_job) == streaming.AsyncStream[models.JobProgress]
+    assert returns(jobs.JobsResource.watch) == streaming.Stream[models.JobProgress]
+    assert returns(jobs.AsyncJobsResource.watch) == streaming.AsyncStream[models.JobProgress]
     assert returns(jobs.JobsResource.tail_log) == streaming.Stream[str]  # no schema: the text of each event
     assert returns(jobs.JobsResource.export_results) == streaming.Stream[models.JobResult]
 
 
 def test_item_schema_wins_and_an_inline_one_is_hoisted() -> None:
     metrics = importlib_module("streaming.resources.metrics")
-    assert returns(metrics.MetricsResource.stream_metrics) == streaming.Stream[models.StreamMetricsEvent]
-    assert returns(metrics.MetricsResource.metric_sequence) == streaming.Stream[models.Sample]
+    assert returns(metrics.MetricsResource.stream) == streaming.Stream[models.StreamMetricsEvent]
+    assert returns(metrics.MetricsResource.sequence) == streaming.Stream[models.Sample]
 
 
 def test_json_or_stream_is_chosen_by_typed_overloads() -> None:
@@ -55,15 +55,15 @@ def test_json_or_stream_is_chosen_by_typed_overloads() -> None:
 
 def test_the_choice_keyword_steps_aside_for_a_parameter_named_stream() -> None:
     reports = importlib_module("streaming.resources.reports")
-    parameters = inspect.signature(reports.ReportsResource.get_report).parameters
-    assert hints(reports.ReportsResource.get_report)["stream"] == str | streaming.Omit
+    parameters = inspect.signature(reports.ReportsResource.get).parameters
+    assert hints(reports.ReportsResource.get)["stream"] == str | streaming.Omit
     assert parameters["stream_"].default is False
 
 
 def test_binary_operations_return_bytes() -> None:
     files = importlib_module("streaming.resources.files")
-    assert returns(files.FilesResource.download_file) is bytes
-    assert returns(files.AsyncFilesResource.preview_file) is bytes
+    assert returns(files.FilesResource.download) is bytes
+    assert returns(files.AsyncFilesResource.preview) is bytes
 
 
 def test_every_resource_has_with_streaming_response() -> None:

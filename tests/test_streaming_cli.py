@@ -66,7 +66,7 @@ def progress(i: int) -> dict[str, object]:
 def test_each_event_is_printed_as_one_json_line_as_it_arrives(server: TestServer) -> None:
     body = Chunks.every(0.4, [sse(progress(i)) for i in range(4)])
     server.enqueue(Reply(200, headers=SSE_HEADERS, body=body))
-    process = start(server, "jobs", "watch-job", "--job-id", "j1")
+    process = start(server, "jobs", "watch", "--job-id", "j1")
     assert process.stdout is not None
     first = process.stdout.readline()
     assert not body.finished.is_set()  # printed while the server was still sending
@@ -95,7 +95,7 @@ def test_text_events_print_as_json_strings(server: TestServer) -> None:
 def test_an_error_event_ends_the_command_after_the_lines_before_it(server: TestServer) -> None:
     body = sse(progress(1)) + sse({"error": {"message": "disk full"}}, event="error")
     server.enqueue(Reply(200, headers=SSE_HEADERS, body=body))
-    done = cli(server, "jobs", "watch-job", "--job-id", "j1")
+    done = cli(server, "jobs", "watch", "--job-id", "j1")
     assert done.returncode == EXIT_RESPONSE
     assert done.stdout.decode().splitlines() == [json.dumps(progress(1), separators=(",", ":"))]
     assert done.stderr.decode().count("\n") == 1 and "disk full" in done.stderr.decode()
@@ -104,7 +104,7 @@ def test_an_error_event_ends_the_command_after_the_lines_before_it(server: TestS
 def test_ctrl_c_stops_a_stream_cleanly(server: TestServer) -> None:
     body = Chunks.every(0.05, [sse(progress(i)) for i in range(1000)])
     server.enqueue(Reply(200, headers=SSE_HEADERS, body=body))
-    process = start(server, "jobs", "watch-job", "--job-id", "j1")
+    process = start(server, "jobs", "watch", "--job-id", "j1")
     assert process.stdout is not None
     assert json.loads(process.stdout.readline()) == progress(0)
     process.send_signal(signal.SIGINT)
@@ -118,7 +118,7 @@ def test_ctrl_c_stops_a_stream_cleanly(server: TestServer) -> None:
 def test_a_binary_body_goes_to_the_output_file_as_it_arrives(server: TestServer, tmp_path: Path) -> None:
     data = os.urandom(300_000)
     server.enqueue(Reply(200, headers=OCTETS, body=Chunks.every(0.01, [data[:100_000], data[100_000:]])))
-    done = cli(server, "files", "download-file", "--file-id", "f1", "--output", "out.bin", cwd=tmp_path)
+    done = cli(server, "files", "download", "--file-id", "f1", "--output", "out.bin", cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (EXIT_OK, b"", b"")
     assert (tmp_path / "out.bin").read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bin"]
@@ -127,21 +127,21 @@ def test_a_binary_body_goes_to_the_output_file_as_it_arrives(server: TestServer,
 def test_a_binary_body_goes_to_a_piped_stdout(server: TestServer) -> None:
     data = os.urandom(100_000)
     server.enqueue(Reply(200, headers={"Content-Type": "image/png"}, body=data))
-    done = cli(server, "files", "preview-file", "--file-id", "f1")
+    done = cli(server, "files", "preview", "--file-id", "f1")
     assert (done.returncode, done.stdout, done.stderr) == (EXIT_OK, data, b"")
 
 
 def test_a_broken_download_leaves_no_file(server: TestServer, tmp_path: Path) -> None:
     server.enqueue(Reply(200, headers=OCTETS, body=Chunks([(0, b"x" * 5000)], cut=True)))
     done = cli(
-        server, "--max-retries", "0", "files", "download-file", "--file-id", "f1", "--output", "out.bin", cwd=tmp_path
+        server, "--max-retries", "0", "files", "download", "--file-id", "f1", "--output", "out.bin", cwd=tmp_path
     )
     assert done.returncode == EXIT_CONNECTION
     assert list(tmp_path.iterdir()) == []
 
 
 def test_output_is_refused_where_it_has_no_meaning(server: TestServer) -> None:
-    done = cli(server, "jobs", "watch-job", "--job-id", "j1", "--output", "x.bin")
+    done = cli(server, "jobs", "watch", "--job-id", "j1", "--output", "x.bin")
     assert done.returncode == EXIT_USAGE
     assert b"--output applies only to commands answering a binary body" in done.stderr
     assert server.requests == []
@@ -151,7 +151,7 @@ def test_a_binary_body_is_not_written_to_a_terminal(server: TestServer) -> None:
     leader, follower = pty.openpty()
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "streaming", "files", "download-file", "--file-id", "f1"],
+            [sys.executable, "-m", "streaming", "files", "download", "--file-id", "f1"],
             env=env(server),
             stdout=follower,
             stderr=subprocess.PIPE,
@@ -167,10 +167,10 @@ def test_a_binary_body_is_not_written_to_a_terminal(server: TestServer) -> None:
 
 
 def test_help_shows_the_output_flag_and_the_stream_choice(server: TestServer) -> None:
-    done = cli(server, "files", "download-file", "--help")
+    done = cli(server, "files", "download", "--help")
     text = done.stdout.decode()
-    assert "--output FILE" in text and "--output download-file.bin" in text
-    done = cli(server, "reports", "get-report", "--help")
+    assert "--output FILE" in text and "--output download.bin" in text
+    done = cli(server, "reports", "get", "--help")
     text = " ".join(done.stdout.decode().split())
     assert "--stream STRING" in text  # the query parameter keeps its flag
     assert "--response-stream {true,false}" in text  # the choice of a stream takes the next free one

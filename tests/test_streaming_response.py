@@ -54,7 +54,7 @@ def test_binary_operations_still_return_bytes(flavour: Flavour, server: TestServ
     server.enqueue(Reply(200, headers=OCTETS, body=FILE))
 
     async def scenario(client: Any) -> None:
-        assert await resolve(client.files.download_file("f1")) == FILE
+        assert await resolve(client.files.download("f1")) == FILE
 
     run(flavour, scenario, server.url)
     assert server.requests[0].header("accept") == "application/octet-stream"
@@ -67,14 +67,14 @@ def test_iter_bytes_in_pieces_of_any_size(flavour: Flavour, server: TestServer) 
     )
 
     async def scenario(client: Any) -> None:
-        async with entered(client.files.with_streaming_response.download_file("f1")) as response:
+        async with entered(client.files.with_streaming_response.download("f1")) as response:
             assert (response.status_code, response.request_id) == (200, "req-file-1")
             assert response.headers["content-type"] == "application/octet-stream"
             pieces = await chunks_of(response, 4096)
         assert b"".join(pieces) == FILE
         assert [len(p) for p in pieces] == [4096] * 4
         assert response.http_response.is_closed
-        async with entered(client.files.with_streaming_response.download_file("f1")) as response:
+        async with entered(client.files.with_streaming_response.download("f1")) as response:
             assert b"".join(await chunks_of(response)) == FILE
 
     run(flavour, scenario, server.url)
@@ -87,7 +87,7 @@ def test_stream_to_file_writes_the_body_as_it_arrives(flavour: Flavour, server: 
     target = tmp_path / "preview.png"
 
     async def scenario(client: Any) -> None:
-        async with entered(client.files.with_streaming_response.preview_file("f1")) as response:
+        async with entered(client.files.with_streaming_response.preview("f1")) as response:
             await resolve(response.stream_to_file(target))
 
     run(flavour, scenario, server.url)
@@ -101,7 +101,7 @@ def test_the_response_is_known_before_its_body_arrives(flavour: Flavour, server:
 
     async def scenario(client: Any) -> None:
         started = time.monotonic()
-        async with entered(client.files.with_streaming_response.download_file("f1")) as response:
+        async with entered(client.files.with_streaming_response.download("f1")) as response:
             assert time.monotonic() - started < 0.8  # entered with the headers, the body still coming
             assert response.status_code == 200
             assert await resolve(response.read()) == b"first second"
@@ -121,9 +121,9 @@ def test_text_and_lines_as_they_arrive(flavour: Flavour, server: TestServer) -> 
     )
 
     async def scenario(client: Any) -> None:
-        async with entered(client.files.with_streaming_response.download_file("f1")) as response:
+        async with entered(client.files.with_streaming_response.download("f1")) as response:
             assert "".join(await texts_of(response)) == text
-        async with entered(client.files.with_streaming_response.download_file("f1")) as response:
+        async with entered(client.files.with_streaming_response.download("f1")) as response:
             assert await lines_of(response) == ["één", "twee", "three", "vier"]
 
     run(flavour, scenario, server.url)
@@ -133,7 +133,7 @@ def test_parse_gives_the_usual_value_of_a_json_operation(flavour: Flavour, serve
     server.enqueue(Reply(200, body={"id": "r1", "status": "done"}))
 
     async def scenario(client: Any) -> None:
-        async with entered(client.reports.with_streaming_response.get_report("r1")) as response:
+        async with entered(client.reports.with_streaming_response.get("r1")) as response:
             assert await resolve(response.parse()) == models.Report(id="r1", status="done")
             assert await resolve(response.read()) == b'{"id": "r1", "status": "done"}'
 
@@ -146,7 +146,7 @@ def test_parse_of_a_streaming_operation_gives_its_stream(flavour: Flavour, serve
     )
 
     async def scenario(client: Any) -> None:
-        async with entered(client.jobs.with_streaming_response.watch_job("j1")) as response:
+        async with entered(client.jobs.with_streaming_response.watch("j1")) as response:
             assert response.headers["content-type"] == "text/event-stream"
             stream = await resolve(response.parse())
             assert [p.step for p in await items(stream)] == ["a", "b"]
@@ -158,10 +158,10 @@ def test_read_is_bounded_by_max_response_bytes_and_iteration_is_not(flavour: Fla
     server.enqueue(Reply(200, headers=OCTETS, body=FILE), Reply(200, headers=OCTETS, body=FILE))
 
     async def scenario(client: Any) -> None:
-        async with entered(client.files.with_streaming_response.download_file("f1")) as response:
+        async with entered(client.files.with_streaming_response.download("f1")) as response:
             with pytest.raises(streaming.ResponseTooLargeError):
                 await resolve(response.read())
-        async with entered(client.files.with_streaming_response.download_file("f1")) as response:
+        async with entered(client.files.with_streaming_response.download("f1")) as response:
             assert b"".join(await chunks_of(response)) == FILE
 
     run(flavour, scenario, server.url, max_response_bytes=1000)
@@ -175,7 +175,7 @@ def test_a_download_cut_midway_raises_after_the_bytes_that_came(
     async def scenario(client: Any) -> None:
         received = bytearray()
         with pytest.raises(streaming.APIConnectionError) as caught:
-            async with entered(client.files.with_streaming_response.download_file("f1")) as response:
+            async with entered(client.files.with_streaming_response.download("f1")) as response:
                 if isinstance(response, streaming.AsyncStreamedResponse):
                     async for chunk in response.iter_bytes():
                         received += chunk
@@ -195,7 +195,7 @@ def test_a_body_failing_before_its_first_byte_is_fetched_again(
     server.enqueue(Reply(200, headers=OCTETS, body=Chunks([], cut=True)), Reply(200, headers=OCTETS, body=FILE))
 
     async def scenario(client: Any) -> None:
-        async with entered(client.files.with_streaming_response.download_file("f1")) as response:
+        async with entered(client.files.with_streaming_response.download("f1")) as response:
             assert b"".join(await chunks_of(response)) == FILE
 
     run(flavour, scenario, server.url, max_retries=2)
@@ -207,7 +207,7 @@ def test_leaving_the_block_unread_closes_the_connection(flavour: Flavour, server
     server.enqueue(Reply(200, headers=OCTETS, body=body))
 
     async def scenario(client: Any) -> None:
-        async with entered(client.files.with_streaming_response.download_file("f1")) as response:
+        async with entered(client.files.with_streaming_response.download("f1")) as response:
             assert response.status_code == 200
         assert response.http_response.is_closed
         assert await until(body.finished) and body.client_closed
@@ -220,7 +220,7 @@ def test_an_error_status_raises_on_entering(flavour: Flavour, server: TestServer
 
     async def scenario(client: Any) -> None:
         with pytest.raises(streaming.NotFoundError):
-            async with entered(client.files.with_streaming_response.download_file("f1")):
+            async with entered(client.files.with_streaming_response.download("f1")):
                 pytest.fail("entered despite the 404")
 
     run(flavour, scenario, server.url)

@@ -88,9 +88,9 @@ def test_with_no_body_flag_the_choice_is_the_accept_header(flavour: Flavour, ser
     )
 
     async def scenario(client: Any) -> None:
-        stream = await resolve(client.reports.get_report("r1", stream="sales", stream_=True))
+        stream = await resolve(client.reports.get("r1", stream="sales", stream_=True))
         assert [p.percent for p in await items(stream)] == [50, 100]
-        report = await resolve(client.reports.get_report("r1", stream="sales"))
+        report = await resolve(client.reports.get("r1", stream="sales"))
         assert report.status == "done"
 
     run(flavour, scenario, server.url)
@@ -108,7 +108,7 @@ def test_an_error_event_raises_after_the_events_before_it(flavour: Flavour, serv
     async def scenario(client: Any) -> None:
         found: list[Any] = []
         with pytest.raises(streaming.StreamEventError) as caught:
-            await into(found, await resolve(client.jobs.watch_job("j1")))
+            await into(found, await resolve(client.jobs.watch("j1")))
         assert found == [models.JobProgress(step="load", percent=10)]
         assert caught.value.body == error
         assert caught.value.event.event == "error" and caught.value.event.id == "2"
@@ -151,10 +151,10 @@ def test_json_lines_ndjson_and_json_sequences(flavour: Flavour, server: TestServ
 
     async def scenario(client: Any) -> None:
         assert await items(await resolve(client.jobs.export_results("j1"))) == [models.JobResult(**r) for r in results]
-        metrics = await items(await resolve(client.metrics.stream_metrics()))
+        metrics = await items(await resolve(client.metrics.stream()))
         assert [(m.name, m.value) for m in metrics] == [("cpu", 0.5), ("mem", 2)]
         assert type(metrics[0]).__name__ == "StreamMetricsEvent"  # the inline item schema, hoisted
-        sequence = await items(await resolve(client.metrics.metric_sequence()))
+        sequence = await items(await resolve(client.metrics.sequence()))
         assert sequence == [models.Sample(**s) for s in samples]
 
     run(flavour, scenario, server.url)
@@ -184,7 +184,7 @@ def test_an_error_status_raises_at_the_call_with_its_typed_body(flavour: Flavour
 
     async def scenario(client: Any) -> None:
         with pytest.raises(streaming.NotFoundError) as caught:
-            await resolve(client.jobs.watch_job("j1"))
+            await resolve(client.jobs.watch("j1"))
         assert caught.value.body == models.Error(message="no such job")
 
     run(flavour, scenario, server.url)
@@ -209,7 +209,7 @@ def test_a_stream_outlives_the_timeout_while_it_keeps_sending(flavour: Flavour, 
 
     async def scenario(client: Any) -> None:
         started = time.monotonic()
-        found = await items(await resolve(client.jobs.watch_job("j1")))
+        found = await items(await resolve(client.jobs.watch("j1")))
         assert [p.percent for p in found] == list(range(9))
         assert time.monotonic() - started > 2.2  # the body took longer than the 1 s timeout
 
@@ -230,7 +230,7 @@ def test_a_pause_longer_than_the_read_timeout_ends_it_after_what_arrived(
     async def scenario(client: Any) -> None:
         found: list[Any] = []
         with pytest.raises(streaming.APITimeoutError) as caught:
-            await into(found, await resolve(client.jobs.watch_job("j1")))
+            await into(found, await resolve(client.jobs.watch("j1")))
         assert [p.step for p in found] == ["a"]
         assert API_KEY not in str(caught.value)
 
@@ -246,7 +246,7 @@ def test_a_buffered_call_keeps_the_deadline_of_the_whole_response(flavour: Flavo
     async def scenario(client: Any) -> None:
         started = time.monotonic()
         with pytest.raises(streaming.APITimeoutError):
-            await resolve(client.files.download_file("f1"))
+            await resolve(client.files.download("f1"))
         assert time.monotonic() - started < 2.0
 
     run(flavour, scenario, server.url, timeout=1.0)
@@ -262,7 +262,7 @@ def test_a_cut_mid_stream_raises_after_every_complete_event(
     async def scenario(client: Any) -> None:
         found: list[Any] = []
         with pytest.raises(streaming.APIConnectionError) as caught:
-            await into(found, await resolve(client.jobs.watch_job("j1")))
+            await into(found, await resolve(client.jobs.watch("j1")))
         assert not isinstance(caught.value, streaming.APITimeoutError)
         assert [p.step for p in found] == ["a", "b"]
         assert API_KEY not in str(caught.value)
@@ -279,7 +279,7 @@ def test_a_cut_before_the_first_event_is_retried(flavour: Flavour, server: TestS
     )
 
     async def scenario(client: Any) -> None:
-        assert [p.step for p in await items(await resolve(client.jobs.watch_job("j1")))] == ["a", "b"]
+        assert [p.step for p in await items(await resolve(client.jobs.watch("j1")))] == ["a", "b"]
 
     run(flavour, scenario, server.url, max_retries=2)
     assert len(server.requests) == 3 and len(delays.waited) == 2
@@ -293,7 +293,7 @@ def test_retries_spent_before_the_first_event_raise_the_connection_error(
 
     async def scenario(client: Any) -> None:
         with pytest.raises(streaming.APIConnectionError):
-            await items(await resolve(client.jobs.watch_job("j1")))
+            await items(await resolve(client.jobs.watch("j1")))
 
     run(flavour, scenario, server.url, max_retries=1)
     assert len(server.requests) == 2 and len(delays.waited) == 1
@@ -316,7 +316,7 @@ def test_breaking_out_of_the_loop_closes_the_connection(flavour: Flavour, server
     server.enqueue(Reply(200, headers=SSE_HEADERS, body=body))
 
     async def scenario(client: Any) -> None:
-        stream = await resolve(client.jobs.watch_job("j1"))
+        stream = await resolve(client.jobs.watch("j1"))
         assert [p.percent for p in await items(stream, limit=2)] == [0, 1]
         assert await until(body.finished), "the server is still sending"
         assert body.client_closed and body.sent < 50
@@ -329,7 +329,7 @@ def test_leaving_the_with_block_closes_the_connection(flavour: Flavour, server: 
     server.enqueue(Reply(200, headers=SSE_HEADERS, body=body))
 
     async def scenario(client: Any) -> None:
-        stream = await resolve(client.jobs.watch_job("j1"))
+        stream = await resolve(client.jobs.watch("j1"))
         if flavour == "async":
             async with stream:
                 assert (await stream.__aiter__().__anext__()).percent == 0

@@ -51,6 +51,8 @@ FIXTURES: tuple[str, ...] = (
     "responses",
     # Streaming responses (tests/test_streaming*.py)
     "streaming",
+    # OpenAPI 3.2 (tests/test_oas32.py)
+    "oas32",
     # The maintainer's own code and templates, kept through regeneration (tests/test_custom_code.py)
     "custom_code",
 )
@@ -151,10 +153,7 @@ def refresh_fixture(name: str) -> None:
         shutil.copytree(out / name, fixture_expected(name))
         after = read_tree(expected_root)
     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
-    print(
-        f"{expected_root.relative_to(REPO)}: {len(changed)} file(s) changed"
-        + "".join(f"\n  {p}" for p in changed)
-    )
+    print(f"{expected_root.relative_to(REPO)}: {len(changed)} file(s) changed" + "".join(f"\n  {p}" for p in changed))
 
 
 def diff_fixtures() -> list[str]:

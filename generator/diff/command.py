@@ -22,18 +22,21 @@ def run(args: argparse.Namespace, cwd: Path) -> int:
         raise SpecError([Diagnostic("--against takes at most one spec, NEW", hint="pass `--against REF [NEW]`")])
     if args.against is None and args.old is None:
         raise SpecError([Diagnostic("nothing to compare", hint="pass `OLD NEW`, or `--against REF` (a git revision)")])
-    configured = _configured_spec(cwd, args.spec)
     with tempfile.TemporaryDirectory(prefix="generator-diff-") as scratch:
+        overlays: tuple[Path, ...] = ()
+        shown_old: dict[Path, str] = {}
         if args.against is not None:
+            from ..config import load_config
             from .revision import spec_at
 
-            new_spec = (cwd / args.old).resolve() if args.old is not None else configured
+            config = load_config(cwd, {"spec": args.old if args.old is not None else args.spec})
+            new_spec, overlays = config.spec, config.overlays  # the configured overlays, on both sides
             old_spec = spec_at(new_spec, args.against, Path(scratch))
             shown_old = {Path(scratch).resolve(): f"{args.against}:"}
         else:
-            old_spec, shown_old = (cwd / args.old).resolve(), {}
-            new_spec = (cwd / args.new).resolve() if args.new is not None else configured
-        changes = compare(load(old_spec), load(new_spec))
+            old_spec = (cwd / args.old).resolve()
+            new_spec = (cwd / args.new).resolve() if args.new is not None else _configured_spec(cwd, args.spec)
+        changes = compare(load(old_spec, overlays), load(new_spec, overlays))
 
         def display(location: Location) -> str:
             for folder, prefix in shown_old.items():

@@ -229,19 +229,23 @@ def _first_use(name: str, methods: dict[str, Method], fields_of: dict[str, dict[
     return None
 
 
-def load(spec: Path, package: str = "client") -> Surface:
-    """The surface of the package `spec` generates; raises SpecError (with `locate`) for a bad spec."""
+def load(spec: Path, overlays: tuple[Path, ...] = ()) -> Surface:
+    """The surface of the package `spec` (with `overlays` applied) generates; raises SpecError (with
+    `locate`) for a bad spec."""
     from ..errors import Diagnostic, SpecError
     from ..loader import SourceFiles
     from ..lower import lower
+    from ..overlay import apply_overlays
     from ..resolver import resolve
 
     if not spec.is_file():
         raise SpecError([Diagnostic(f"spec file not found: {spec}", hint="check the path")])
     sources = SourceFiles()
     try:
-        resolved = resolve(spec.resolve(), sources)
-        api = lower(resolved, package, "")
+        overlaid = apply_overlays(spec.resolve(), overlays, sources)
+        resolved = resolve(spec.resolve(), sources, inserted=overlaid.origins)
+        resolved.diagnostics[:0] = overlaid.diagnostics
+        api = lower(resolved, "client", "")
     except SpecError as exc:
         exc.locate = sources.position  # type: ignore[attr-defined]
         raise

@@ -3,25 +3,56 @@ success bodies, and the event stream a 2xx may answer) and the model class of ea
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..errors import Origin
 from ..ir import EventStream, Response
 from ..naming import pascal
+from .content import media_types
 from .context import LowerContext
 from .streams import item_schema, misplaced_x_stream, stream_format, stream_options, text_items
 from .typemap import MODELS, ref_name, union
+
+# A status code (`200`), a range (`2XX`) or `default`.
+STATUS_KEY = re.compile(r"[1-5][0-9][0-9]|[1-5]XX|default", re.IGNORECASE)
+# Media types of a sequence of items, each described by the media type's `itemSchema` (OpenAPI 3.2).
+SEQUENTIAL = frozenset(
+    {"application/jsonl", "application/x-ndjson", "application/json-seq", "text/event-stream"}
+    | {"application/jsonlines", "application/x-jsonlines", "multipart/mixed"}
+)
+# What a method returns when the spec declares no response: the JSON body as it is, None when empty.
+UNDECLARED = Response(kind="json", annotation="Any", parser="lambda body: _runtime.parse_json(body) if body else None")
 
 
 def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin, name: str) -> Response:
     nothing = Response(kind="none", annotation="None", parser="_runtime.parse_none")
     responses = operation.get("responses")
-    if not isinstance(responses, dict) or not responses:
-        ctx.problems.error("an operation needs `responses`", where.child("responses"), "add at least a 200 response")
+    if responses is None or responses == {}:
+        if responses is not None or ctx.version == (3, 0):  # optional since 3.1, never empty
+            ctx.problems.warning(
+                "the operation declares no response; its method returns the JSON body as it is (None when empty)",
+                where.child("responses") if responses is not None else where,
+                "declare the success response, e.g. `'200': {description: ..., content: ...}`",
+            )
+        return UNDECLARED
+    if not isinstance(responses, dict):
+        ctx.problems.error(
+            "`responses` must be a mapping of status codes",
+            where.child("responses"),
+            "map each status to its response: `responses: {'200': {description: OK}}`",
+        )
         return nothing
-    by_code = {str(code): answer for code, answer in responses.items()}  # YAML may give int keys
+    for code in responses:
+        if not STATUS_KEY.fullmatch(str(code)):
+            ctx.problems.error(
+                f"{str(code)!r:.60} is not a status code",
+                where.child("responses", str(code)),
+                "use a code (`200`), a range (`2XX`) or `default`",
+            )
+    by_code = {str(code): answer for code, answer in responses.items() if STATUS_KEY.fullmatch(str(code))}
     # Every 2xx is a possible answer; with none declared, `default` describes success too.
-    success = sorted(code for code in by_code if code.startswith("2")) or (["default"] if "default" in by_code else [])
+    success = sorted(code for code in by_code if code.startswith("2")) or [c for c in by_code if c.lower() == "default"]
     bodies: list[tuple[str, str, dict[str, Any]]] = []  # (status code, media type, media object)
     streams: list[tuple[str, str, dict[str, Any]]] = []  # the same, of event streams
     misplaced: list[Origin] = []  # media types that are no stream but carry `x-stream`
@@ -29,6 +60,8 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
     for code in success:
         answer = by_code[code]
         content = answer.get("content") if isinstance(answer, dict) else None
+        if isinstance(content, dict):
+            content = media_types(ctx, content, ctx.origin(answer, where.child("responses", code)).child("content"))
         if not isinstance(content, dict) or not content:
             empty = True
             continue
@@ -189,7 +222,8 @@ def error_models(ctx: LowerContext, operation: dict[str, Any], name: str) -> tup
         content = response.get("content")
         if not isinstance(content, dict):
             continue
-        for media_type, media in content.items():
+        at = ctx.origin(response, ctx.top.child("paths")).child("content")
+        for media_type, media in media_types(ctx, content, at).items():
             if "json" in media_type and isinstance(media, dict) and isinstance(media.get("schema"), dict):
                 schema = ctx.local_schema(
                     media["schema"], f"{pascal(name)}Error{pascal(str(code))}", ctx.top.child("paths")

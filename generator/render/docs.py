@@ -144,6 +144,8 @@ def doc_returns(op: Operation, schemas: dict[str, Any]) -> str:
 def _doc_value(annotation: str, model: str | None, schemas: dict[str, Any]) -> str:
     if model is not None:
         return doc_fields(_model_ref(model), schemas)
+    # `builtins.list` is how a resource with a method `list` writes the type; the docs say `list`.
+    annotation = annotation.replace("builtins.", "")
     listed = re.fullmatch(rf"list\[{MODELS}\.(\w+)\]", annotation)
     if listed and listed.group(1) in schemas:
         items = {"type": "array", "items": _model_ref(listed.group(1))}

@@ -16,7 +16,7 @@ _PATH_FIELD = re.compile(r"\{([^{}]+)\}")
 
 def auth_for_docs(api: Api) -> dict[str, str]:
     """How the primary credential travels, for the docs: location, name and prefix."""
-    scheme = api.security[0] if api.security else None
+    scheme = next((s for s in api.security if not s.deprecated), api.security[0] if api.security else None)
     if scheme is None:
         return {"location": "none", "name": "", "prefix": ""}
     prefix = {"bearer": "Bearer ", "basic": "Basic "}.get(scheme.kind, "")

@@ -129,6 +129,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_TRACE(self) -> None:
         self._serve()
 
+    def do_QUERY(self) -> None:  # the HTTP QUERY method (OpenAPI 3.2 `query` operations)
+        self._serve()
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (`PURGE`, `COPY`: OpenAPI 3.2 `additionalOperations`) is served alike.
+        if name.startswith("do_") and name[3:].isupper():
+            return self._serve
+        raise AttributeError(name)
+
     def _serve(self) -> None:
         try:
             body = self._read_body()

@@ -118,6 +118,7 @@ def build_once(factory: pytest.TempPathFactory, wanted: Wanted) -> Build:
 
 def build_all_once(factory: pytest.TempPathFactory, wanted: Sequence[Wanted]) -> list[Build]:
     """Several shared builds, run concurrently (each build is a subprocess of its own)."""
+    factory.getbasetemp()  # made here, once: the first call empties a given --basetemp, racing the threads
     with ThreadPoolExecutor(max_workers=max(len(wanted), 1)) as pool:
         return list(pool.map(lambda w: build_once(factory, w), wanted))
 
