@@ -1,7 +1,8 @@
 """Adding an endpoint is a spec edit and nothing else: the README's "Adding an endpoint" section, followed
 word for word in a copy of the project, adds a POST with a JSON body and a paginated GET to
-`client.beta.batch`; the rebuilt package has both methods, `--check` is clean, and the test modules that
-depend on the spec pass in the copy.
+`client.beta.batch`; the rebuilt package has both methods (the POST taking its body's properties as
+keyword arguments), `--check` is clean, `generator diff` reports the additions the section names, and
+the test modules that depend on the spec pass in the copy.
 
 Only the section is read: its YAML blocks that open with a placement comment (`# spec/paths/batch.yaml
 (append)`, `# spec/openapi.yaml, under paths`) are the edits, and every file, key and command the test
@@ -10,6 +11,7 @@ relies on must be named in the section's prose, so a step missing from the READM
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -30,6 +32,7 @@ MODULES = (
     "tests/test_build.py",
     "tests/test_cli.py",
     "tests/test_docs.py",
+    "tests/test_doc_examples.py",
     "tests/test_models.py",
     "tests/test_spec.py",
     "tests/test_small_diffs.py",
@@ -72,6 +75,26 @@ def operations(blocks: list[tuple[str, str | None, str]]) -> dict[str, dict[str,
                 for operation in item.values():
                     found[operation["x-method"]] = operation
     return found
+
+
+def schemas(blocks: list[tuple[str, str | None, str]], file: str, under: str | None = None) -> dict[str, Any]:
+    """Name -> value of the blocks placed in `file` (under the key path `under`)."""
+    found: dict[str, Any] = {}
+    for placed, where, text in blocks:
+        if (placed, where) == (file, under):
+            found.update(yaml.safe_load(text))
+    return found
+
+
+def body_properties(blocks: list[tuple[str, str | None, str]], operation: dict[str, Any]) -> list[str]:
+    """The properties of the (JSON, referenced) body schema `operation` takes, as the section writes it."""
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    file, name = ref.split("#/")
+    schema = schemas(blocks, "spec/schemas/" + Path(file).name)[name]
+    return list(schema["properties"])
+
+
+NUMBERS = ("no", "one", "two", "three", "four", "five")
 
 
 def test_the_section_describes_every_step_and_both_kinds_of_endpoint() -> None:
@@ -143,6 +166,31 @@ def test_following_the_readme_adds_both_methods_and_keeps_the_tests_green(tmp_pa
     )
     shown = run(copy, "-c", check, *added)
     assert (shown.returncode, shown.stdout.split()) == (0, added), shown.stderr
+    # The body's properties are keyword arguments of the POST method, as the section says.
+    (method, operation), *_ = [(name, op) for name, op in operations(blocks).items() if "requestBody" in op]
+    keywords = (
+        "import inspect, llamacloud\n"
+        f"signature = inspect.signature(llamacloud.Client(api_key='k').beta.batch.{method})\n"
+        "print(' '.join(n for n, p in signature.parameters.items() if p.kind is p.KEYWORD_ONLY))\n"
+    )
+    shown = run(copy, "-c", keywords)
+    assert shown.returncode == 0, shown.stderr
+    properties = body_properties(blocks, operation)
+    assert properties and shown.stdout.split()[: len(properties)] == properties
+    assert f"{method}(" in prose(readme_section()) and f"{properties[0]}=" in prose(readme_section())
+
+    # `generator diff` says what the section says it says: the methods and models added, a minor version.
+    done = run(
+        copy, "-m", "generator", "diff", str(REPO / "spec" / "openapi.yaml"), "spec/openapi.yaml", "--format", "json"
+    )
+    report = json.loads(done.stdout)
+    models = schemas(blocks, "spec/openapi.yaml", "components/schemas")
+    assert (done.returncode, report["breaking"], report["bump"]) == (0, [], "minor"), done.stderr
+    assert sorted((c["kind"], c["subject"]) for c in report["non_breaking"]) == sorted(
+        [("method-added", f"beta.batch.{name}") for name in added] + [("model-added", f"models.{m}") for m in models]
+    )
+    said = f"{NUMBERS[len(added)]} methods and {NUMBERS[len(models)]} models added, a minor version"
+    assert said in " ".join(prose(readme_section()).split())
 
     tests = run(
         copy,

@@ -55,6 +55,9 @@ FIXTURES: tuple[str, ...] = (
     "oas32",
     # The maintainer's own code and templates, kept through regeneration (tests/test_custom_code.py)
     "custom_code",
+    # Request bodies as keyword arguments, TypedDict params, multipart and forms (tests/test_bodies.py)
+    "forms",
+    "writes",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.

@@ -282,6 +282,8 @@ def _model(was: Model, now: Model, is_enum: Callable[[str], bool]) -> Iterator[C
             if value not in was.enum:
                 yield Change(subject, "enum-member-added", f"enum member `{value}` added", False, True, now.location)
     read, passed = was.read or now.read, was.passed or now.passed
+    if not (read or passed):  # a request body spelt out as keyword arguments: its methods say what changed
+        return
     noun = "field" if read and passed else "response field" if read else "body field"
     for name in was.fields.keys() - now.fields.keys():
         field = was.fields[name]

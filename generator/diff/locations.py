@@ -1,5 +1,6 @@
 """Where a part of the generated surface is written in the spec: a resolved spec (and its sources) ->
-`file:line` of an operation, a parameter, a request body, a schema, a schema's property or enum."""
+`file:line` of an operation, a parameter, a request body or one of its properties, a schema, a schema's
+property or enum."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Collector, Origin
+from ..errors import Collector, Origin, unescape_pointer
 from ..lower.schema_names import class_names, component_schemas
-from ..resolver import ResolvedSpec
+from ..resolver import SCHEMA_PREFIX, ResolvedSpec
 
 
 @dataclass(frozen=True, order=True)
@@ -64,6 +65,38 @@ class Locator:
         operation = self._operation(path, method)
         body = operation.get("requestBody") if isinstance(operation, dict) else None
         return self.at(body) if isinstance(body, dict) else self.operation(path, method)
+
+    def body_property(self, path: str, method: str, media_type: str, wire_name: str) -> Location:
+        """Where the property `wire_name` of the body's schema is written (through `$ref`s and `allOf`),
+        else the request body."""
+        operation = self._operation(path, method)
+        body = operation.get("requestBody") if isinstance(operation, dict) else None
+        content = body.get("content") if isinstance(body, dict) else None
+        media = content.get(media_type) if isinstance(content, dict) else None
+        holder = self._holder(media.get("schema") if isinstance(media, dict) else None, wire_name, set())
+        return self.at(holder, None, "properties", wire_name) if holder is not None else self.body(path, method)
+
+    def _holder(self, schema: Any, wire_name: str, seen: set[str]) -> Any:
+        """The schema whose `properties` name `wire_name`: `schema`, what it refers to, or an `allOf` part."""
+        if not isinstance(schema, dict):
+            return None
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX) and ref not in seen:
+            seen.add(ref)
+            components = self.spec.document.get("components")
+            schemas = components.get("schemas") if isinstance(components, dict) else None
+            if not isinstance(schemas, dict):
+                return None
+            return self._holder(schemas.get(unescape_pointer(ref[len(SCHEMA_PREFIX) :])), wire_name, seen)
+        properties = schema.get("properties")
+        if isinstance(properties, dict) and wire_name in properties:
+            return schema
+        parts = schema.get("allOf")
+        for part in parts if isinstance(parts, list) else []:
+            found = self._holder(part, wire_name, seen)
+            if found is not None:
+                return found
+        return None
 
     def schema(self, class_name: str) -> Location | None:
         """Where the component schema of `class_name` is written; None for a schema hoisted from inline."""

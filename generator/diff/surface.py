@@ -1,6 +1,7 @@
 """The IR (and where each part stands in the spec) -> the Python surface a caller of the generated package
 sees: client classes, resources, methods with their parameters and return types, errors and pagination,
-and the models with their fields and enum members, each model marked as read, passed or both.
+and the models with their fields and enum members, each model marked as read, passed or both. The
+properties of an object request body are keyword arguments of its method, compared as parameters.
 
 This is the one place that reads the IR for the comparison: a new IR field (a body property, a new
 pagination style, a stream) becomes comparable by adding it to a dataclass here.
@@ -68,7 +69,8 @@ class Model:
     enum: tuple[str, ...] | None  # the members of an enum class
     location: Location
     read: bool  # a response (or an error, or a stream's event) holds it
-    passed: bool  # a parameter or a request body holds it
+    passed: bool  # a parameter or a request body holds it; a body whose properties are keyword arguments
+    # (compared there, as parameters) and nothing else is neither read nor passed
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,12 @@ def _method(op: Operation, where: Locator, enums: frozenset[str]) -> Method:
             located,
         )
         position += p.location == "path"
-    if op.body is not None:
-        body = op.body
+    body = op.body
+    if body is not None and body.expanded:  # each property is a keyword argument of its own
+        for f in body.fields:
+            located = where.body_property(op.path, op.http_method, body.media_type, f.wire_name)
+            params[f.py_name] = Param(f.py_name, f"body {f.wire_name}", f.annotation, f.required, None, located)
+    elif body is not None:
         located = where.body(op.path, op.http_method)
         params[body.py_name] = Param(body.py_name, f"{body.kind} body", body.annotation, body.required, None, located)
     if op.stream_choice is not None:
@@ -170,11 +176,13 @@ def _models(api: Api, where: Locator, methods: dict[str, Method]) -> dict[str, M
         [m.returns for m in methods.values()] + [e for m in methods.values() for e in m.errors.values()], fields_of
     )
     passed = _reachable([p.annotation for m in methods.values() for p in m.params.values()], fields_of)
+    spelt_out = {op.body.model for op in api.operations() if op.body is not None and op.body.expanded and op.body.model}
     found = {}
     for name, schema in api.schemas.items():
         enum = schema.get("enum") if isinstance(schema, dict) else None
         location = where.schema(name) or _first_use(name, methods, fields_of) or where.root("components", "schemas")
-        unused = name not in read and name not in passed  # imported by name only: count it as both
+        # Imported by name only: count it as both.
+        unused = name not in read and name not in passed and name not in spelt_out
         found[name] = Model(
             name=name,
             fields=fields_of[name],

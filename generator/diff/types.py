@@ -17,14 +17,16 @@ from typing import Literal
 
 Relation = Literal["same", "narrower", "wider", "different"]
 
-_MODELS = re.compile(r"\b_models\.")
+# The modules the generated code qualifies names with: `_models.Job`, `_params.JobParam`, `builtins.list`
+# (a body field may be named `list`).
+_QUALIFIERS = re.compile(r"\b(?:_models|_params|builtins)\.")
 _NUMERIC = {("bool", "int"), ("int", "float"), ("bool", "float")}
 _LITERAL_BASE = {str: "str", int: "int", bool: "bool"}
 
 
 def shown(annotation: str) -> str:
-    """The annotation as a user reads it: model classes without the module's alias."""
-    return _MODELS.sub("", annotation)
+    """The annotation as a user reads it: classes without their module."""
+    return _QUALIFIERS.sub("", annotation)
 
 
 def split_union(annotation: str) -> list[str]:

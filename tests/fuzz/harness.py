@@ -409,7 +409,8 @@ class Fuzzer:
         if not lines or not (ERRORS_LINE.match(lines[-1]) or lines[-1].endswith("; nothing was written.")):
             problems.append("exit 2 without `nothing was written.` at the end")
         unhinted = [
-            line for line, after in zip(lines, [*lines[1:], ""], strict=True)
+            line
+            for line, after in zip(lines, [*lines[1:], ""], strict=True)
             if line.startswith("error: ") and not after.startswith("  hint: ")
         ]
         if unhinted:
