@@ -6,9 +6,11 @@ Exit codes: 0 success, 1 `--check` found drift, 2 the spec (or the configuration
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .config import FLAGS, SETTINGS, load_config
@@ -31,11 +33,28 @@ SETTING_HELP = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its mistakes said like every other error: with a hint, then exit 2."""
+
+    def error(self, message: str, hint: str = "") -> NoReturn:
+        hint = hint or f"`{self.prog} --help` lists what it takes"
+        print(render_diagnostic(Diagnostic(message, hint=hint), lambda origin: None, Path.cwd()), file=sys.stderr)
+        print("1 error.", file=sys.stderr)
+        raise SystemExit(EXIT_INVALID)
+
+    def unknown(self, extra: list[str]) -> NoReturn:
+        """Arguments this (sub)command does not take: the nearest flag it does, when one is near."""
+        flags = [flag for action in self._actions for flag in action.option_strings]
+        near = difflib.get_close_matches(extra[0].split("=", 1)[0], flags, n=1, cutoff=0.8)
+        hint = f"did you mean `{near[0]}`? `{self.prog} --help` lists what it takes" if near else ""
+        self.error(f"unrecognized arguments: {' '.join(extra)}", hint=hint)
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0] if __doc__ else "")
+    top = _Parser(prog="python -m generator", description=__doc__.splitlines()[0] if __doc__ else "")
     top.add_argument("--version", action="version", version=f"openapi-client-generator {__version__}")
     commands = top.add_subparsers(dest="command", required=True)
-    b = commands.add_parser(
+    b: _Parser = commands.add_parser(
         "build",
         help="generate the client package from the spec",
         description="Generate OUT/PACKAGE from SPEC. Defaults come from [tool.generator] in pyproject.toml.",
@@ -51,7 +70,7 @@ def parser() -> argparse.ArgumentParser:
             b.add_argument(flag, metavar=metavar, help=text)
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale")
     b.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
-    d = commands.add_parser(
+    d: _Parser = commands.add_parser(
         "diff",
         help="report what changes between the clients two specs generate, and whether it breaks callers",
         description=(
@@ -65,11 +84,15 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--spec", help="the configured spec, for --against or a missing NEW ([tool.generator] spec)")
     d.add_argument("--format", choices=FORMATS, default="text", help="text (default), markdown or json")
     d.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
+    for command in (b, d):
+        command.set_defaults(parser=command)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args, extra = parser().parse_known_args(argv)
+    if extra:
+        args.parser.unknown(extra)
     cwd = Path.cwd()
     try:
         if args.command == "diff":

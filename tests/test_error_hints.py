@@ -1,6 +1,7 @@
 """Errors a maintainer can act on: every error the generator can raise carries a `hint:`, a hint that
 shows YAML shows YAML that parses (and, pasted where it says, fixes the spec), and a YAML syntax error
-points at the line to fix, not at the line where the parser gave up.
+points at the line to fix, not at the line where the parser gave up; a mistake on the command line is
+an error with a hint too (the nearest flag, or where `--help` lists them), exit 2.
 
 The call sites are read with `ast` from the generator's source, so a new error without a hint fails
 here before any spec reaches it; the runtime side (every `error:` line followed by its `hint:`) is
@@ -161,3 +162,43 @@ def test_a_yaml_error_points_at_the_line_of_the_mistake(tmp_path: Path, mistake:
     assert message in first
     assert hint.startswith("  hint: ") and hint != "  hint: fix the YAML syntax there"
     assert not (tmp_path / "out").exists()
+
+
+# A mistake on the command line -> (what the error says, what its hint says).
+COMMAND_LINE = {
+    "unknown flag": (["build", "--strickt"], "unrecognized arguments: --strickt", "did you mean `--strict`?"),
+    "unknown flag, nothing near": (
+        ["build", "--zzz"],
+        "unrecognized arguments: --zzz",
+        "`python -m generator build --help`",
+    ),
+    "plural of a flag": (
+        ["build", "--overlays=o.yaml"],
+        "unrecognized arguments: --overlays",
+        "did you mean `--overlay`?",
+    ),
+    "flag of diff": (["diff", "--againts", "v1"], "unrecognized arguments: --againts", "did you mean `--against`?"),
+    "not a choice": (
+        ["diff", "--format", "xml", "a", "b"],
+        "invalid choice: 'xml'",
+        "`python -m generator diff --help`",
+    ),
+    "missing value": (["build", "--package"], "expected one argument", "`python -m generator build --help`"),
+    "unknown command": (["biuld"], "invalid choice: 'biuld'", "`python -m generator --help`"),
+    "no command": ([], "required: command", "`python -m generator --help`"),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(COMMAND_LINE))
+def test_a_command_line_mistake_is_an_error_with_a_hint(mistake: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    argv, message, hint = COMMAND_LINE[mistake]
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    error, hinted, summary = captured.err.splitlines()
+    assert (captured.out, summary) == ("", "1 error.")
+    assert error.startswith("error: ") and message in error
+    assert hinted.startswith("  hint: ") and hint in hinted
