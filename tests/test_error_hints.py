@@ -14,7 +14,7 @@ import ast
 import re
 import shutil
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,11 +27,30 @@ SPEC_DIR = goldens.REPO / "spec"
 SAMPLE = "job_id"
 
 
-def call_sites() -> Iterator[tuple[str, ast.Call, ast.expr | None, dict[str, ast.expr]]]:
+def hint_defaults(tree: ast.Module) -> dict[str, ast.expr]:
+    """Function name -> the default of its `hint` parameter, for the functions of a module that have one
+    (a helper's `error(key, message, hint=_HINT)`)."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            positional = node.args.posonlyargs + node.args.args
+            pairs = [*zip(positional[len(positional) - len(node.args.defaults) :], node.args.defaults, strict=True)]
+            pairs += [(a, d) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d is not None]
+            for arg, default in pairs:
+                if arg.arg == "hint":
+                    found[node.name] = default
+    return found
+
+
+def call_sites(
+    paths: Iterable[Path] | None = None,
+) -> Iterator[tuple[str, ast.Call, ast.expr | None, dict[str, ast.expr]]]:
     """Every `Diagnostic(...)` and `<collector>.error(...)` of the generator: where, the call, its hint
-    argument (None when not given) and the string constants its module and function assign to names."""
-    for path in sorted(GENERATOR.rglob("*.py")):
+    argument (None when not given; the default of a module's own helper) and the string constants its
+    module and function assign to names."""
+    for path in sorted(GENERATOR.rglob("*.py")) if paths is None else paths:
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        defaults = hint_defaults(tree)
         constants = {
             target.id: node.value
             for node in ast.walk(tree)
@@ -47,13 +66,40 @@ def call_sites() -> Iterator[tuple[str, ast.Call, ast.expr | None, dict[str, ast
             if name == "Diagnostic" or (name == "error" and isinstance(func, ast.Attribute)):
                 keyword = next((k.value for k in node.keywords if k.arg == "hint"), None)
                 hint = node.args[2] if len(node.args) > 2 else keyword
-                yield f"{path.relative_to(goldens.REPO)}:{node.lineno}", node, hint, constants
+                collector = isinstance(func, ast.Attribute) and ast.unparse(func.value).endswith("problems")
+                if hint is None and not collector and name != "Diagnostic":
+                    hint = defaults.get(name)
+                where = path.relative_to(goldens.REPO) if path.is_relative_to(goldens.REPO) else path
+                yield f"{where}:{node.lineno}", node, hint, constants
 
 
 def test_the_walk_finds_the_call_sites() -> None:
     sites = list(call_sites())
     assert len(sites) > 50
     assert {where.split(":")[0] for where, *_ in sites} >= {"generator/loader.py", "generator/lower/validate.py"}
+
+
+def test_a_helper_whose_hint_has_a_default_gives_it(tmp_path: Path) -> None:
+    module = tmp_path / "helper.py"
+    module.write_text(
+        textwrap.dedent(
+            """\
+            HINT = "name a key"
+
+            class Declaration:
+                def error(self, key, message, hint=HINT):
+                    self.ctx.problems.error(message, key, hint)
+
+            def read(declaration, problems):
+                declaration.error("a", "bad a")
+                problems.error("bad b", None)
+            """
+        ),
+        encoding="utf-8",
+    )
+    hints = {ast.unparse(call.func): hint for _, call, hint, _ in call_sites([module])}
+    assert isinstance(hints["declaration.error"], ast.Name) and hints["declaration.error"].id == "HINT"
+    assert hints["problems.error"] is None  # a collector's error gives none by itself
 
 
 def test_every_error_gives_a_hint() -> None:
