@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from generator.naming import pascal
 
-from .text import cleanable, component_names, hostile_text, names, path_parameter_names, segments
+from .text import cleanable, component_names, hostile_text, http_tokens, names, path_parameter_names, segments
 
 T = TypeVar("T")
 Draw = Callable[[st.SearchStrategy[T]], T]
@@ -530,7 +530,7 @@ class _Operations:
         taken = {(name, "path") for name in path_params}
         for _ in range(b.draw(st.integers(0, 5))):
             location = b.draw(st.sampled_from(("query", "query", "header", "cookie")))
-            name = b.draw(cleanable(names()))
+            name = b.draw(cleanable(names()) if location == "query" else cleanable(http_tokens(names())))
             if (name, location) in taken:
                 continue
             taken.add((name, location))

@@ -9,17 +9,13 @@ from typing import TYPE_CHECKING, Literal
 import httpx
 
 from .. import _base_client as _runtime
-from .._base_client import Call, Endpoint, PageSpec
+from .._base_client import AsyncAPIClient, Call, Endpoint, PageSpec, SyncAPIClient
 from .._pagination import AsyncPaginator, SyncPage
-from .._response import (
-    async_to_raw_response_wrapper,
-    to_raw_response_wrapper,
-)
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 
 if TYPE_CHECKING:
     from .. import models as _models
-    from .._base_client import AsyncAPIClient, SyncAPIClient
 else:
     # Imported on the first call that parses a model, not with the resource.
     _models = _runtime.LazyModule("..models", __package__)
