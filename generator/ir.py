@@ -155,6 +155,9 @@ class ClientSettings:
     api_key_env: str
     base_url_env: str
     default_base_url: str
+    # `x-client.idempotency-header`: sent with a fresh key on every non-idempotent request, which
+    # may then be retried.
+    idempotency_header: str | None = None
 
 
 @dataclass

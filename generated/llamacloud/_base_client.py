@@ -19,6 +19,7 @@ from ._attempts import Attempts, log
 from ._credentials import Credentials
 from ._exceptions import APIError
 from ._exchange import async_exchange, exchange
+from ._idempotency import add_idempotency_key
 from ._operation import AuthScheme, Call, Endpoint, PageSpec
 from ._pagination import AsyncPage, SyncPage
 from ._parsing import (
@@ -69,6 +70,8 @@ class _BaseClient(Generic[_HttpT]):
     _response_observer: Callable[[httpx.Response], None] | None = None
     # Alternatives of schemes the API asks for by default; None when the spec declares none.
     _default_security: ClassVar[tuple[tuple[str, ...], ...] | None] = None
+    # The header a non-idempotent request sends a fresh key in (`x-client.idempotency-header`).
+    _idempotency_header: ClassVar[str | None] = None
 
     _credentials: Credentials
     _scrub: Callable[
@@ -206,9 +209,15 @@ class _BaseClient(Generic[_HttpT]):
             default_timeout=self._timeout,
             credentials=self._credentials.for_operation(endpoint.security),
         )
-        retries = (
-            self.max_retries if endpoint.idempotent or self.retry_non_idempotent else 0
-        )
+        retryable = endpoint.idempotent or self.retry_non_idempotent
+        if not endpoint.idempotent and self._idempotency_header is not None:
+            retryable = (
+                add_idempotency_key(
+                    request, self._idempotency_header, call.extra_headers
+                )
+                or retryable
+            )
+        retries = self.max_retries if retryable else 0
         return Attempts(request, endpoint, retries, self._scrub)
 
 
