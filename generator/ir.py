@@ -64,18 +64,28 @@ class Response:
     media_type: str = "application/json"
     model: str | None = None  # the component schema class, when the body is one
     example: Any = None
+    schema: Any = None  # the JSON schema of the body (refs naming classes), when there is one
+
+
+PaginationStyle = Literal["offset", "cursor", "page", "next-url", "link-header"]
+PAGINATION_STYLES: tuple[PaginationStyle, ...] = ("offset", "cursor", "page", "next-url", "link-header")
 
 
 @dataclass(frozen=True)
 class Pagination:
-    style: Literal["offset"]
-    items: str  # attribute names on the page model
-    next_token: str | None
-    total: str | None
-    offset_param: str  # wire names of the query parameters
-    limit_param: str | None
+    """How a list is paged (`x-pagination`): JSON paths into the response use wire names, `()` being
+    the body itself; the parameters are wire names too."""
+
+    style: PaginationStyle
+    items: tuple[str, ...]  # the page's list of items
     item_annotation: str
-    page_model: str
+    param: str | None = None  # the offset, cursor or page-number query parameter, or the cursor's body field
+    param_in: Literal["query", "body"] = "query"
+    next: tuple[str, ...] = ()  # the next page's token (offset, cursor) or URL (next-url)
+    total: tuple[str, ...] = ()  # the number of items in the whole listing
+    total_pages: tuple[str, ...] = ()
+    limit_param: str | None = None  # the page size, sent unchanged with every page
+    first_page: int = 1  # the number of the first page (page style)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ FIXTURES: tuple[str, ...] = (
     "params",
     "bodies",
     "responses",
+    # every x-pagination style (tests/test_pagination_styles.py)
+    "pagination",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.

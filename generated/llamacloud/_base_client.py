@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 import httpx
 
 from ._attempts import Attempts, log
-from ._credentials import Credentials
+from ._credentials import Credentials, is_other_origin
 from ._exceptions import APIError
 from ._exchange import async_exchange, exchange
 from ._idempotency import add_idempotency_key
@@ -218,6 +218,9 @@ class _BaseClient(Generic[_HttpT]):
                 or retryable
             )
         retries = self.max_retries if retryable else 0
+        if call.url is not None and is_other_origin(request.url, self.base_url):
+            # A next page's URL on another host gets no credentials, as a redirect there would not.
+            request.url = self._credentials.strip(request.headers, request.url)
         return Attempts(request, endpoint, retries, self._scrub)
 
 
@@ -269,7 +272,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
         def page(page_call: Call, response: httpx.Response) -> SyncPage[Any]:
             return SyncPage(
-                parse_response(endpoint, response, self._scrub), spec, page_call, fetch
+                parse_response(endpoint, response, self._scrub),
+                spec,
+                page_call,
+                response,
+                fetch,
             )
 
         def fetch(page_call: Call) -> SyncPage[Any]:
@@ -327,7 +334,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
         def page(page_call: Call, response: httpx.Response) -> AsyncPage[Any]:
             return AsyncPage(
-                parse_response(endpoint, response, self._scrub), spec, page_call, fetch
+                parse_response(endpoint, response, self._scrub),
+                spec,
+                page_call,
+                response,
+                fetch,
             )
 
         async def fetch(page_call: Call) -> AsyncPage[Any]:

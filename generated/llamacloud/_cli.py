@@ -83,12 +83,12 @@ def run(
                     program, _in_flags(str(exc), prepared.command), EXIT_USAGE, secrets
                 )
             if prepared.format == "jsonl" and isinstance(result, SyncPage):
-                items_key = prepared.command.items_key or ""
+                items_path = prepared.command.items_path or ()
                 print_items(
                     result,
                     last,
                     stdout,
-                    items_key=items_key,
+                    items_path=items_path,
                     limit=prepared.max_items,
                     ascii=prepared.ascii,
                 )

@@ -39,7 +39,8 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
         if media_type.startswith("text/"):
             return Response(kind="text", annotation="str", parser="_runtime.parse_text", media_type=media_type)
         return Response(kind="binary", annotation="bytes", parser="_runtime.parse_bytes", media_type=media_type)
-    annotation, parser, model = _json_parser(ctx, _json_schemas(ctx, bodies, where, name))
+    schemas = _json_schemas(ctx, bodies, where, name)
+    annotation, parser, model = _json_parser(ctx, schemas)
     if empty:  # an empty body (a 204) is None, any other is parsed
         parse = (
             f"{MODELS}.{model}.model_validate_json(body)"
@@ -59,6 +60,7 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
         media_type=media_type,
         model=model,
         example=media.get("example"),
+        schema=schemas[0] if len(schemas) == 1 else None,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 import httpx
 
 from ._attempts import Attempts, log
-from ._credentials import Credentials
+from ._credentials import Credentials, is_other_origin
 from ._exceptions import APIError
 from ._exchange import async_exchange, exchange
 from ._idempotency import add_idempotency_key
@@ -189,6 +189,9 @@ class _BaseClient(Generic[_HttpT]):
         if not endpoint.idempotent and self._idempotency_header is not None:
             retryable = add_idempotency_key(request, self._idempotency_header, call.extra_headers) or retryable
         retries = self.max_retries if retryable else 0
+        if call.url is not None and is_other_origin(request.url, self.base_url):
+            # A next page's URL on another host gets no credentials, as a redirect there would not.
+            request.url = self._credentials.strip(request.headers, request.url)
         return Attempts(request, endpoint, retries, self._scrub)
 
 
@@ -232,7 +235,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         spec = _page_spec(endpoint)
 
         def page(page_call: Call, response: httpx.Response) -> SyncPage[Any]:
-            return SyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, fetch)
+            return SyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, response, fetch)
 
         def fetch(page_call: Call) -> SyncPage[Any]:
             return page(page_call, self._send(endpoint, page_call))
@@ -283,7 +286,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         spec = _page_spec(endpoint)
 
         def page(page_call: Call, response: httpx.Response) -> AsyncPage[Any]:
-            return AsyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, fetch)
+            return AsyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, response, fetch)
 
         async def fetch(page_call: Call) -> AsyncPage[Any]:
             return page(page_call, await self._send(endpoint, page_call))

@@ -68,8 +68,8 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
             except ValueError as exc:  # refused before sending, e.g. an empty path parameter
                 return _fail(program, _in_flags(str(exc), prepared.command), EXIT_USAGE, secrets)
             if prepared.format == "jsonl" and isinstance(result, SyncPage):
-                items_key = prepared.command.items_key or ""
-                print_items(result, last, stdout, items_key=items_key, limit=prepared.max_items, ascii=prepared.ascii)
+                items_path = prepared.command.items_path or ()
+                print_items(result, last, stdout, items_path=items_path, limit=prepared.max_items, ascii=prepared.ascii)
             else:
                 kind = prepared.command.response
                 print_body(last.body, stdout, kind=kind, pretty=prepared.pretty, ascii=prepared.ascii)

@@ -31,10 +31,11 @@ _LIST: Endpoint[_models.BatchJobPage] = Endpoint(
         422: _runtime.model_parser(lambda: _models.HTTPValidationError),
     },
     page=PageSpec(
-        items="items",
-        offset_param="offset",
-        next_token="next_page_token",
-        total="total_size",
+        "offset",
+        items=("items",),
+        param="offset",
+        next=("next_page_token",),
+        total=("total_size",),
         limit_param="limit",
     ),
 )
