@@ -220,7 +220,7 @@ def test_an_idempotency_header_that_is_no_header_name_is_refused(
 
 
 def test_the_generated_client_names_the_header(jobs: ModuleType) -> None:
-    source = Path(jobs.__file__).with_name("_client.py").read_text(encoding="utf-8")
+    source = Path(str(jobs.__file__)).with_name("_client.py").read_text(encoding="utf-8")
     assert (
         textwrap.dedent("""\
         _idempotency_header: ClassVar[str | None] = "Idempotency-Key"

@@ -37,12 +37,11 @@ def run(flavour: Flavour, server: TestServer, scenario: Callable[[Any], Any]) ->
     """`scenario(client)` with the client of `flavour`; a coroutine it returns is awaited."""
 
     async def main() -> Any:
-        options = {"api_key": API_KEY, "base_url": server.url, "max_retries": 0}
         if flavour == "sync":
-            with pagination.Client(**options) as client:
+            with pagination.Client(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
                 result = scenario(client)
                 return await result if inspect.isawaitable(result) else result
-        async with pagination.AsyncClient(**options) as aclient:
+        async with pagination.AsyncClient(api_key=API_KEY, base_url=server.url, max_retries=0) as aclient:
             return await scenario(aclient)
 
     return asyncio.run(main())
@@ -443,3 +442,38 @@ def test_pages_are_fetched_lazily(server: TestServer) -> None:
         assert len(server.requests) == 1
         assert next(events).id == "e2"
         assert len(server.requests) == 2
+
+
+WALKS: dict[str, tuple[Callable[[TestServer], Any], Callable[[Any], Any], str]] = {
+    "cursor": (lambda s: events_server(5), lambda c: c.events.list(page_size=2), "id"),
+    "cursor in the body": (lambda s: search_server(5), lambda c: c.events.search(extra_body={"page_size": 2}), "id"),
+    "page": (lambda s: products_server(5, "pages"), lambda c: c.products.list(per_page=2), "sku"),
+    "next-url": (
+        lambda s: orders_server(["/orders?cursor=2", "/orders?cursor=3", None]),
+        lambda c: c.orders.list(),
+        "id",
+    ),
+    "link-header": (repos_server, lambda c: c.repos.list(), "full_name"),
+}
+
+
+@pytest.mark.parametrize("style", WALKS)
+def test_get_next_page_walks_to_the_last_page(flavour: Flavour, server: TestServer, style: str) -> None:
+    handler, listing, key = WALKS[style]
+    server.set_handler(handler(server))
+
+    async def scenario(client: Any) -> list[tuple[list[str], bool]]:
+        page = await first_page(listing(client))
+        walked = [(items(page.items, key), page.has_next_page())]
+        while page.has_next_page():
+            page = await next_page(page)
+            walked.append((items(page.items, key), page.has_next_page()))
+        with pytest.raises(RuntimeError, match="no next page; check has_next_page"):
+            await next_page(page)
+        return walked
+
+    walked = run(flavour, server, scenario)
+    assert [more for _, more in walked] == [True, True, False]
+    sizes = {"next-url": [1, 1, 1], "link-header": [2, 2, 2]}.get(style, [2, 2, 1])
+    assert [len(found) for found, _ in walked] == sizes
+    assert len(server.requests) == 3

@@ -56,7 +56,7 @@ def methods(obj: object, package: str, seen: set[int] | None = None) -> Iterator
 @pytest.mark.parametrize("package", PACKAGES)
 def test_type_hints_resolve_on_every_method_of_both_clients(package: str) -> None:
     module = importlib.import_module(package)
-    omit = importlib.import_module(f"{package}._types").Omit
+    omit_type: Any = importlib.import_module(f"{package}._types").Omit
     raw_response = importlib.import_module(f"{package}._response").RawResponse
     for cls in (module.Client, module.AsyncClient):
         client = cls(**CREDENTIALS, base_url="http://127.0.0.1:9")
@@ -64,7 +64,7 @@ def test_type_hints_resolve_on_every_method_of_both_clients(package: str) -> Non
         for label, method in found.items():
             hints = typing.get_type_hints(method)  # raised NameError: Omit in modules not using Omit
             if "extra_headers" in hints:
-                assert hints["extra_headers"] == Mapping[str, str | omit] | None, label
+                assert hints["extra_headers"] == Mapping[str, str | omit_type] | None, label
             if label.split(".")[0].endswith("ResourceWithRawResponse") and not label.endswith("__init__"):
                 assert typing.get_origin(hints["return"]) is raw_response, label
         raw = [
@@ -82,7 +82,7 @@ def test_raw_response_methods_say_they_return_a_raw_response() -> None:
     pagination = importlib.import_module("llamacloud._pagination")
     sync = llamacloud.Client(api_key="k-123456", base_url="http://127.0.0.1:9")
     asynchronous = llamacloud.AsyncClient(api_key="k-123456", base_url="http://127.0.0.1:9")
-    cases = [
+    cases: list[tuple[Any, Any, Any]] = [
         (sync.beta.batch.get_status, sync.beta.batch.with_raw_response.get_status, models.BatchGetStatusResponse),
         (sync.beta.batch.list, sync.beta.batch.with_raw_response.list, pagination.SyncPage[models.BatchJob]),
         (
