@@ -97,7 +97,8 @@ def snapshot(source: str, into: Path) -> tuple[Path, str]:
 
 @dataclass(frozen=True)
 class Target:
-    """`ratio`: PASS when ours / peer <= limit; `delta`: when ours - peer <= limit, in the row's unit."""
+    """`ratio`: PASS when ours / peer <= limit; `delta`: when ours - peer <= limit, in the row's unit;
+    `max`: when ours < limit, whatever the peer's."""
 
     kind: str
     limit: float
@@ -106,6 +107,8 @@ class Target:
     def met(self, ours: float, peer: float) -> bool:
         if self.kind == "ratio":
             return ours <= self.limit * peer
+        if self.kind == "max":
+            return ours < self.limit
         return ours - peer <= self.limit
 
 

@@ -5,7 +5,8 @@
     .venv/bin/python bench/run.py --only 1,4 # some measures (prints only, unless --write)
 
 Prints one table (ours, the peer measured in the same run, the ratio, the target, PASS/MISS).
-Runs offline: every HTTP exchange goes through an in-memory httpx.MockTransport.
+Runs offline: every HTTP exchange goes through an in-memory httpx.MockTransport, but rows 10 and 11's
+(bench/streaming.py), which stream from a server on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import builds
 import calls
 import import_times
 import report
+import streaming
 from common import REPO, Row, Settings, snapshot
 
 MEASURES: dict[int, tuple[str, Callable[[Settings], list[Row]]]] = {
@@ -35,6 +37,8 @@ MEASURES: dict[int, tuple[str, Callable[[Settings], list[Row]]]] = {
     7: ("paging memory", calls.paging_memory),
     8: ("platform package import vs llama-cloud", import_times.platform_import),
     9: ("build scaling, synthetic specs", builds.scaling),
+    10: ("1 GiB streamed download vs raw httpx", streaming.download_rows),
+    11: ("100,000 typed SSE events vs raw httpx iter_lines", streaming.events_rows),
 }
 OUTPUT = REPO / "BENCHMARKS.md"
 
@@ -46,7 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="fewer repetitions (1 per process, 3 per loop): a smoke test, figures indicative only",
     )
-    parser.add_argument("--only", metavar="N,M", help="run only these measures (1-9)")
+    parser.add_argument("--only", metavar="N,M", help="run only these measures (1-11)")
     parser.add_argument(
         "--source",
         choices=("working", "head"),

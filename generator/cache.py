@@ -16,11 +16,12 @@ from pathlib import Path
 
 from . import __version__
 from .config import BuildConfig
+from .errors import Diagnostic, Origin
 from .writer import read_tree
 
 CACHE_DIR = ".generator-cache"
 _GENERATOR_ROOT = Path(__file__).resolve().parent
-_TOOLS = ("datamodel-code-generator", "jinja2", "ruff", "pyyaml")
+_TOOLS = ("datamodel-code-generator", "jinja2", "ruff", "pyyaml", "jsonpath-rfc9535")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,36 @@ class Stamp:
     operations: int
     models: int
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256 of the bytes written
+    # The build's warnings, located: a cache hit reports them again rather than dropping them.
+    warnings: list[dict[str, str | int | None]] = field(default_factory=list)
+
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return tuple(_diagnostic(entry) for entry in self.warnings)
+
+
+def _entry(warning: Diagnostic) -> dict[str, str | int | None]:
+    origin = warning.origin
+    return {
+        "message": warning.message,
+        "hint": warning.hint,
+        "file": str(origin.file) if origin is not None else None,
+        "pointer": origin.pointer if origin is not None else None,
+        "line": warning.line,
+        "column": warning.column,
+    }
+
+
+def _diagnostic(entry: dict[str, str | int | None]) -> Diagnostic:
+    file, pointer, line, column = entry.get("file"), entry.get("pointer"), entry.get("line"), entry.get("column")
+    hint = entry.get("hint")
+    return Diagnostic(
+        str(entry.get("message", "")),
+        Origin(Path(file), str(pointer or "")) if isinstance(file, str) else None,
+        hint if isinstance(hint, str) else None,
+        line if isinstance(line, int) else None,
+        column if isinstance(column, int) else None,
+        level="warning",
+    )
 
 
 def digest(data: bytes) -> str:
@@ -53,6 +84,8 @@ def generator_fingerprint() -> str:
 
 def key(config: BuildConfig, spec_files: list[Path]) -> str | None:
     h = hashlib.sha256(f"{generator_fingerprint()}\0{config.package}\0{config.spec}".encode())
+    # The overlays applied, in order: leaving one out (or reordering them) is another build.
+    h.update("\0".join(str(o) for o in config.overlays).encode() + b"\0\0")
     for path in sorted(spec_files):
         try:
             h.update(str(path).encode() + b"\0" + path.read_bytes())
@@ -78,7 +111,12 @@ def fresh_stamp(config: BuildConfig) -> Stamp | None:
 
 
 def save_stamp(
-    config: BuildConfig, spec_files: list[Path], operations: int, models: int, files: dict[str, bytes]
+    config: BuildConfig,
+    spec_files: list[Path],
+    operations: int,
+    models: int,
+    files: dict[str, bytes],
+    warnings: tuple[Diagnostic, ...] = (),
 ) -> None:
     build_key = key(config, spec_files)
     if build_key is None:
@@ -89,6 +127,7 @@ def save_stamp(
         operations=operations,
         models=models,
         files={path: digest(data) for path, data in files.items()},
+        warnings=[_entry(w) for w in warnings],
     )
     path = _stamp_path(config)
     try:

@@ -20,6 +20,8 @@ class BuildConfig:
     package: str
     check: bool = False
     allow_remote_refs: bool = False
+    strict: bool = False  # every warning is an error
+    overlays: tuple[Path, ...] = ()  # OpenAPI Overlay documents applied to the spec, in order
 
     @property
     def target(self) -> Path:
@@ -35,8 +37,17 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def load_config(
-    cwd: Path, *, spec: str | None, out: str | None, package: str | None, check: bool, allow_remote_refs: bool
+    cwd: Path,
+    *,
+    spec: str | None,
+    out: str | None,
+    package: str | None,
+    check: bool,
+    allow_remote_refs: bool,
+    strict: bool | None = None,
+    overlays: list[str] | None = None,
 ) -> BuildConfig:
+    """The settings of a build: each flag given wins over `[tool.generator]`, which wins over the defaults."""
     settings: dict[str, object] = {}
     base = cwd
     pyproject = find_pyproject(cwd)
@@ -62,12 +73,29 @@ def load_config(
     problem = package_name_problem(package_value)
     if problem is not None:
         raise SpecError([Diagnostic(f"package name {package_value!r} {problem}", hint="e.g. `my_api`")])
+    where = Origin(pyproject or cwd)
+    if strict is None:
+        configured = settings.get("strict", False)
+        if not isinstance(configured, bool):
+            raise SpecError([Diagnostic("[tool.generator] strict must be true or false", where)])
+        strict = configured
+    if overlays is not None:
+        overlay_paths = tuple((cwd / o).resolve() for o in overlays)
+    else:
+        listed = settings.get("overlays", [])
+        if not isinstance(listed, list) or not all(isinstance(o, str) for o in listed):
+            raise SpecError(
+                [Diagnostic("[tool.generator] overlays must be a list of file paths", where, 'e.g. ["fixes.yaml"]')]
+            )
+        overlay_paths = tuple((base / o).resolve() for o in listed)
     return BuildConfig(
         spec=(spec_base / spec_value).resolve(),
         out=(out_base / out_value).resolve(),
         package=package_value,
         check=check,
         allow_remote_refs=allow_remote_refs,
+        strict=strict,
+        overlays=overlay_paths,
     )
 
 

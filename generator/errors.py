@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,21 +29,41 @@ def unescape_pointer(segment: str) -> str:
     return segment.replace("~1", "/").replace("~0", "~")
 
 
+Level = Literal["error", "warning"]
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One problem. An error refuses the build; a warning is reported and the build goes on."""
+
     message: str
     origin: Origin | None = None
     hint: str | None = None
     # Set when the position is known without a lookup (a YAML syntax error).
     line: int | None = None
     column: int | None = None
+    level: Level = "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.level == "warning"
+
+    def located(self, locate: PositionLookup) -> Diagnostic:
+        """The same diagnostic with its line and column looked up now (the sources are at hand)."""
+        if self.line is not None or self.origin is None:
+            return self
+        position = locate(self.origin)
+        return self if position is None else replace(self, line=position[0], column=position[1])
+
+    def as_error(self) -> Diagnostic:
+        return replace(self, level="error")
 
 
 PositionLookup = Callable[[Origin], tuple[int, int] | None]
 
 
 def render_diagnostic(diagnostic: Diagnostic, locate: PositionLookup, cwd: Path) -> str:
-    """`file:line:col #/pointer: message` followed by an indented hint."""
+    """`level: file:line:col #/pointer: message` followed by an indented hint."""
     origin = diagnostic.origin
     if origin is None:
         where = ""
@@ -54,7 +75,7 @@ def render_diagnostic(diagnostic: Diagnostic, locate: PositionLookup, cwd: Path)
         if origin.pointer:
             where += f" #{origin.pointer}"
         where += ": "
-    text = f"error: {_one_line(where + diagnostic.message)}"
+    text = f"{diagnostic.level}: {_one_line(where + diagnostic.message)}"
     if diagnostic.hint:
         text += f"\n  hint: {_one_line(diagnostic.hint)}"
     return text
@@ -80,15 +101,20 @@ def _display_path(path: Path, cwd: Path) -> str:
 
 
 class SpecError(Exception):
-    """The spec cannot be generated; carries every problem found, not just the first."""
+    """The spec cannot be generated; carries every problem found, not just the first (and the
+    warnings found along the way)."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
         super().__init__("; ".join(d.message for d in self.diagnostics))
 
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if not d.is_warning)
+
 
 class Collector:
-    """Gathers diagnostics so one run reports all of them."""
+    """Gathers diagnostics of both levels so one run reports all of them."""
 
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
@@ -96,6 +122,17 @@ class Collector:
     def error(self, message: str, origin: Origin | None = None, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(message, origin, hint))
 
+    def warning(self, message: str, origin: Origin | None = None, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(message, origin, hint, level="warning"))
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_warning]
+
+    def has_errors(self) -> bool:
+        return any(not d.is_warning for d in self.diagnostics)
+
     def raise_if_any(self) -> None:
-        if self.diagnostics:
+        """Raises SpecError when any error was found; warnings alone let the build go on."""
+        if self.has_errors():
             raise SpecError(self.diagnostics)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .errors import Diagnostic
 from .naming import bounded_name
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
@@ -57,14 +58,37 @@ class RequestBody:
 
 
 @dataclass(frozen=True)
+class EventStream:
+    """A 2xx body that is a stream of events: server-sent events, JSON Lines or a JSON text sequence."""
+
+    format: Literal["sse", "jsonl", "json-seq"]
+    media_type: str
+    item_annotation: str  # the type of one event's data: `T` of `Stream[T]`
+    item_parser: str  # expression building the parser of one event's data, in the resource module
+    item_model: str | None = None  # the component schema class of one event's data, when it is one
+    terminator: str | None = None  # `x-stream: {terminator}`: the data that ends the stream
+    error_event: str | None = None  # `x-stream: {error-event}`: the event name whose data is an error
+
+
+@dataclass(frozen=True)
 class Response:
-    kind: Literal["json", "none", "binary", "text"]
-    annotation: str  # the return type of the method
+    # `stream`: every 2xx answer is an event stream (the method returns `Stream[...]`)
+    kind: Literal["json", "none", "binary", "text", "stream"]
+    annotation: str  # the return type of the method (for a stream: the type of one event's data)
     parser: str  # expression building the parser of a 2xx body, in the resource module
     media_type: str = "application/json"
     model: str | None = None  # the component schema class, when the body is one
     example: Any = None
     schema: Any = None  # the JSON schema of the body (refs naming classes), when there is one
+    stream: EventStream | None = None  # the event stream a 2xx may answer (the only answer for `stream`)
+
+
+@dataclass(frozen=True)
+class StreamChoice:
+    """A 2xx answers a plain body or an event stream: the caller picks by a keyword (`stream=True`)."""
+
+    keyword: str  # the method's keyword
+    body_property: str | None  # the JSON body's boolean property that carries the choice, by wire name
 
 
 PaginationStyle = Literal["offset", "cursor", "page", "next-url", "link-header"]
@@ -107,6 +131,13 @@ class Operation:
     resource_path: tuple[str, ...]
     # Alternatives of security scheme names; None: the API's default applies.
     security: tuple[tuple[str, ...], ...] | None = None
+    stream_choice: StreamChoice | None = None  # set when a 2xx offers both a plain body and a stream
+
+    @property
+    def stream_endpoint_name(self) -> str:
+        """The endpoint constant of the streaming form: its own when the caller chooses between a plain
+        body and a stream (a method name never holds `__`, so no other constant is named the same)."""
+        return self.endpoint_name + "__STREAM" if self.stream_choice is not None else self.endpoint_name
 
     @property
     def query_styles(self) -> dict[str, tuple[str, bool]]:
@@ -157,6 +188,8 @@ class SecurityScheme:
     parameter: str = "Authorization"
     option: str = "api_key"  # the client keyword of the credential (basic: username and password)
     envs: tuple[str, ...] = ()  # read when the keyword is not given (basic: user, then password)
+    deprecated: bool = False  # OpenAPI 3.2: the API means to stop accepting it
+    metadata_url: str = ""  # OpenAPI 3.2 `oauth2MetadataUrl`: where its OAuth 2 server describes itself
 
 
 @dataclass(frozen=True)
@@ -165,6 +198,8 @@ class ClientSettings:
     api_key_env: str
     base_url_env: str
     default_base_url: str
+    # Servers the spec names (OpenAPI 3.2 `name`): (name, URL, description), for `base_url=`.
+    servers: tuple[tuple[str, str, str], ...] = ()
     # `x-client.idempotency-header`: sent with a fresh key on every non-idempotent request, which
     # may then be retried.
     idempotency_header: str | None = None
@@ -183,7 +218,8 @@ class Api:
     enum_names: frozenset[str]
     spec_hash: str
     generator_version: str
-    warnings: list[str] = field(default_factory=list)
+    # Located warnings found on the way (the build goes on); `--strict` makes them errors.
+    warnings: tuple[Diagnostic, ...] = ()
     # Alternatives of scheme names the API requires by default; None when the spec declares none.
     default_security: tuple[tuple[str, ...], ...] | None = None
 

@@ -12,8 +12,9 @@ from urllib.parse import quote, unquote
 import yaml
 
 from .errors import Diagnostic, Origin, SpecError, unescape_pointer
+from .yaml12 import Yaml12Loader
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: type[yaml.SafeLoader] = Yaml12Loader
 
 
 class SourceFiles:
@@ -191,10 +192,16 @@ def _check_yaml_depth(text: str, path: Path) -> None:
 def _parse_text(text: str, path: Path) -> Any:
     if path.suffix == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, parse_constant=_not_json)
         except json.JSONDecodeError as exc:
             raise SpecError(
                 [Diagnostic(f"invalid JSON: {exc.msg}", Origin(path), None, exc.lineno, exc.colno)]
+            ) from None
+        except _NotJson as exc:
+            found = re.search(rf"(?<![\w\"]){re.escape(exc.args[0])}(?![\w\"])", text)
+            line, column = _line_column(text, found.start()) if found else (None, None)
+            raise SpecError(
+                [Diagnostic(f"invalid JSON: {exc.args[0]} is not a JSON number", Origin(path), None, line, column)]
             ) from None
     try:
         _check_yaml_depth(text, path)
@@ -208,6 +215,19 @@ def _parse_text(text: str, path: Path) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise SpecError([Diagnostic(f"invalid YAML: {exc}", Origin(path))]) from None
+
+
+class _NotJson(ValueError):
+    """`NaN`, `Infinity` or `-Infinity`, which Python's JSON reader takes and JSON does not have."""
+
+
+def _not_json(constant: str) -> Any:
+    raise _NotJson(constant)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 _YAML_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -66,6 +66,41 @@ def method_name_from_operation_id(operation_id: str, path: str = "", method: str
     return snake(stripped or operation_id)
 
 
+def _stem(word: str) -> str:
+    """A word without its plural ending, for comparing `config` and `configs`, `policy` and `policies`."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes", "uses")):
+        return word[:-2]
+    if word.endswith(("ss", "us", "is")) or not word.endswith("s") or len(word) < 3:
+        return word
+    return word[:-1]
+
+
+def without_resource_words(method: str, resource: str) -> str:
+    """`list_data_sinks` of `data_sinks` -> `list`; `upsert_embedding_model_config` of
+    `embedding_model_configs` -> `upsert`: the method name less the first run of the resource's own
+    words (singular or plural alike). The name as it is when they do not occur; "" when nothing is left."""
+    method_words, resource_words = method.split("_"), [_stem(w) for w in resource.split("_") if w]
+    stems = [_stem(w) for w in method_words]
+    size = len(resource_words)
+    for start in range(len(stems) - size + 1):
+        if size and stems[start : start + size] == resource_words:
+            return "_".join(w for w in method_words[:start] + method_words[start + size :] if w)
+    return method
+
+
+def readable_body_name(name: str, method_names: dict[str, str]) -> str | None:
+    """`Body_upload_file_api_v1_files_post` -> `UploadFileBody`: FastAPI names the schema of a form
+    body `Body_<operationId>`; the method name of that operation (`method_names`: operationId ->
+    method name) says what it is. None for any other schema name."""
+    if not name.startswith("Body_") or len(name) <= 5:
+        return None
+    operation_id = name[5:]
+    method = method_names.get(operation_id) or snake(_FASTAPI_SUFFIX.sub("", operation_id))
+    return pascal(method) + "Body" if pascal(method) else None
+
+
 def _module_qualified(name: str) -> list[str] | None:
     """`src__app__ChatMessage` -> ['src', 'app', 'ChatMessage']: a module path, then a class name. A
     FastAPI body such as `Body_create_report_api_v1_reports__post` has dunders too, but no class."""

@@ -29,7 +29,7 @@ class BuildResult:
     seconds: float
     drift: Drift | None = None  # set by --check
     cached: bool = False  # nothing to do: inputs and output unchanged since the last build
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()  # located, ready to print
 
 
 def spec_hash(sources: SourceFiles, root: Path) -> str:
@@ -43,22 +43,30 @@ def spec_hash(sources: SourceFiles, root: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def load_api(spec: Path, package: str, *, allow_remote_refs: bool = False) -> tuple[Api, list[Path]]:
-    """Spec file -> IR and the spec files read; raises SpecError with every problem found."""
+def load_api(
+    spec: Path, package: str, *, allow_remote_refs: bool = False, overlays: tuple[Path, ...] = ()
+) -> tuple[Api, list[Path]]:
+    """Spec file (and overlays) -> IR, its warnings located, and the files read; raises SpecError
+    with every problem found."""
     # The stages are imported here, not at the top, so a cache hit never pays for them.
     from .loader import SourceFiles
     from .lower import lower
+    from .overlay import apply_overlays
     from .resolver import resolve
 
     if not spec.is_file():
         raise SpecError([Diagnostic(f"spec file not found: {spec}", hint="pass --spec PATH")])
     sources = SourceFiles()
     try:
-        resolved = resolve(spec, sources, allow_remote=allow_remote_refs)
-        return lower(resolved, package, spec_hash(sources, spec.resolve())), sources.files
+        overlaid = apply_overlays(spec.resolve(), overlays, sources)
+        resolved = resolve(spec, sources, allow_remote=allow_remote_refs, inserted=overlaid.origins)
+        resolved.diagnostics[:0] = overlaid.diagnostics
+        api = lower(resolved, package, spec_hash(sources, spec.resolve()))
     except SpecError as exc:
         exc.locate = sources.position  # type: ignore[attr-defined]
         raise
+    api.warnings = tuple(w.located(sources.position) for w in api.warnings)
+    return api, sources.files
 
 
 def generate_into(folder: Path, api: Api, worker: ModelsWorker) -> dict[str, bytes]:
@@ -75,6 +83,7 @@ def build(config: BuildConfig) -> BuildResult:
     started = time.perf_counter()
     stamp = fresh_stamp(config)
     if stamp is not None:
+        _refuse_warnings(config, stamp.diagnostics())
         return BuildResult(
             stamp.operations,
             stamp.models,
@@ -82,16 +91,20 @@ def build(config: BuildConfig) -> BuildResult:
             time.perf_counter() - started,
             Drift([], [], []) if config.check else None,
             cached=True,
+            warnings=stamp.diagnostics(),
         )
     with ModelsWorker() as worker:
-        api, spec_files = load_api(config.spec, config.package, allow_remote_refs=config.allow_remote_refs)
+        api, spec_files = load_api(
+            config.spec, config.package, allow_remote_refs=config.allow_remote_refs, overlays=config.overlays
+        )
+        _refuse_warnings(config, api.warnings)
         operations, models = len(api.operations()), len(api.schemas)
         if config.check:
             with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
                 files = generate_into(Path(scratch) / config.package, api, worker)
             found = drift(files, read_tree(config.target))
             elapsed = time.perf_counter() - started
-            return BuildResult(operations, models, len(files), elapsed, found, warnings=tuple(api.warnings))
+            return BuildResult(operations, models, len(files), elapsed, found, warnings=api.warnings)
         staging = stage_dir(config.target)
         try:
             files = generate_into(staging, api, worker)
@@ -99,6 +112,12 @@ def build(config: BuildConfig) -> BuildResult:
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-    save_stamp(config, spec_files, operations, models, files)
+    save_stamp(config, spec_files, operations, models, files, api.warnings)
     elapsed = time.perf_counter() - started
-    return BuildResult(operations, models, len(files), elapsed, warnings=tuple(api.warnings))
+    return BuildResult(operations, models, len(files), elapsed, warnings=api.warnings)
+
+
+def _refuse_warnings(config: BuildConfig, warnings: tuple[Diagnostic, ...]) -> None:
+    """`--strict`: every warning is an error, and nothing is written."""
+    if config.strict and warnings:
+        raise SpecError([w.as_error() for w in warnings])

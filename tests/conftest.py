@@ -46,6 +46,13 @@ JOB: dict[str, Any] = {
 STATUS_BODY: dict[str, Any] = {"job": JOB, "progress_percentage": 40.0}
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `slow` (several seconds each: mypy over a package, a fuzz run) go first, so that
+    parallel workers start with them and end together on short tests."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def job(index: int, **changes: Any) -> dict[str, Any]:
     """A valid BatchJob body with id `bjb-<index>`."""
     return {**JOB, "id": f"bjb-{index}", **changes}

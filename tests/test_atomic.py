@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.shared import build_once, copy_build, main_spec
 
 from generator import formatting, pipeline
 from generator.cli import main
@@ -26,13 +27,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    out = tmp_path / "out"
-    assert main(["build", "--spec", str(SPEC), "--out", str(out), "--package", "llamacloud"]) == 0
-    # An older build: every generated file differs from what the next build writes.
+def built(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """A copy of spec/ built into `out` (the run's shared build), made into an older build: every
+    generated file differs from what the next build writes."""
+    out = copy_build(build_once(tmp_path_factory, main_spec()), tmp_path / "out")
     for path in (out / "llamacloud").rglob("*.py"):
         path.write_bytes(path.read_bytes() + b"# older\n")
-    capsys.readouterr()
     return out
 
 

@@ -11,13 +11,14 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 import yaml
+from support.shared import build_all_once, main_spec
 
 REPO = goldens.REPO
 SPEC_DIR = REPO / "spec"
@@ -38,15 +39,11 @@ class Built:
         return self.out / PACKAGE
 
 
-def build(
-    *args: str | os.PathLike[str], cwd: Path = REPO, seed: str = "0"
-) -> subprocess.CompletedProcess[str]:
+def build(*args: str | os.PathLike[str], cwd: Path = REPO, seed: str = "0") -> subprocess.CompletedProcess[str]:
     return goldens.run(goldens.build_command(*args), cwd=cwd, env={"PYTHONHASHSEED": seed})
 
 
-def build_into(
-    out: Path, spec: Path = SPEC_DIR / "openapi.yaml", *extra: str
-) -> subprocess.CompletedProcess[str]:
+def build_into(out: Path, spec: Path = SPEC_DIR / "openapi.yaml", *extra: str) -> subprocess.CompletedProcess[str]:
     return build("--spec", spec, "--out", out, "--package", PACKAGE, *extra)
 
 
@@ -89,26 +86,15 @@ def snapshot(folder: Path) -> Snapshot:
     return entries
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Built]]:
-    """spec/ built twice, concurrently, under PYTHONHASHSEED 0 and 12345."""
-    jobs = {}
-    for seed in ("0", "12345"):
-        out = tmp_path_factory.mktemp(f"build-seed-{seed}")
-        command = goldens.build_command(*goldens.main_build_args(out))
-        env = goldens.generator_env({"PYTHONHASHSEED": seed})
-        jobs[seed] = (
-            out,
-            subprocess.Popen(
-                command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            ),
-        )
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+    """spec/ built twice, concurrently, under PYTHONHASHSEED 0 and 12345 (shared with other tests)."""
+    seeds = ("0", "12345")
     result = {}
-    for seed, (out, process) in jobs.items():
-        stdout, stderr = process.communicate(timeout=120)
-        assert (process.returncode, stderr) == (0, ""), stdout + stderr
-        result[seed] = Built(out, goldens.read_tree(out / PACKAGE), stdout)
-    yield result
+    for seed, done in zip(seeds, build_all_once(tmp_path_factory, [main_spec(s) for s in seeds]), strict=True):
+        assert (done.returncode, done.stderr) == (0, ""), done.stdout + done.stderr
+        result[seed] = Built(done.out, goldens.read_tree(done.target), done.stdout)
+    return result
 
 
 @pytest.fixture
@@ -154,9 +140,7 @@ def test_every_module_starts_with_the_header_and_holds_no_timestamp(builds: dict
         + re.escape(". Do not edit by hand.")
     )
     hashes = set()
-    timestamp = re.compile(
-        rb"\b(19|20)\d\d-[01]\d-[0-3]\d\b|\b[0-2]\d:[0-5]\d:[0-5]\d\b|generated (on|at) ", re.I
-    )
+    timestamp = re.compile(rb"\b(19|20)\d\d-[01]\d-[0-3]\d\b|\b[0-2]\d:[0-5]\d:[0-5]\d\b|generated (on|at) ", re.I)
     for path in python_files:
         first_line = files[path].decode("utf-8").split("\n", 1)[0]
         match = header.fullmatch(first_line)
@@ -169,9 +153,7 @@ def test_every_module_starts_with_the_header_and_holds_no_timestamp(builds: dict
     assert {"README.md", "api.md", "pyproject.toml"} <= set(others)
     for path in others:
         first_line = files[path].decode("utf-8").split("\n", 1)[0]
-        match = re.fullmatch(
-            r"(?:# |<!-- )" + header.pattern.removeprefix(re.escape("# ")) + r"(?: -->)?", first_line
-        )
+        match = re.fullmatch(r"(?:# |<!-- )" + header.pattern.removeprefix(re.escape("# ")) + r"(?: -->)?", first_line)
         assert match is not None, f"{path}: {first_line!r}"
         hashes.add(match.group(1))
     assert len(hashes) == 1, hashes
@@ -179,9 +161,7 @@ def test_every_module_starts_with_the_header_and_holds_no_timestamp(builds: dict
     assert files["py.typed"] == b""
 
 
-def test_spec_hash_follows_referenced_files_and_nothing_else(
-    builds: dict[str, Built], tmp_path: Path
-) -> None:
+def test_spec_hash_follows_referenced_files_and_nothing_else(builds: dict[str, Built], tmp_path: Path) -> None:
     """Editing a $ref'd file changes the hash in every header, and the rest only where the text shows."""
     spec = tmp_path / "spec"
     shutil.copytree(SPEC_DIR, spec)
@@ -189,9 +169,7 @@ def test_spec_hash_follows_referenced_files_and_nothing_else(
     before_text = "  description: Type of processing operation.\n"
     text = schemas.read_text(encoding="utf-8")
     assert text.count(before_text) == 1
-    schemas.write_text(
-        text.replace(before_text, "  description: Kind of processing operation.\n"), encoding="utf-8"
-    )
+    schemas.write_text(text.replace(before_text, "  description: Kind of processing operation.\n"), encoding="utf-8")
     done = build_into(tmp_path / "out", spec / "openapi.yaml")
     assert (done.returncode, done.stderr) == (0, "")
     changed = goldens.read_tree(tmp_path / "out" / PACKAGE)
@@ -219,9 +197,7 @@ def test_check_on_an_up_to_date_tree_exits_0_and_writes_nothing(tree: Built, sta
     before = snapshot(tree.out)
     done = build_into(tree.out, SPEC_DIR / "openapi.yaml", "--check")
     assert (done.returncode, done.stderr) == (0, "")
-    pattern = summary_pattern(
-        str(tree.target), len(tree.files), ": up to date", cached=stamp == "with-build-stamp"
-    )
+    pattern = summary_pattern(str(tree.target), len(tree.files), ": up to date", cached=stamp == "with-build-stamp")
     assert re.fullmatch(pattern, done.stdout), done.stdout
     assert snapshot(tree.out) == before
 
@@ -259,9 +235,7 @@ def test_build_after_drift_restores_the_tree_and_removes_the_stale_extra_file(tr
     _, _, extra = _drift(tree)
     done = build_into(tree.out)
     assert (done.returncode, done.stderr) == (0, "")
-    assert re.fullmatch(summary_pattern(str(tree.target), len(tree.files), " written"), done.stdout), (
-        done.stdout
-    )
+    assert re.fullmatch(summary_pattern(str(tree.target), len(tree.files), " written"), done.stdout), done.stdout
     assert not (tree.target / extra).exists()
     restored = goldens.read_tree(tree.target)
     assert sorted(restored) == sorted(tree.files)
@@ -338,10 +312,7 @@ def test_a_yaml_error_in_a_referenced_file_is_reported_once(tmp_path: Path) -> N
     path.write_text(
         text.replace("    summary: List Batch Jobs\n", "    summary: [List Batch Jobs\n", 1), encoding="utf-8"
     )
-    line = (
-        next(i for i, x in enumerate(path.read_text().splitlines()) if x == "    summary: [List Batch Jobs")
-        + 2
-    )
+    line = next(i for i, x in enumerate(path.read_text().splitlines()) if x == "    summary: [List Batch Jobs") + 2
     done = build_into(tmp_path / "out", spec / "openapi.yaml")
     assert done.returncode == 2
     assert done.stderr == (
@@ -363,9 +334,7 @@ def test_check_writes_nothing_in_the_working_directory(tmp_path: Path) -> None:
 # -- configuration -----------------------------------------------------------------------------
 
 
-def test_flags_fall_back_to_the_tool_generator_table_of_pyproject(
-    builds: dict[str, Built], tmp_path: Path
-) -> None:
+def test_flags_fall_back_to_the_tool_generator_table_of_pyproject(builds: dict[str, Built], tmp_path: Path) -> None:
     """Run with no flags from a folder whose pyproject.toml names a spec, an out folder and a package."""
     shutil.copytree(SPEC_DIR, tmp_path / "contract")
     (tmp_path / "pyproject.toml").write_text(
@@ -376,9 +345,7 @@ def test_flags_fall_back_to_the_tool_generator_table_of_pyproject(
     done = build(cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
     expected = builds["0"].files
-    assert re.fullmatch(summary_pattern("client_out/llamacloud", len(expected), " written"), done.stdout), (
-        done.stdout
-    )
+    assert re.fullmatch(summary_pattern("client_out/llamacloud", len(expected), " written"), done.stdout), done.stdout
     listing = sorted(p.name for p in tmp_path.iterdir())
     assert listing == ["client_out", "contract", "pyproject.toml"]
     assert sorted({p.name for p in (tmp_path / "client_out").iterdir()} - {BUILD_CACHE}) == [PACKAGE]

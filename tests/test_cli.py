@@ -12,7 +12,6 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from typing import Any
 import pytest
 from conftest import API_KEY, STATUS_BODY, job
 from support.server import RecordedRequest, Reply, TestServer
+from support.shared import Wanted, build_once
 
 from generator.pipeline import load_api
 from generator.render import CLI_RESERVED_FLAGS, cli_command, cli_options
@@ -42,9 +42,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def cli(
-    *args: str, env: Mapping[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, env: Mapping[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "llamacloud", *args],
         env=dict(env if env is not None else clean_env()),
@@ -206,9 +204,7 @@ def test_jsonl_prints_each_page_before_the_next_is_fetched(server: TestServer) -
         offset = int(dict(request.query_params).get("offset", "0"))
         if offset:
             release.wait(30)
-        return Reply(
-            200, body={"items": [job(offset), job(offset + 1)] if offset < 4 else [], "total_size": 4}
-        )
+        return Reply(200, body={"items": [job(offset), job(offset + 1)] if offset < 4 else [], "total_size": 4})
 
     server.set_handler(handler)
     process = subprocess.Popen(
@@ -316,9 +312,7 @@ def test_an_http_error_status_exits_3_with_one_readable_line(server: TestServer,
     body = {"detail": [{"loc": ["query", "limit"], "msg": "bad", "type": "value_error"}]}
     server.enqueue(Reply(status, body=body, headers={"x-request-id": "req-42"}))
     done = cli("beta:batch", "get-status", "--job-id", "bjb-1", "--max-retries", "0", env=server_env(server))
-    assert_one_line_error(
-        done, EXIT_STATUS, f"HTTP {status} ", f"GET {STATUS_PATH}/bjb-1", compact(body), "req-42"
-    )
+    assert_one_line_error(done, EXIT_STATUS, f"HTTP {status} ", f"GET {STATUS_PATH}/bjb-1", compact(body), "req-42")
 
 
 def test_retries_are_the_clients(server: TestServer) -> None:
@@ -350,6 +344,7 @@ def test_a_response_that_breaks_the_schema_exits_1(server: TestServer) -> None:
 
 
 # -- the API key -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_api_key_is_never_printed(server: TestServer) -> None:
     """Echoed in an error body, passed by flag, mistyped as a command: it never reaches the screen."""
     echo = {"detail": f"invalid key {API_KEY}", "headers": {"authorization": f"Bearer {API_KEY}"}}
@@ -431,9 +426,7 @@ def test_percent_signs_in_spec_text_show_as_written() -> None:
     from llamacloud._cli import Command, Option, Program, build_parser  # type: ignore[import-not-found, unused-ignore]
 
     option = Option("--share", "share", "number", "query", help="share in % (0-100%)")
-    command = Command(
-        "jobs", "list", ("jobs", "list"), "GET", "/jobs", "50% of %(prog)s", "100% done", (option,)
-    )
+    command = Command("jobs", "list", ("jobs", "list"), "GET", "/jobs", "50% of %(prog)s", "100% done", (option,))
     program = Program("tool", "T", "1", "up 99.9%", "T_KEY", "T_URL", "", True, (command,))
     shown: list[str] = []
     for words in ([], ["jobs"], ["jobs", "list"]):
@@ -495,32 +488,17 @@ def test_the_package_declares_the_console_script() -> None:
 
 
 # -- the same runtime on another spec: a JSON request body --------------------------------------
-def test_a_json_body_flag_on_another_generated_package(server: TestServer, tmp_path: Path) -> None:
-    """The `split` fixture (API key header, POST with a JSON body), built fresh into a scratch folder."""
+def test_a_json_body_flag_on_another_generated_package(
+    server: TestServer, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The `split` fixture (API key header, POST with a JSON body), built fresh in this run."""
     spec = ROOT / "tests" / "fixtures" / "split" / "spec.yaml"
-    built = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "--spec",
-            str(spec),
-            "--out",
-            str(tmp_path),
-            "--package",
-            "split",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    built = build_once(tmp_path_factory, Wanted(spec, "split", seed=None))
     assert built.returncode == 0, built.stderr
     note = {"id": 7, "text": "hi"}
     server.enqueue(Reply(201, body=note))
     (tmp_path / "note.json").write_text('{"text": "hi"}', encoding="utf-8")
-    env = {**clean_env(SPLIT_API_KEY=API_KEY, SPLIT_BASE_URL=server.url + "/v2"), "PYTHONPATH": str(tmp_path)}
+    env = {**clean_env(SPLIT_API_KEY=API_KEY, SPLIT_BASE_URL=server.url + "/v2"), "PYTHONPATH": str(built.out)}
     done = subprocess.run(
         [
             sys.executable,
@@ -547,4 +525,3 @@ def test_a_json_body_flag_on_another_generated_package(server: TestServer, tmp_p
         {"text": "hi"},
     )
     assert request.header("x-api-key") == API_KEY
-    shutil.rmtree(tmp_path / "split")

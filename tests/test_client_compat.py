@@ -112,9 +112,7 @@ def test_raw_parse_of_an_off_schema_body_raises_then(flavour: Flavour, server: T
     run(flavour, scenario, base_url=server.url)
 
 
-_LINE = re.compile(
-    r"^(?P<event>request|response|retry|failed) GET (?P<url>\S+) attempt=(?P<attempt>\d) (?P<rest>.*)$"
-)
+_LINE = re.compile(r"^(?P<event>request|response|retry|failed) GET (?P<url>\S+) attempt=(?P<attempt>\d) (?P<rest>.*)$")
 
 
 def test_debug_log_of_requests_and_retries(
@@ -173,8 +171,6 @@ def test_llamacloud_log_env_turns_on_debug_output(
         logger.setLevel(saved[1])
     err = capsys.readouterr().err
     assert re.search(r"\[.+ llamacloud DEBUG\] request GET http://127\.0\.0\.1:\d+/\S+/bjb-1 attempt=1 ", err)
-    assert re.search(
-        r"\[.+ llamacloud DEBUG\] response GET \S+ attempt=1 elapsed=\d+\.\d{3}s status=200\n", err
-    )
+    assert re.search(r"\[.+ llamacloud DEBUG\] response GET \S+ attempt=1 elapsed=\d+\.\d{3}s status=200\n", err)
     assert "'authorization': '<redacted>'" in err
     assert API_KEY not in err

@@ -119,9 +119,7 @@ def test_a_long_error_body_is_cut_in_the_message_but_kept_whole(flavour: Flavour
     run(flavour, scenario, base_url=server.url, max_retries=0)
 
 
-def test_malformed_json_in_a_2xx_raises_response_validation_error(
-    flavour: Flavour, server: TestServer
-) -> None:
+def test_malformed_json_in_a_2xx_raises_response_validation_error(flavour: Flavour, server: TestServer) -> None:
     raw = b'{"job": {"id": "bjb-1", '
     server.enqueue(Reply(200, headers={"Content-Type": "application/json"}, body=raw))
 
@@ -141,9 +139,7 @@ def test_malformed_json_in_a_2xx_raises_response_validation_error(
     assert len(server.requests) == 1  # a 2xx is never retried
 
 
-def test_a_2xx_body_off_the_schema_raises_response_validation_error(
-    flavour: Flavour, server: TestServer
-) -> None:
+def test_a_2xx_body_off_the_schema_raises_response_validation_error(flavour: Flavour, server: TestServer) -> None:
     body = {"job": {**JOB, "total_items": "many"}, "progress_percentage": 1}
     server.enqueue(Reply(200, body=body), Reply(200, body={"items": [{"id": 7}]}))
 
@@ -155,9 +151,7 @@ def test_a_2xx_body_off_the_schema_raises_response_validation_error(
             "The 200 response did not match the schema: 1 error(s), first at job.total_items: "
             "Input should be a valid integer, unable to parse string as an integer"
         )
-        with pytest.raises(
-            llamacloud.ResponseValidationError, match=r"5 error\(s\), first at items\.0\.id: "
-        ):
+        with pytest.raises(llamacloud.ResponseValidationError, match=r"5 error\(s\), first at items\.0\.id: "):
             await first_page(client.beta.batch.list())
 
     run(flavour, scenario, base_url=server.url)

@@ -159,9 +159,7 @@ def test_a_server_cycling_through_pages_cannot_loop_forever(flavour: Flavour, se
         if len(server.requests) > GIVE_UP:
             return Reply(200, body={"items": []})
         start = int(dict(request.query_params).get("offset", "0")) % 4  # pages A, B, A, B, ...
-        return Reply(
-            200, body={"items": [job(start), job(start + 1)], "next_page_token": "tok", "total_size": 99}
-        )
+        return Reply(200, body={"items": [job(start), job(start + 1)], "next_page_token": "tok", "total_size": 99})
 
     server.set_handler(cycling)
     seen: list[Any] = []

@@ -107,9 +107,7 @@ def test_retry_delay_honours_the_server_up_to_a_cap(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504])
-def test_retryable_statuses_are_retried(
-    flavour: Flavour, server: TestServer, delays: list[float], status: int
-) -> None:
+def test_retryable_statuses_are_retried(flavour: Flavour, server: TestServer, delays: list[float], status: int) -> None:
     server.enqueue(Reply(status, body={"detail": "busy"}), Reply(200, body=STATUS_BODY))
 
     async def scenario(client: AnyClient) -> None:
@@ -151,9 +149,7 @@ def test_retry_after_is_honoured(
         assert delays[0] == expected
 
 
-def test_retry_after_as_an_http_date_is_honoured(
-    flavour: Flavour, server: TestServer, delays: list[float]
-) -> None:
+def test_retry_after_as_an_http_date_is_honoured(flavour: Flavour, server: TestServer, delays: list[float]) -> None:
     date, instant = http_date(5)
     server.enqueue(Reply(503, headers={"Retry-After": date}, body={}), Reply(200, body=STATUS_BODY))
     sent_at: list[float] = []
@@ -223,9 +219,7 @@ def test_connection_failures_are_retried_then_given_up(
     assert len(delays) == 4
 
 
-def test_timeouts_are_retried_then_given_up(
-    flavour: Flavour, server: TestServer, delays: list[float]
-) -> None:
+def test_timeouts_are_retried_then_given_up(flavour: Flavour, server: TestServer, delays: list[float]) -> None:
     server.enqueue(
         Reply(200, body=STATUS_BODY, delay=0.5),
         Reply(200, body=STATUS_BODY),
@@ -245,9 +239,7 @@ def test_timeouts_are_retried_then_given_up(
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
-def test_client_errors_are_not_retried(
-    flavour: Flavour, server: TestServer, delays: list[float], status: int
-) -> None:
+def test_client_errors_are_not_retried(flavour: Flavour, server: TestServer, delays: list[float], status: int) -> None:
     server.enqueue(Reply(status, body={}), Reply(200, body=STATUS_BODY))
 
     async def scenario(client: AnyClient) -> None:
@@ -260,9 +252,7 @@ def test_client_errors_are_not_retried(
     assert delays == []
 
 
-def test_the_server_can_say_whether_to_retry(
-    flavour: Flavour, server: TestServer, delays: list[float]
-) -> None:
+def test_the_server_can_say_whether_to_retry(flavour: Flavour, server: TestServer, delays: list[float]) -> None:
     server.enqueue(
         Reply(503, headers={"x-should-retry": "false"}, body={}),
         Reply(400, headers={"x-should-retry": "true"}, body={}),

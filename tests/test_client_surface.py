@@ -36,10 +36,7 @@ def test_keywords_are_the_official_sdks_plus_the_session_cookie(name: str) -> No
         assert theirs <= mine
         assert mine - theirs == {"session"}
         assert theirs >= _CALL_OPTIONS
-    assert (
-        _keywords(ours_sync.get_status)
-        == {"job_id", "organization_id", "project_id", "session"} | _CALL_OPTIONS
-    )
+    assert _keywords(ours_sync.get_status) == {"job_id", "organization_id", "project_id", "session"} | _CALL_OPTIONS
     assert _keywords(ours_sync.list) == {
         "directory_id", "job_type", "limit", "offset", "organization_id", "project_id", "status", "session",
     } | _CALL_OPTIONS  # fmt: skip
@@ -81,9 +78,7 @@ def test_api_key_and_base_url_come_from_the_environment(
 
 
 @pytest.mark.parametrize("client_class", [llamacloud.Client, llamacloud.AsyncClient])
-def test_a_missing_api_key_names_the_variable(
-    client_class: type[AnyClient], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_missing_api_key_names_the_variable(client_class: type[AnyClient], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LLAMA_CLOUD_API_KEY", raising=False)
     with pytest.raises(llamacloud.APIError) as caught:
         client_class()
@@ -140,9 +135,7 @@ def test_async_close_closes_only_a_pool_the_client_created(server: TestServer) -
 
     async def main() -> None:
         injected = httpx.AsyncClient()
-        async with llamacloud.AsyncClient(
-            api_key=API_KEY, base_url=server.url, http_client=injected
-        ) as client:
+        async with llamacloud.AsyncClient(api_key=API_KEY, base_url=server.url, http_client=injected) as client:
             await client.beta.batch.get_status("bjb-1")
         assert injected.is_closed is False
         await injected.aclose()

@@ -22,10 +22,7 @@ BASE_HEADERS = {"host", "accept", "accept-encoding", "connection", "user-agent",
 def _assert_identity(request: RecordedRequest) -> None:
     assert request.method == "GET"
     assert request.header("authorization") == f"Bearer {API_KEY}"
-    assert (
-        request.header("user-agent")
-        == f"llamacloud-python/{llamacloud.__version__} httpx/{httpx.__version__}"
-    )
+    assert request.header("user-agent") == f"llamacloud-python/{llamacloud.__version__} httpx/{httpx.__version__}"
     assert request.header("accept") == "application/json"
     assert request.body == b""
 
@@ -35,9 +32,7 @@ def test_get_status_sends_every_parameter(flavour: Flavour, server: TestServer) 
 
     async def scenario(client: AnyClient) -> None:
         status = await resolve(
-            client.beta.batch.get_status(
-                "bjb-1", organization_id="org-1", project_id="proj-1", session="sess=1;x"
-            )
+            client.beta.batch.get_status("bjb-1", organization_id="org-1", project_id="proj-1", session="sess=1;x")
         )
         assert status.job.id == "bjb-1"
         assert status.progress_percentage == 40.0
@@ -97,9 +92,7 @@ def test_omitted_and_none_parameters_are_not_sent(flavour: Flavour, server: Test
     async def scenario(client: AnyClient) -> None:
         await resolve(client.beta.batch.get_status("bjb-1"))
         # A query string and a cookie have no null: None is the same as leaving the parameter out.
-        await resolve(
-            client.beta.batch.get_status("bjb-1", organization_id=None, project_id=None, session=None)
-        )
+        await resolve(client.beta.batch.get_status("bjb-1", organization_id=None, project_id=None, session=None))
         await first_page(
             client.beta.batch.list(
                 directory_id=None,

@@ -187,9 +187,7 @@ def test_title_method_path_and_description(prefix: str, source: str) -> None:
 
 
 @pytest.mark.parametrize(("prefix", "source"), CASES)
-def test_parameters_by_location_with_types_optionality_enums_and_descriptions(
-    prefix: str, source: str
-) -> None:
+def test_parameters_by_location_with_types_optionality_enums_and_descriptions(prefix: str, source: str) -> None:
     seed, page = seed_page(prefix), generated_page(source, PAGES[prefix])
     seed_sections = [s for s in PARAMETER_SECTIONS if s in seed.bullets]
     assert [s for s in PARAMETER_SECTIONS if s in page.bullets] == seed_sections

@@ -50,6 +50,6 @@ def test_error_body_model_by_status_then_range_then_default(
     server.enqueue(Reply(status, body=body))
     client = ranges.Client(base_url=server.url, max_retries=0)
     with pytest.raises(getattr(ranges, error)) as caught:
-        client.thing.get_thing()
+        client.thing.get()  # `get_thing` of `thing`: the resource's words go
     assert type(caught.value.body) is getattr(ranges.models, model)
     assert caught.value.body.model_dump() == body

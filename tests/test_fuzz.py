@@ -23,7 +23,11 @@ The specs:
 
 Running:
     .venv/bin/python -m pytest tests/test_fuzz.py        # CI: deterministic, under a minute
-    FUZZ_EXAMPLES=300 .venv/bin/python -m pytest tests/test_fuzz.py -s -p no:cacheprovider
+    FUZZ_EXAMPLES=300 .venv/bin/python -m pytest tests/test_fuzz.py -s -p no:cacheprovider -n 0
+
+The tests run in parallel workers by default (`-n auto` in pyproject.toml), where `-s` shows
+nothing: each worker writes its own log and summary (FUZZ_ARTIFACTS/gw0, gw1, ...). `-n 0` runs
+them in one process, which prints the summary at the end.
 
 Environment:
     FUZZ_EXAMPLES=N     N valid specs, N mutations of spec/, N // 3 of the platform spec,
@@ -31,7 +35,8 @@ Environment:
                         each for the mutations).
     FUZZ_SEED=S         another reproducible sequence of examples (default: derandomized).
     FUZZ_ARTIFACTS=DIR  where the log (log.jsonl, summary.txt), failing specs (failures/) and the
-                        mypy batch go (default: a pytest temporary folder).
+                        mypy batch go (default: a pytest temporary folder); one folder per
+                        parallel worker inside it.
     FUZZ_SURVEY=1       log and keep every failing case and go on (no shrinking); the tests fail
                         at the end if any case failed. For long runs that count every finding.
     FUZZ_STRICT=1       also fail on findings that keep the property (see harness.UNLOCATED).
@@ -54,12 +59,15 @@ from typing import Any, TypeVar
 
 import pytest
 import yaml
-from fuzz.harness import REPO, Fuzzer, FuzzFailure, run_build, summary
+from fuzz.harness import REPO, Fuzzer, FuzzFailure, cache_lock, persistent_mypy_cache, run_build, summary
 from fuzz.mutations import Corpus, Mutation, materialise, mutations, platform_corpus, spec_folder_corpus
 from fuzz.specs import openapi_documents
 from fuzz.text import INJECTED
 from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
+from support.shared import build_once, locked, main_spec, mypy_cache
+
+from generator.yaml12 import Yaml12Loader
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,7 +80,12 @@ PACKAGE_NAME_EXAMPLES = max(EXAMPLES // 10, 4)
 SEED = os.environ.get("FUZZ_SEED")
 SURVEY = os.environ.get("FUZZ_SURVEY") == "1"
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Yaml12Dumper(_Dumper):  # type: ignore[misc, valid-type]
+    """Quotes only what YAML 1.2 would not read back as the same string."""
+
+    yaml_implicit_resolvers = Yaml12Loader.yaml_implicit_resolvers
 
 
 def fuzzing(examples: int) -> Callable[[F], F]:
@@ -98,11 +111,19 @@ def fuzzing(examples: int) -> Callable[[F], F]:
     return decorate
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fuzzer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzer]:
     given_dir = os.environ.get("FUZZ_ARTIFACTS")
-    artifacts = Path(given_dir).resolve() if given_dir else tmp_path_factory.mktemp("fuzz")
-    fuzzer = Fuzzer(artifacts, mypy_every=4 if LONG else 2)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not given_dir:
+        artifacts = tmp_path_factory.mktemp("fuzz")
+    else:  # each parallel worker keeps its own log and failures, in a folder of its own
+        artifacts = Path(given_dir).resolve() / worker if worker else Path(given_dir).resolve()
+    cache = persistent_mypy_cache()
+    with locked(cache_lock(cache)):
+        if not cache.exists():  # the first run in this environment starts from the dependencies analysed
+            mypy_cache(tmp_path_factory, cache)
+    fuzzer = Fuzzer(artifacts, mypy_every=4 if LONG else 2, mypy_cache=cache)
     yield fuzzer
     report = summary(artifacts / "log.jsonl")
     (artifacts / "summary.txt").write_text(report + "\n", encoding="utf-8")
@@ -132,12 +153,13 @@ def check(fuzzer: Fuzzer, spec: Path, **options: Any) -> None:
 
 # -- valid specs ----------------------------------------------------------------------------------
 def write_document(document: dict[str, Any], folder: Path, as_yaml: bool) -> Path:
-    """The document as YAML when it survives a round trip through YAML, else as JSON."""
+    """The document as YAML 1.2 when it survives a round trip through it, else as JSON. Strings
+    YAML 1.1 would misread (`on`, `2024-05-01`) are written plain: YAML 1.2 reads them as strings."""
     folder.mkdir(parents=True, exist_ok=True)
     if as_yaml:
-        text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        text = yaml.dump(document, Dumper=Yaml12Dumper, sort_keys=False, allow_unicode=True, width=100)
         try:
-            same = yaml.load(text, Loader=_Loader) == document
+            same = yaml.load(text, Loader=Yaml12Loader) == document
         except yaml.YAMLError:
             same = False
         if same:
@@ -149,6 +171,7 @@ def write_document(document: dict[str, Any], folder: Path, as_yaml: bool) -> Pat
     return path
 
 
+@pytest.mark.slow
 def test_strategy_draws_valid_openapi() -> None:
     """The documents of `test_valid_specs` are valid OpenAPI (openapi-spec-validator agrees)."""
     validator = pytest.importorskip("openapi_spec_validator")
@@ -156,11 +179,11 @@ def test_strategy_draws_valid_openapi() -> None:
     @fuzzing(3 if not LONG else 20)
     @given(document=openapi_documents(strict=True))
     def run(document: dict[str, Any]) -> None:
-        kind = (
-            validator.OpenAPIV31SpecValidator
-            if document["openapi"].startswith("3.1")
-            else validator.OpenAPIV30SpecValidator
-        )
+        kind = {
+            "3.0": validator.OpenAPIV30SpecValidator,
+            "3.1": validator.OpenAPIV31SpecValidator,
+            "3.2": validator.OpenAPIV32SpecValidator,
+        }[document["openapi"][:3]]
         try:
             errors = [str(e).splitlines()[0] for e in kind(document).iter_errors()]
         except RecursionError:  # the validator follows recursive schemas without end
@@ -170,6 +193,7 @@ def test_strategy_draws_valid_openapi() -> None:
     run()
 
 
+@pytest.mark.slow
 def test_valid_specs(fuzzer: Fuzzer) -> None:
     @fuzzing(VALID_EXAMPLES)
     @given(document=openapi_documents(), as_yaml=st.booleans())
@@ -194,15 +218,16 @@ def corpus(name: str) -> Corpus:
     return _corpora[name]
 
 
-@pytest.fixture(scope="module")
-def seed_package(fuzzer: Fuzzer) -> Path:
-    """The package built from spec/ as it is: the `previous` package of half the mutated builds."""
-    out = fuzzer.artifacts / "seed"
-    build = run_build(REPO / "spec" / "openapi.yaml", out, "fzseed")
-    assert build.code == 0, build.stderr
+@pytest.fixture(scope="session")
+def seed_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package built from spec/ as it is (the run's shared build): the `previous` package of half
+    the mutated builds, copied, never changed."""
+    build = build_once(tmp_path_factory, main_spec())
+    assert build.returncode == 0, build.stderr
     return build.target
 
 
+@pytest.mark.slow
 def test_spec_folder_mutations(fuzzer: Fuzzer, seed_package: Path) -> None:
     @fuzzing(SPEC_FOLDER_EXAMPLES)
     @given(edits=mutations(corpus("spec")), over_previous=st.booleans())
@@ -219,6 +244,7 @@ def test_spec_folder_mutations(fuzzer: Fuzzer, seed_package: Path) -> None:
     checked(fuzzer, run)
 
 
+@pytest.mark.slow
 def test_platform_mutations(fuzzer: Fuzzer) -> None:
     if not (REPO.parent / "shared" / "specs" / "llamacloud-platform.json").is_file():
         pytest.skip("the platform spec is not there")

@@ -205,6 +205,7 @@ def test_configuration_names_the_environment_and_both_installations() -> None:
 
 
 # -- installing it -----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_pip_install_of_the_folder_gives_the_package_and_the_command(tmp_path: Path) -> None:
     before = {p.relative_to(PACKAGE) for p in PACKAGE.rglob("*") if "__pycache__" not in p.parts}
     target = tmp_path / "site"
@@ -230,9 +231,7 @@ def test_pip_install_of_the_folder_gives_the_package_and_the_command(tmp_path: P
     assert done.returncode == 0, done.stderr
     after = {p.relative_to(PACKAGE) for p in PACKAGE.rglob("*") if "__pycache__" not in p.parts}
     assert after == before, "the build wrote into the package folder"  # no build/, no *.egg-info
-    installed = sorted(
-        p.relative_to(target / "llamacloud").as_posix() for p in (target / "llamacloud").rglob("*.py")
-    )
+    installed = sorted(p.relative_to(target / "llamacloud").as_posix() for p in (target / "llamacloud").rglob("*.py"))
     assert installed == sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py"))
     assert (target / "llamacloud" / "py.typed").is_file()
     script = target / "bin" / "llamacloud"

@@ -13,52 +13,22 @@ import difflib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
+from support.shared import MYPY_STRICT, Build, Wanted, build_all_once, main_spec, mypy_cache
 
 REFRESH = "run `python tests/update_goldens.py`"
 MAIN = "spec"  # key of the main build beside the fixture names
 
 
-@dataclass(frozen=True)
-class Build:
-    out: Path  # the folder holding the package folder
-    package: str
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def target(self) -> Path:
-        return self.out / self.package
-
-
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Build]]:
-    """The main spec and every fixture, built once, concurrently, each into its own scratch folder."""
-    jobs: dict[str, tuple[Path, str, subprocess.Popen[str]]] = {}
-    wanted = {MAIN: goldens.MAIN_PACKAGE, **{name: name for name in goldens.FIXTURES}}
-    for key, package in wanted.items():
-        out = tmp_path_factory.mktemp(f"golden-{key}")
-        args = goldens.main_build_args(out) if key == MAIN else goldens.fixture_build_args(key, out)
-        process = subprocess.Popen(
-            goldens.build_command(*args),
-            cwd=goldens.REPO,
-            env=goldens.generator_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        jobs[key] = (out, package, process)
-    results: dict[str, Build] = {}
-    for key, (out, package, process) in jobs.items():
-        stdout, stderr = process.communicate(timeout=120)
-        results[key] = Build(out, package, process.returncode, stdout, stderr)
-    yield results
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
+    """The main spec and every fixture, built once per run (shared with other tests), concurrently."""
+    fixtures = [Wanted(goldens.fixture_spec(name), name, seed=None) for name in goldens.FIXTURES]
+    done = build_all_once(tmp_path_factory, [main_spec(), *fixtures])
+    return dict(zip((MAIN, *goldens.FIXTURES), done, strict=True))
 
 
 def built(build: Build) -> dict[str, bytes]:
@@ -86,9 +56,7 @@ def tree_mismatch(expected_root: Path, expected: dict[str, bytes], actual: dict[
             tofile=f"fresh build {first}",
         )
         lines = list(diff)
-        shown = "".join(lines[:200]) + (
-            f"... ({len(lines) - 200} more diff lines)\n" if len(lines) > 200 else ""
-        )
+        shown = "".join(lines[:200]) + (f"... ({len(lines) - 200} more diff lines)\n" if len(lines) > 200 else "")
         problems.append(f"{len(differing)} file(s) differ: {', '.join(differing)}\n{shown}")
     if not problems:
         return None
@@ -168,14 +136,17 @@ def test_fixture_outputs_import_every_module(builds: dict[str, Build], tmp_path:
     assert done.stdout.splitlines() == sorted(expected)
 
 
-def test_fixture_outputs_pass_mypy_strict(builds: dict[str, Build], tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_fixture_outputs_pass_mypy_strict(
+    builds: dict[str, Build], tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     packages = []
     for name in goldens.FIXTURES:
         assert built(builds[name])
         packages.append(str(builds[name].target))
-    mypy = [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", "--config-file="]
+    cache = mypy_cache(tmp_path_factory, tmp_path / "mypy-cache")
     done = subprocess.run(
-        [*mypy, "--cache-dir", str(tmp_path / "mypy-cache"), "--no-error-summary", *packages],
+        [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", *packages],
         cwd=tmp_path,  # no project configuration: --strict alone decides
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,

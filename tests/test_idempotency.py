@@ -44,23 +44,28 @@ paths:
   /jobs:
     post:
       operationId: create_job
+      x-method: create_job
       parameters: [{name: name, in: query, schema: {type: string}}]
       responses: {'201': {$ref: '#/components/responses/Job'}}
   /jobs/{job_id}:
     parameters: [{name: job_id, in: path, required: true, schema: {type: string}}]
     get:
       operationId: get_job
+      x-method: get_job
       responses: {'200': {$ref: '#/components/responses/Job'}}
     put:
       operationId: replace_job
+      x-method: replace_job
       responses: {'200': {$ref: '#/components/responses/Job'}}
     patch:
       operationId: update_job
+      x-method: update_job
       responses: {'200': {$ref: '#/components/responses/Job'}}
   /jobs/{job_id}/cancel:
     parameters: [{name: job_id, in: path, required: true, schema: {type: string}}]
     post:
       operationId: cancel_job
+      x-method: cancel_job
       x-idempotent: true
       responses: {'200': {$ref: '#/components/responses/Job'}}
 """

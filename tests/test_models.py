@@ -76,9 +76,7 @@ def examples_in(text: str) -> list[Any]:
 
 
 def seed_examples() -> dict[str, list[Any]]:
-    return {
-        path.name[:3]: examples_in(path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))
-    }
+    return {path.name[:3]: examples_in(path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))}
 
 
 EXAMPLES = [

@@ -189,11 +189,11 @@ def test_a_wrong_declaration_is_refused_where_it_is(
 
 
 def test_several_problems_are_reported_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    declared = {"style": "page", "items": "data.nope", "page-param": "p", "total-pages": "meta.gone", "extra": 1}
+    declared = {"style": "page", "items": "data.nope", "page-param": "p", "total-pages": "meta.gone", "next-url": "x"}
     code, err = build(tmp_path, spec(declared), capsys)
     assert code == 2
     assert [line.split(": ", 2)[1].split(" ")[1] for line in err.splitlines() if line.startswith("error: ")] == [
-        f"{POINTER}/extra",
+        f"{POINTER}/next-url",
         f"{POINTER}/items",
         f"{POINTER}/page-param",
         f"{POINTER}/total-pages",
@@ -221,3 +221,11 @@ def test_a_right_declaration_builds(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (code, err) == (0, "")
     source = (tmp_path / "out" / "pkg" / "resources" / "things.py").read_text(encoding="utf-8")
     assert f'PageSpec(\n        "{declared["style"]}",\n        items=("data", "items"),' in source
+
+
+def test_a_key_no_style_takes_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    declared = {"style": "link-header", "items": "data.items", "itmes": "data.items"}
+    code, err = build(tmp_path, spec(declared), capsys)
+    assert code == 0
+    assert f"{POINTER}/itmes: `itmes` is not a key of `x-pagination`; not read" in err
+    assert err.startswith("warning: ") and "error" not in err

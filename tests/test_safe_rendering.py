@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.shared import MYPY_STRICT, mypy_cache
 
 from generator.cli import main
 
@@ -79,7 +80,8 @@ def hostile_spec(marker: Path) -> dict[str, Any]:
     }
 
 
-def test_hostile_text_stays_inert(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_hostile_text_stays_inert(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     marker = tmp_path / "pwned"
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(hostile_spec(marker)), encoding="utf-8")
@@ -97,8 +99,9 @@ def test_hostile_text_stays_inert(tmp_path: Path) -> None:
     assert not marker.exists(), "text from the spec was executed"
     # The wire names survive as aliases; the Python names are safe identifiers.
     assert "json_" in done.stdout and "model_config_" in done.stdout and "class_" in done.stdout
+    cache = mypy_cache(tmp_path_factory, tmp_path / "mypy")
     checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "evil"],
+        [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "evil"],
         cwd=tmp_path / "out",
         capture_output=True,
         text=True,

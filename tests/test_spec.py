@@ -326,9 +326,7 @@ def test_schema_rejects_bad_jobs(path: str, key: str, bad: Any) -> None:
         del job[key]
     else:
         job[key] = bad
-    validator = Draft202012Validator(
-        ok_media(path)["schema"], format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    validator = Draft202012Validator(ok_media(path)["schema"], format_checker=Draft202012Validator.FORMAT_CHECKER)
     assert list(validator.iter_errors(example)), f"{path}: job with {key}={bad!r} was accepted"
 
 

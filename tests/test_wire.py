@@ -43,9 +43,7 @@ def test_get_status_round_trip(server: TestServer) -> None:
     reply = {"job": JOB, "progress_percentage": 37.5}
     server.enqueue(Reply(200, body=reply))
     with make_client(server) as client:
-        result = client.beta.batch.get_status(
-            "bjb-1", organization_id="org-1", project_id="proj-1", session="sess-1"
-        )
+        result = client.beta.batch.get_status("bjb-1", organization_id="org-1", project_id="proj-1", session="sess-1")
 
     (request,) = server.requests
     assert request.method == "GET"

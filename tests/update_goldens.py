@@ -43,6 +43,10 @@ FIXTURES: tuple[str, ...] = (
     "params",
     "bodies",
     "responses",
+    # Streaming responses (tests/test_streaming*.py)
+    "streaming",
+    # OpenAPI 3.2 (tests/test_oas32.py)
+    "oas32",
     # every x-pagination style (tests/test_pagination_styles.py)
     "pagination",
 )
@@ -134,10 +138,7 @@ def refresh_fixture(name: str) -> None:
         shutil.copytree(out / name, fixture_expected(name))
         after = read_tree(expected_root)
     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
-    print(
-        f"{expected_root.relative_to(REPO)}: {len(changed)} file(s) changed"
-        + "".join(f"\n  {p}" for p in changed)
-    )
+    print(f"{expected_root.relative_to(REPO)}: {len(changed)} file(s) changed" + "".join(f"\n  {p}" for p in changed))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

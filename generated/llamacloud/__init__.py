@@ -16,10 +16,14 @@ from ._exceptions import (
     RateLimitError,
     ResponseTooLargeError,
     ResponseValidationError,
+    StreamEventError,
     UnprocessableEntityError,
 )
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._response import RawResponse
+from ._sse import ServerSentEvent
+from ._streamed_response import AsyncStreamedResponse, StreamedResponse
+from ._streaming import AsyncStream, Stream
 from ._types import NotGiven, Omit, not_given, omit
 from ._version import __version__
 
@@ -32,6 +36,8 @@ __all__ = [
     "AsyncLlamaCloud",
     "AsyncPage",
     "AsyncPaginator",
+    "AsyncStream",
+    "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -46,6 +52,10 @@ __all__ = [
     "RawResponse",
     "ResponseTooLargeError",
     "ResponseValidationError",
+    "ServerSentEvent",
+    "Stream",
+    "StreamEventError",
+    "StreamedResponse",
     "SyncPage",
     "UnprocessableEntityError",
     "__version__",

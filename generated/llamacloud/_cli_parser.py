@@ -22,6 +22,7 @@ _GROUP_TITLES = {
     "header": "header parameters",
     "cookie": "cookie parameters",
     "body": "request body",
+    "response": "response",
 }
 
 _PLAIN_CHOICE = re.compile(r"[^\s\[\]()|,{}]+")
@@ -111,12 +112,19 @@ def _add_globals(
         help="with --format jsonl on a list: stop after N items",
     )
     group.add_argument(
+        "--output",
+        dest="_output",
+        metavar="FILE",
+        default=default,
+        help="for a binary response: write it to FILE as it arrives (default: stdout, when not a terminal)",
+    )
+    group.add_argument(
         "--timeout",
         dest="_timeout",
         type=seconds,
         metavar="SECONDS",
         default=default,
-        help="timeout of each request (default: 60, 5 to connect)",
+        help="timeout of each request (default: 60, 5 to connect); of each read, for a streamed response",
     )
     group.add_argument(
         "--max-retries",
@@ -168,6 +176,8 @@ def _example(program: Program, command: Command) -> list[str]:
     lines = ["example:", "  " + " ".join([call, *required])]
     if command.paginated:
         lines.append(f"  {call} --format jsonl --max-items 100")
+    if command.response == "binary":
+        lines.append(f"  {' '.join([call, *required])} --output {command.name}.bin")
     return lines
 
 

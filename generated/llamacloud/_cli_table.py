@@ -32,6 +32,7 @@ GLOBAL_FLAGS = (
     "--max-items",
     "--timeout",
     "--max-retries",
+    "--output",
 )
 
 
@@ -63,7 +64,7 @@ class Command:
     summary: str
     description: str = ""
     options: tuple[Option, ...] = ()
-    response: str = "json"  # json, text, binary or none
+    response: str = "json"  # json, text, binary, none or stream
     # For a paginated list: the JSON path of each page's items (`()`: the page is the list).
     items_path: tuple[str, ...] | None = None
     deprecated: bool = False

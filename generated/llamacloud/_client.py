@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from .resources.beta import (
         AsyncBetaResource,
         AsyncBetaResourceWithRawResponse,
+        AsyncBetaResourceWithStreamingResponse,
         BetaResource,
         BetaResourceWithRawResponse,
+        BetaResourceWithStreamingResponse,
     )
 
 __all__ = ["AsyncClient", "AsyncLlamaCloud", "Client", "LlamaCloud"]
@@ -56,6 +58,10 @@ class LlamaCloud(_Settings, SyncAPIClient):
     def with_raw_response(self) -> LlamaCloudWithRawResponse:
         return LlamaCloudWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> LlamaCloudWithStreamingResponse:
+        return LlamaCloudWithStreamingResponse(self)
+
 
 class LlamaCloudWithRawResponse:
     def __init__(self, client: LlamaCloud) -> None:
@@ -64,6 +70,15 @@ class LlamaCloudWithRawResponse:
     @cached_property
     def beta(self) -> BetaResourceWithRawResponse:
         return self._client.beta.with_raw_response
+
+
+class LlamaCloudWithStreamingResponse:
+    def __init__(self, client: LlamaCloud) -> None:
+        self._client = client
+
+    @cached_property
+    def beta(self) -> BetaResourceWithStreamingResponse:
+        return self._client.beta.with_streaming_response
 
 
 class AsyncLlamaCloud(_Settings, AsyncAPIClient):
@@ -83,6 +98,10 @@ class AsyncLlamaCloud(_Settings, AsyncAPIClient):
     def with_raw_response(self) -> AsyncLlamaCloudWithRawResponse:
         return AsyncLlamaCloudWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncLlamaCloudWithStreamingResponse:
+        return AsyncLlamaCloudWithStreamingResponse(self)
+
 
 class AsyncLlamaCloudWithRawResponse:
     def __init__(self, client: AsyncLlamaCloud) -> None:
@@ -91,6 +110,15 @@ class AsyncLlamaCloudWithRawResponse:
     @cached_property
     def beta(self) -> AsyncBetaResourceWithRawResponse:
         return self._client.beta.with_raw_response
+
+
+class AsyncLlamaCloudWithStreamingResponse:
+    def __init__(self, client: AsyncLlamaCloud) -> None:
+        self._client = client
+
+    @cached_property
+    def beta(self) -> AsyncBetaResourceWithStreamingResponse:
+        return self._client.beta.with_streaming_response
 
 
 Client = LlamaCloud

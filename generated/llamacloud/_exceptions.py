@@ -22,6 +22,7 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "ResponseValidationError",
+    "StreamEventError",
     "UnprocessableEntityError",
 ]
 
@@ -142,6 +143,25 @@ class ResponseValidationError(APIError):
         self.status_code = response.status_code
         self.body = body
         self.request_id = _request_id(response)
+
+
+class StreamEventError(APIError):
+    """A stream sent the event the API declares as its error event (`x-stream: {error-event: ...}`).
+
+    `event` is the event as it came (name, data, id), `body` its data as JSON, else as text; the
+    events before it were delivered."""
+
+    response: httpx.Response
+    event: Any
+    body: Any
+
+    def __init__(
+        self, message: str, *, response: httpx.Response, event: Any, body: Any
+    ) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.event = event
+        self.body = body
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

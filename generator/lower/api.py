@@ -11,8 +11,9 @@ from ..ir import Api
 from ..resolver import ResolvedSpec
 from .context import LowerContext
 from .normalize import SchemaNormalizer
+from .placement import PlacementChecker
 from .resources import build_resources
-from .schema_names import class_names, component_schemas, ref_renamer
+from .schema_names import class_names, component_schemas, operation_method_names, ref_renamer
 from .security import requirements, security_schemes
 from .settings import ClientSettingsReader
 from .typemap import TypeMapper
@@ -28,7 +29,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     if len(problems.diagnostics) > before:
         problems.raise_if_any()  # not an OpenAPI 3 document: nothing else would make sense
     raw = component_schemas(doc)
-    names = class_names(raw, top, problems)
+    names = class_names(raw, top, problems, operation_method_names(doc))
     rename_refs = ref_renamer(names)
     schemas = {names[name]: rename_refs(schema) for name, schema in raw.items()}
     normalizer = SchemaNormalizer(schemas)
@@ -45,6 +46,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
         types=TypeMapper(schemas),
         rename_refs=rename_refs,
     )
+    PlacementChecker(ctx).check_document()
     client = ClientSettingsReader(ctx)
     schemes = security_schemes(ctx, client)
     resources = build_resources(ctx, schemes)
@@ -67,6 +69,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
         generator_version=__version__,
     )
     problems.raise_if_any()
+    api.warnings = tuple(problems.warnings)
     return api
 
 

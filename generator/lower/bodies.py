@@ -8,6 +8,7 @@ from typing import Any, Literal
 from ..errors import Origin
 from ..ir import RequestBody
 from ..naming import pascal
+from .content import media_types
 from .context import LowerContext
 from .typemap import ref_name, union
 
@@ -21,8 +22,11 @@ def request_body(ctx: LowerContext, operation: dict[str, Any], where: Origin, me
     if not isinstance(body, dict):
         return None
     content = body.get("content")
+    body_where = ctx.origin(body, where.child("requestBody"))
+    if isinstance(content, dict):
+        content = media_types(ctx, content, body_where.child("content"))
     if not isinstance(content, dict) or not content:
-        ctx.problems.error("a request body needs `content`", ctx.origin(body, where.child("requestBody")))
+        ctx.problems.error("a request body needs `content`", body_where)
         return None
     media_type = min(content, key=lambda m: _BODY_PREFERENCE.get(body_kind(str(m)), 9))
     media = content[media_type]

@@ -31,6 +31,14 @@ class LowerContext:
         return self.spec.document
 
     @property
+    def version(self) -> tuple[int, int]:
+        """The OpenAPI version's major and minor numbers (checked already): (3, 0), (3, 1) or (3, 2)."""
+        parts = str(self.doc.get("openapi", "3.1")).split(".")
+        return (
+            (int(parts[0]), int(parts[1])) if len(parts) > 1 and parts[0].isdigit() and parts[1].isdigit() else (3, 1)
+        )
+
+    @property
     def top(self) -> Origin:
         return Origin(self.spec.root)
 

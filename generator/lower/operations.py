@@ -14,8 +14,10 @@ from .pagination import pagination
 from .parameters import lower_parameters
 from .responses import error_models, success_response
 from .security import requirements
+from .streams import stream_choice
 
-IDEMPOTENT_METHODS = frozenset({"get", "put", "delete", "options", "head", "trace"})
+# QUERY (OpenAPI 3.2) is safe and idempotent like GET; a custom method (`additionalOperations`) is not known to be.
+IDEMPOTENT_METHODS = frozenset({"get", "put", "delete", "options", "head", "trace", "query"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class SpecOperation:
     operation: dict[str, Any]
     shared_parameters: list[Any]
     where: Origin
+    http_method: str = ""  # as sent: upper case, or a custom method as `additionalOperations` spells it
 
 
 def lower_operation(
@@ -35,7 +38,11 @@ def lower_operation(
     found: SpecOperation,
     resource_path: tuple[str, ...],
     name: str,
+    models_prefix: str = "",
 ) -> Operation:
+    """`models_prefix` names the models hoisted from the operation (`CreateNoteBody`): the method
+    name before the resource's words were taken out of it, so models of two resources' `create` differ."""
+    prefix = models_prefix or name
     path, method, operation, where = found.path, found.method, found.operation, found.where
     # The order matters: inline schemas are hoisted, and problems reported, in this order.
     parameters = lower_parameters(
@@ -44,24 +51,28 @@ def lower_operation(
         found.shared_parameters,
         operation.get("parameters") or [],
         where,
-        name,
+        prefix,
         body="requestBody" in operation,
     )
-    response = success_response(ctx, operation, where, name)
-    errors = error_models(ctx, operation, name)
+    response = success_response(ctx, operation, where, prefix)
+    errors = error_models(ctx, operation, prefix)
     paged = pagination(ctx, operation, where, response, parameters)
-    body = request_body(ctx, operation, where, name)
+    body = request_body(ctx, operation, where, prefix)
     security = requirements(ctx, schemes, operation.get("security"), where.child("security"))
     idempotent = operation.get("x-idempotent")
+    # A plain body or a stream, by the caller's choice.
+    choice = stream_choice(ctx, operation, parameters, body) if response.stream and response.kind != "stream" else None
     return Operation(
         operation_id=str(operation.get("operationId") or name),
         method_name=name,
-        http_method=method.upper(),
+        http_method=found.http_method or method.upper(),
         path=path,
         summary=str(operation.get("summary") or ""),
         description=str(operation.get("description") or ""),
         deprecated=operation.get("deprecated") is True,
-        idempotent=idempotent if isinstance(idempotent, bool) else method in IDEMPOTENT_METHODS,
+        idempotent=idempotent
+        if isinstance(idempotent, bool)
+        else method in IDEMPOTENT_METHODS and found.http_method in ("", method.upper()),
         parameters=parameters,
         body=body,
         response=response,
@@ -70,4 +81,5 @@ def lower_operation(
         endpoint_name="_" + name.upper().strip("_"),
         resource_path=resource_path,
         security=security,
+        stream_choice=choice,
     )

@@ -28,6 +28,8 @@ _FIELD_TYPES = {
     "next-url": ({"string"}, "a string"),
 }
 _HINT = "see README: Pagination is declared"
+# Every key a style takes: one outside these is left to the placement check, which warns it is not read.
+PAGINATION_KEYS = frozenset({"style"}).union(*(required + optional for required, optional in STYLE_KEYS.values()))
 
 
 class _Declaration:
@@ -115,7 +117,7 @@ def pagination(
     known = {key: value for key, value in raw.items() if key in required + optional}
     declaration = _Declaration(ctx, known, p_where, response)
     for key in raw:
-        if key != "style" and key not in known:
+        if key in PAGINATION_KEYS and key != "style" and key not in known:
             declaration.error(
                 str(key),
                 f"`x-pagination` of style {style} has no key {key!r}",

@@ -10,6 +10,7 @@ from ..errors import Origin
 from ..ir import Parameter
 from ..naming import RESERVED_PARAMETERS, pascal, safe_identifier, snake
 from ..resolver import UNRESOLVED
+from .content import media_types
 from .context import LowerContext
 from .typemap import union
 
@@ -31,7 +32,12 @@ def lower_parameters(
     reserved = RESERVED_PARAMETERS | ({"body"} if body else set())
     used = set(reserved)
     for (wire, location), (raw, p_where) in merged.items():
-        if location not in _LOCATIONS:
+        if location == "querystring" and ctx.version >= (3, 2):
+            if not _form_querystring(ctx, wire, raw, p_where):
+                continue
+            # The whole query string as one object: its properties are the query's fields.
+            location = "query"
+        elif location not in _LOCATIONS:
             ctx.problems.error(
                 f"parameter {wire!r} has unknown location `in: {location}`",
                 p_where.child("in"),
@@ -52,7 +58,7 @@ def lower_parameters(
                 "use letters, digits and !#$%&'*+-.^_`|~ only (no spaces, colons or quotes)",
             )
             continue
-        schema = _schema_of(raw)
+        schema = _schema_of(ctx, raw, p_where)
         ctx.checker.check(schema, p_where.child("schema"))
         # An inline object in the query becomes a model (`search` + `filter` -> `SearchFilter`),
         # and a plain mapping is accepted too; other inline schemas (enums) stay literal types.
@@ -74,11 +80,13 @@ def lower_parameters(
                 )
                 continue
             if not required:
-                ctx.problems.error(
-                    f"path parameter {wire!r} must be required",
-                    p_where,
-                    "set `required: true`; path parameters are always required",
+                ctx.problems.warning(
+                    f"path parameter {wire!r} is not marked `required: true`; taken as required, as every path"
+                    " parameter is",
+                    p_where.child("required") if "required" in raw else p_where,
+                    "add `required: true`",
                 )
+                required = True
         py_name = safe_identifier(snake(wire), reserved)
         if not py_name:
             ctx.problems.error(
@@ -118,6 +126,22 @@ def lower_parameters(
     return tuple(path_params + [p for p in result if p.location != "path"])
 
 
+def _form_querystring(ctx: LowerContext, wire: str, raw: dict[str, Any], where: Origin) -> bool:
+    """Whether an `in: querystring` parameter (OpenAPI 3.2) is a form: its fields are sent as the query.
+    Another media type (the query string as JSON, say) is reported and the parameter left out."""
+    content = raw.get("content")
+    media = list(media_types(ctx, content, where.child("content"))) if isinstance(content, dict) else []
+    if media and media[0] == "application/x-www-form-urlencoded":
+        return True
+    ctx.problems.warning(
+        f"querystring parameter {wire!r} is not `application/x-www-form-urlencoded` content; left out of the method",
+        where.child("content") if media else where,
+        "describe the query string as a form (`content: {application/x-www-form-urlencoded: {schema: ...}}`),"
+        " or pass it with `extra_query`",
+    )
+    return False
+
+
 def _merge(ctx: LowerContext, shared: list[Any], own: Any, where: Origin) -> Merged:
     """The path item's parameters overridden by the operation's own (same name and location)."""
     merged: Merged = {}
@@ -142,12 +166,14 @@ def _merge(ctx: LowerContext, shared: list[Any], own: Any, where: Origin) -> Mer
     return merged
 
 
-def _schema_of(raw: dict[str, Any]) -> Any:
+def _schema_of(ctx: LowerContext, raw: dict[str, Any], where: Origin) -> Any:
     """The parameter's `schema`, else the schema of the first media type of its `content`."""
     schema = raw.get("schema")
     if schema is None:
         content = raw.get("content")
-        first: Any = next(iter(content.values()), {}) if isinstance(content, dict) else {}
+        if isinstance(content, dict):
+            content = media_types(ctx, content, where.child("content"))
+        first: Any = next(iter(content.values()), {}) if isinstance(content, dict) and content else {}
         schema = first.get("schema") if isinstance(first, dict) else {}
     return schema
 

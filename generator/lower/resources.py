@@ -1,28 +1,23 @@
 """`paths` -> the tree of resources the client exposes: each operation's resource path and method
-name decided (unique, clear of the client's own attributes), then lowered into its node."""
+name decided (operation_names.py; unique, clear of the client's own attributes), then lowered into
+its node, in spec order."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import replace
 
 from ..errors import Origin
-from ..ir import Resource, SecurityScheme
-from ..naming import method_name_from_operation_id, pascal, safe_identifier, snake
+from ..ir import Operation, Resource, SecurityScheme
+from ..naming import pascal, safe_identifier, snake
 from .context import LowerContext
+from .operation_names import CLIENT_ATTRIBUTES, name_operations
 from .operations import SpecOperation, lower_operation
 
+__all__ = ["CLIENT_ATTRIBUTES", "build_resources", "iter_operations"]
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# Public attributes of the generated clients and resources, which a resource may not replace.
-CLIENT_ATTRIBUTES = frozenset(
-    {
-        *("api_key", "base_url", "close", "default_headers", "is_closed", "max_response_bytes", "max_retries"),
-        *("request", "request_page", "retry_non_idempotent", "timeout", "user_agent", "with_options"),
-        "with_raw_response",
-    }
-)
-_RESOURCE_ATTRIBUTES = frozenset({"with_raw_response"})
 
 
 def build_resources(ctx: LowerContext, schemes: tuple[SecurityScheme, ...]) -> list[Resource]:
@@ -30,8 +25,9 @@ def build_resources(ctx: LowerContext, schemes: tuple[SecurityScheme, ...]) -> l
     root = Resource(attr_name="", class_name="", path=())
     seen_ids: dict[str, Origin] = {}
     seen_methods: dict[tuple[tuple[str, ...], str], Origin] = {}
-    for found in iter_operations(ctx):
-        path, method, operation, where = found.path, found.method, found.operation, found.where
+    found = list(iter_operations(ctx))
+    for op, ((resource_path, name, declared), models_prefix) in zip(found, name_operations(ctx, found), strict=True):
+        operation, where = op.operation, op.where
         operation_id = operation.get("operationId")
         if isinstance(operation_id, str):
             if operation_id in seen_ids:
@@ -41,18 +37,16 @@ def build_resources(ctx: LowerContext, schemes: tuple[SecurityScheme, ...]) -> l
                     f"it is also used at {seen_ids[operation_id].pointer}; operationIds must be unique",
                 )
             seen_ids.setdefault(operation_id, where.child("operationId"))
-        resource_path = _resource_path(ctx, path, operation, where)
-        name = _method_name(ctx, path, method, operation, where)
         if not name or not resource_path:
             continue
         key = (resource_path, name)
-        if key in seen_methods and "x-method" not in operation:
+        if key in seen_methods and not declared:
             # A derived name: fall back to the whole operationId, then to a number.
-            fallback = snake(str(operation.get("operationId") or f"{method} {path}"))
+            fallback = snake(str(operation.get("operationId") or f"{op.method} {op.path}"))
             name, n = safe_identifier(fallback), 2
             while (resource_path, name) in seen_methods:
                 name, n = f"{safe_identifier(fallback)}_{n}", n + 1
-            key = (resource_path, name)
+            key, models_prefix = (resource_path, name), name
         if key in seen_methods:
             ctx.problems.error(
                 f"two operations would both be `{'.'.join(resource_path)}.{name}()`",
@@ -61,30 +55,84 @@ def build_resources(ctx: LowerContext, schemes: tuple[SecurityScheme, ...]) -> l
             )
             continue
         seen_methods[key] = where
-        lowered = lower_operation(ctx, schemes, found, resource_path, name)
+        lowered = lower_operation(ctx, schemes, op, resource_path, name, models_prefix)
         _resource_node(root, resource_path).operations.append(lowered)
     _check_method_resource_clashes(ctx, seen_methods)
+    for resource in _all(root):
+        if any(op.method_name == "list" for op in resource.operations):
+            resource.operations = [_builtin_lists(op) for op in resource.operations]
     return root.children
 
 
+def _all(root: Resource) -> list[Resource]:
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+_LIST = re.compile(r"(?<![\w.])list\[")
+
+
+def _builtin_lists(op: Operation) -> Operation:
+    """The annotations of `op` with `builtins.list`: in a resource class with a method `list`, a bare
+    `list[...]` would name that method."""
+
+    def fix(annotation: str) -> str:
+        return _LIST.sub("builtins.list[", annotation)
+
+    return replace(
+        op,
+        parameters=tuple(replace(p, annotation=fix(p.annotation)) for p in op.parameters),
+        body=replace(op.body, annotation=fix(op.body.annotation)) if op.body is not None else None,
+        response=replace(op.response, annotation=fix(op.response.annotation)),
+        pagination=replace(op.pagination, item_annotation=fix(op.pagination.item_annotation))
+        if op.pagination is not None
+        else None,
+    )
+
+
 def iter_operations(ctx: LowerContext) -> Iterator[SpecOperation]:
-    """Every operation of `paths` in spec order; a path item or operation that is not a mapping is reported."""
+    """Every operation of `paths` in spec order (3.2: `query` and `additionalOperations` too); a path
+    item or operation that is not a mapping is reported."""
     paths = ctx.doc.get("paths") or {}
+    v32 = ctx.version >= (3, 2)
     for path, item in paths.items():
         where = ctx.origin(item, ctx.top.child("paths", path))
         if not isinstance(item, dict):
             ctx.problems.error("a path item must be a mapping", where)
             continue
         shared = item.get("parameters") or []
-        for method in HTTP_METHODS:
-            operation = item.get(method)
+        methods: list[tuple[str, str, object, Origin]] = [
+            (method, method.upper(), item.get(method), where.child(method))
+            for method in (*HTTP_METHODS, "query")
+            if method != "query" or v32
+        ]
+        extra = item.get("additionalOperations") if v32 else None
+        if extra is not None and not isinstance(extra, dict):
+            ctx.problems.error(
+                "`additionalOperations` must be a mapping of HTTP methods", where.child("additionalOperations")
+            )
+        for custom, operation in extra.items() if isinstance(extra, dict) else ():
+            at = where.child("additionalOperations", str(custom))
+            if str(custom).lower() in (*HTTP_METHODS, "query"):
+                ctx.problems.warning(
+                    f"`{custom}` in `additionalOperations` is a method with a field of its own",
+                    at,
+                    f"declare it as `{str(custom).lower()}:` on the path item",
+                )
+            methods.append((str(custom).lower(), str(custom), operation, at))
+        for method, http_method, operation, op_where in methods:
             if operation is None:
                 continue
-            op_where = ctx.origin(operation, where.child(method))
+            op_where = ctx.origin(operation, op_where)
             if not isinstance(operation, dict):
                 ctx.problems.error("an operation must be a mapping", op_where)
                 continue
-            yield SpecOperation(str(path), method, operation, shared if isinstance(shared, list) else [], op_where)
+            shared_list = shared if isinstance(shared, list) else []
+            yield SpecOperation(str(path), method, operation, shared_list, op_where, http_method)
 
 
 def _check_method_resource_clashes(ctx: LowerContext, seen_methods: dict[tuple[tuple[str, ...], str], Origin]) -> None:
@@ -116,49 +164,3 @@ def _resource_node(root: Resource, path: tuple[str, ...]) -> Resource:
             node.children.append(child)
             node = child
     return node
-
-
-def _resource_path(ctx: LowerContext, path: str, operation: dict[str, Any], where: Origin) -> tuple[str, ...]:
-    """`x-resource` split at dots, else the first tag, else the first meaningful path segment."""
-    declared = operation.get("x-resource")
-    if isinstance(declared, str):
-        names = declared.split(".")
-    else:
-        tags = operation.get("tags")
-        if isinstance(tags, list) and tags and isinstance(tags[0], str):
-            names = [tags[0]]
-        else:
-            segments = [s for s in path.split("/") if s and not s.startswith("{")]
-            meaningful = [s for s in segments if not re.fullmatch(r"api|v\d+", s)]
-            names = [meaningful[0] if meaningful else "default"]
-    # A top-level resource is an attribute of the client, beside its own (`close`, `timeout`).
-    parts = tuple(
-        safe_identifier(snake(name), CLIENT_ATTRIBUTES if depth == 0 else _RESOURCE_ATTRIBUTES)
-        for depth, name in enumerate(names)
-    )
-    if any(not p for p in parts):
-        ctx.problems.error(
-            "the resource name is empty after cleaning",
-            where.child("x-resource" if isinstance(declared, str) else "tags"),
-            "use letters in `x-resource` or the first tag",
-        )
-        return ()
-    return parts
-
-
-def _method_name(ctx: LowerContext, path: str, method: str, operation: dict[str, Any], where: Origin) -> str:
-    """`x-method`, else one made from the operationId, else from the HTTP method and path."""
-    declared = operation.get("x-method")
-    if isinstance(declared, str):
-        name, source = snake(declared), "x-method"
-    elif isinstance(operation.get("operationId"), str):
-        name = method_name_from_operation_id(operation["operationId"], path, method)
-        source = "operationId"
-    else:
-        name, source = snake(f"{method} {path}"), "path"
-    if not name:
-        ctx.problems.error(
-            f"the method name is empty after cleaning {source}", where.child(source), "use letters in it"
-        )
-        return ""
-    return safe_identifier(name, frozenset({"with_raw_response", "with_options"}))

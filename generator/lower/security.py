@@ -22,20 +22,27 @@ def security_schemes(ctx: LowerContext, client: ClientSettingsReader) -> tuple[S
         return ()
     prefix = snake(ctx.package).upper()
     result: list[SecurityScheme] = []
-    options: set[str] = set()
     for name, scheme in schemes.items():
         if not isinstance(scheme, dict):
             continue
         kind, http_scheme = scheme.get("type"), str(scheme.get("scheme", "")).lower()
         where = ctx.origin(scheme, ctx.top.child("components", "securitySchemes", name))
+        metadata = scheme.get("oauth2MetadataUrl") if kind == "oauth2" else None
+        common = {"deprecated": scheme.get("deprecated") is True, "metadata_url": str(metadata or "")}
         if kind == "http" and http_scheme == "basic":
             envs = (f"{prefix}_USERNAME", f"{prefix}_PASSWORD")
-            result.append(SecurityScheme(name=name, kind="basic", option="username", envs=envs))
+            result.append(SecurityScheme(name=name, kind="basic", option="username", envs=envs, **common))  # type: ignore[arg-type]
             continue
         if (kind == "http" and http_scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
-            entry = SecurityScheme(name=name, kind="bearer")
+            entry = SecurityScheme(name=name, kind="bearer", **common)  # type: ignore[arg-type]
         elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and scheme.get("name"):
-            entry = SecurityScheme(name=name, kind="api_key", location=scheme["in"], parameter=str(scheme["name"]))
+            entry = SecurityScheme(
+                name=name,
+                kind="api_key",
+                location=scheme["in"],
+                parameter=str(scheme["name"]),
+                **common,  # type: ignore[arg-type]
+            )
         else:
             ctx.problems.error(
                 f"security scheme {name!r} is not supported as written (type {kind!r})",
@@ -43,13 +50,25 @@ def security_schemes(ctx: LowerContext, client: ClientSettingsReader) -> tuple[S
                 "use http bearer or basic, or apiKey with `in` (header, query or cookie) and `name`",
             )
             continue
-        if "api_key" not in options:
-            option, env = "api_key", client.settings.api_key_env
+        metadata = scheme.get("oauth2MetadataUrl") if kind == "oauth2" else None
+        result.append(replace(entry, deprecated=scheme.get("deprecated") is True, metadata_url=str(metadata or "")))
+    return _with_options(result, client.settings.api_key_env, prefix)
+
+
+def _with_options(schemes: list[SecurityScheme], api_key_env: str, prefix: str) -> tuple[SecurityScheme, ...]:
+    """Each token scheme's client keyword: `api_key` for the first one the API does not deprecate
+    (OpenAPI 3.2 `deprecated`), the scheme's own name for the others."""
+    tokens = [s for s in schemes if s.kind != "basic"]
+    primary = next((s for s in tokens if not s.deprecated), tokens[0] if tokens else None)
+    result: list[SecurityScheme] = []
+    for scheme in schemes:
+        if scheme.kind == "basic":
+            result.append(scheme)
+        elif scheme is primary:
+            result.append(replace(scheme, option="api_key", envs=(api_key_env,)))
         else:
-            option = safe_identifier(snake(name), RESERVED_PARAMETERS) or "credential"
-            env = f"{prefix}_{option.upper()}"
-        options.add(option)
-        result.append(replace(entry, option=option, envs=(env,)))
+            option = safe_identifier(snake(scheme.name), RESERVED_PARAMETERS) or "credential"
+            result.append(replace(scheme, option=option, envs=(f"{prefix}_{option.upper()}",)))
     return tuple(result)
 
 

@@ -44,6 +44,11 @@ class ClientSettingsReader:
         base_url = ""
         if isinstance(servers, list) and servers and isinstance(servers[0], dict):
             base_url = str(servers[0].get("url") or "")
+        named = tuple(
+            (str(server["name"]), str(server.get("url") or ""), str(server.get("description") or ""))
+            for server in (servers if isinstance(servers, list) else ())
+            if isinstance(server, dict) and isinstance(server.get("name"), str)
+        )
         return ClientSettings(
             class_name=self.client_class_name(declared.get("branded-name"), where.child("branded-name")),
             api_key_env=self.env_name(declared.get("api-key-env"), f"{env_prefix}_API_KEY", where.child("api-key-env")),
@@ -51,6 +56,7 @@ class ClientSettingsReader:
                 declared.get("base-url-env"), f"{env_prefix}_BASE_URL", where.child("base-url-env")
             ),
             default_base_url=base_url,
+            servers=named,
             idempotency_header=self.header_name(declared.get("idempotency-header"), where.child("idempotency-header")),
         )
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import Collector, Origin
+from ..schema_keywords import SCHEMA_LIST, SCHEMA_MAP, SCHEMA_VALUE
 from .typemap import KNOWN_TYPES, ref_name
 
 
@@ -22,11 +23,11 @@ def check_version(doc: dict[str, Any], top: Origin, problems: Collector) -> None
     version = doc.get("openapi")
     if version is None:
         problems.error("missing `openapi` version field", top, "add `openapi: 3.1.0` at the top")
-    elif not re.fullmatch(r"3\.[01]\.\d+", str(version)):
+    elif not re.fullmatch(r"3\.[012]\.\d+", str(version)):
         problems.error(
             f"unsupported OpenAPI version {version!r}",
             top.child("openapi"),
-            "this generator reads OpenAPI 3.0.x and 3.1.x",
+            "this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x",
         )
     if not isinstance(doc.get("paths") or {}, dict):
         problems.error("`paths` must be a mapping", top.child("paths"))
@@ -87,15 +88,15 @@ class SchemaChecker:
         enum = schema.get("enum")
         if enum is not None:
             self._check_enum(enum, where.child("enum"))
-        for key in ("properties", "patternProperties", "$defs"):
+        for key in sorted(SCHEMA_MAP):
             children = schema.get(key)
             if isinstance(children, dict):
                 for child_name, child in children.items():
                     self.check(child, where.child(key, child_name))
-        for key in ("items", "additionalProperties", "not"):
+        for key in sorted(SCHEMA_VALUE):
             if isinstance(schema.get(key), dict):
                 self.check(schema[key], where.child(key))
-        for key in ("allOf", "anyOf", "oneOf"):
+        for key in sorted(SCHEMA_LIST):
             variants = schema.get(key)
             if isinstance(variants, list):
                 for index, variant in enumerate(variants):
@@ -119,21 +120,21 @@ class SchemaChecker:
                 )
 
     def _check_enum(self, enum: Any, where: Origin) -> None:
-        if not isinstance(enum, list) or not enum:
-            self.problems.error("`enum` must be a non-empty list", where)
+        """Mixed value types are fine (an open enum); see enums.py for what is made of the rest."""
+        if not isinstance(enum, list):
+            self.problems.error("`enum` must be a list", where)
             return
+        if not enum:
+            self.problems.warning(
+                "`enum` is empty (no value would be valid); ignored: the schema reads as if it had no `enum`",
+                where,
+                "list the values, or remove `enum`",
+            )
         seen: list[Any] = []
         for value in enum:
             if any(value == s and type(value) is type(s) for s in seen):
-                self.problems.error(f"enum value {value!r} is listed twice", where, "remove the duplicate")
+                self.problems.warning(f"enum value {value!r:.60} is listed twice", where, "remove the duplicate")
             seen.append(value)
-        kinds = {type(v).__name__ for v in enum if v is not None}
-        if len(kinds) > 1:
-            self.problems.error(
-                f"enum mixes value types ({', '.join(sorted(kinds))})",
-                where,
-                "use values of one type, or split the schema with anyOf",
-            )
 
 
 def _aliased(schema: Any) -> set[str]:

@@ -19,6 +19,7 @@ CLI_RESERVED_FLAGS = frozenset(
         "--max-items",
         "--timeout",
         "--max-retries",
+        "--output",
         "--body",
     }
 )
@@ -78,6 +79,19 @@ def cli_options(op: Operation) -> list[dict[str, Any]]:
                 "required": op.body.required,
                 "choices": (),
                 "help": f"{text}: {accepts}",
+                "deprecated": False,
+            }
+        )
+    if op.stream_choice is not None:
+        options.append(
+            {
+                "flag": _cli_flag(op.stream_choice.keyword, "response", taken),
+                "dest": op.stream_choice.keyword,
+                "type": "boolean",
+                "location": "response",
+                "required": False,
+                "choices": (),
+                "help": "true: print the answer's events as they arrive, one JSON line each; false: the whole answer",
                 "deprecated": False,
             }
         )

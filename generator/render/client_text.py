@@ -15,6 +15,11 @@ def method_docstring(op: Operation) -> str:
     if summary:
         parts.append(summary)
     parts.append(f"`{op.http_method} {op.path}`")
+    if op.response.kind == "stream":
+        parts.append(
+            "Returns a stream: iterating it gives each event's data, parsed, as it arrives\n"
+            "(`.events()` gives the raw events); the connection closes when the loop ends."
+        )
     args = [
         f"{p.py_name}: {p.description.strip()}" + (" (deprecated)" if p.deprecated else "")
         for p in op.parameters
@@ -22,6 +27,13 @@ def method_docstring(op: Operation) -> str:
     ]
     if op.body is not None and op.body.description.strip():
         args.append(f"{op.body.py_name}: {op.body.description.strip()}")
+    if op.stream_choice is not None:
+        carried = op.stream_choice.body_property
+        args.append(
+            f"{op.stream_choice.keyword}: True for the answer as a stream of events, each event's data\n"
+            "parsed as it arrives; False (the default) for the whole response"
+            + (f" (sent as the body's `{carried}`)" if carried else "")
+        )
     args += [
         "extra_headers: Send extra headers",
         "extra_query: Add additional query parameters to the request",

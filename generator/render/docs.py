@@ -124,18 +124,49 @@ def _model_ref(name: str) -> dict[str, str]:
 
 def doc_returns(op: Operation, schemas: dict[str, Any]) -> str:
     response = op.response
+    stream = _doc_stream(op, schemas)
+    if response.kind == "stream":
+        return stream
     if response.kind == "none":
-        return "Nothing: the response has no body."
-    if response.kind != "json":
+        whole = "Nothing: the response has no body."
+    elif response.kind != "json":
         kind = "string" if response.kind == "text" else "binary"
-        return f"- {code(kind)}\n\n  The {code(response.media_type)} body."
-    if response.model is not None:
-        return doc_fields(_model_ref(response.model), schemas)
-    listed = re.fullmatch(rf"list\[{MODELS}\.(\w+)\]", response.annotation)
+        whole = f"- {code(kind)}\n\n  The {code(response.media_type)} body."
+        if response.kind == "binary":
+            whole += " Read whole by default; `with_streaming_response` reads it as it arrives (see the example)."
+    else:
+        whole = _doc_value(response.annotation, response.model, schemas)
+    if op.stream_choice is None:
+        return whole
+    return f"{whole}\n\nWith `{op.stream_choice.keyword}=True`: {stream[:1].lower()}{stream[1:]}"
+
+
+def _doc_value(annotation: str, model: str | None, schemas: dict[str, Any]) -> str:
+    if model is not None:
+        return doc_fields(_model_ref(model), schemas)
+    # `builtins.list` is how a resource with a method `list` writes the type; the docs say `list`.
+    annotation = annotation.replace("builtins.", "")
+    listed = re.fullmatch(rf"list\[{MODELS}\.(\w+)\]", annotation)
     if listed and listed.group(1) in schemas:
         items = {"type": "array", "items": _model_ref(listed.group(1))}
         return "\n\n".join(_doc_bullets(("", items, True), schemas, 0, frozenset()))
-    return f"- {code(response.annotation.replace(MODELS + '.', ''))}"
+    return f"- {code(annotation.replace(MODELS + '.', ''))}"
+
+
+_STREAM_NAMES = {"sse": "server-sent events", "jsonl": "JSON Lines", "json-seq": "a JSON text sequence"}
+
+
+def _doc_stream(op: Operation, schemas: dict[str, Any]) -> str:
+    """What a stream gives: its format, what ends it, and the fields of one event's data."""
+    stream = op.response.stream
+    if stream is None:
+        return ""
+    head = f"A stream of {_STREAM_NAMES[stream.format]} ({code(stream.media_type)}), read as it arrives."
+    if stream.terminator is not None:
+        head += f" It ends at the event whose data is {code(stream.terminator)}."
+    if stream.error_event is not None:
+        head += f" An {code(stream.error_event)} event raises `StreamEventError`."
+    return f"{head} Each event's data:\n\n{_doc_value(stream.item_annotation, stream.item_model, schemas)}"
 
 
 def doc_body(op: Operation, schemas: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ _PATH_FIELD = re.compile(r"\{([^{}]+)\}")
 
 def auth_for_docs(api: Api) -> dict[str, str]:
     """How the primary credential travels, for the docs: location, name and prefix."""
-    scheme = api.security[0] if api.security else None
+    scheme = next((s for s in api.security if not s.deprecated), api.security[0] if api.security else None)
     if scheme is None:
         return {"location": "none", "name": "", "prefix": ""}
     prefix = {"bearer": "Bearer ", "basic": "Basic "}.get(scheme.kind, "")
@@ -24,14 +24,15 @@ def auth_for_docs(api: Api) -> dict[str, str]:
 
 
 def readme_operations(api: Api) -> dict[str, Operation | None]:
-    """What the README shows: a plain call (one needing no body, if any) and a paginated list."""
+    """What the README shows: a plain call (one needing no body, if any), a paginated list and a stream."""
     ops = api.operations()
-    plain = [op for op in ops if op.pagination is None]
+    plain = [op for op in ops if op.pagination is None and op.response.kind != "stream"]
     simple = [op for op in plain if op.body is None or not op.body.required]
     candidates = simple or plain or ops
     return {
         "call": candidates[0] if candidates else None,
         "page": next((op for op in ops if op.pagination is not None), None),
+        "stream": next((op for op in ops if op.response.stream is not None), None),
     }
 
 
@@ -42,15 +43,15 @@ def _example_value(p: Parameter) -> str:
     return defaults.get(p.schema_type, repr(p.wire_name))
 
 
-def python_call(op: Operation, via: str = "") -> str:
-    """`client.beta.batch.get_status('job_id')`, with every required argument; `via` goes before
-    the method (`with_raw_response`)."""
+def python_call(op: Operation, via: str = "", *, more: tuple[str, ...] = ()) -> str:
+    """`client.beta.batch.get_status('job_id')`, with every required argument (and `more`); `via`
+    goes before the method (`with_raw_response`)."""
     args = [_example_value(p) for p in op.path_parameters]
     args += [f"{p.py_name}={_example_value(p)}" for p in op.keyword_parameters if p.required]
     if op.body is not None and op.body.required:
         args.append(f"{op.body.py_name}=" + ('b""' if op.body.kind == "binary" else "{}"))
     target = ".".join(["client", *op.resource_path, *([via] if via else []), op.method_name])
-    return f"{target}({', '.join(args)})"
+    return f"{target}({', '.join([*args, *more])})"
 
 
 def python_example(op: Operation, api: Api) -> str:
@@ -61,10 +62,23 @@ def python_example(op: Operation, api: Api) -> str:
     ]
     if op.pagination is not None:
         lines += [f"for item in {python_call(op)}:", "    print(item)"]
+    elif op.response.kind == "stream":
+        lines += [f"with {python_call(op)} as stream:", "    for event in stream:", "        print(event)"]
     elif op.response.kind == "none":
         lines.append(python_call(op))
     else:
         lines += [f"response = {python_call(op)}", "print(response)"]
+    if op.stream_choice is not None:
+        streamed = python_call(op, more=(f"{op.stream_choice.keyword}=True",))
+        lines += ["", "# Or as a stream of events:", f"with {streamed} as stream:", "    for event in stream:"]
+        lines.append("        print(event)")
+    if op.response.kind == "binary":
+        lines += [
+            "",
+            "# Or written to a file as it arrives, never whole in memory:",
+            f"with {python_call(op, 'with_streaming_response')} as streamed:",
+            f'    streamed.stream_to_file("{op.method_name}.bin")',
+        ]
     return "\n".join(lines)
 
 
@@ -77,6 +91,8 @@ def cli_example(op: Operation, api: Api) -> str:
 
     words = [f"{api.package} {cli_command(op)}"]
     words += [f"{o['flag']} {value(o)}" for o in cli_options(op) if o["required"]]
+    if op.response.kind == "binary":
+        words.append(f"--output {op.method_name}.bin")
     return " \\\n  ".join(words)
 
 

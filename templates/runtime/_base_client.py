@@ -1,6 +1,7 @@
 """The two client classes the generated client derives from, and their shared options: each call is
 built (`_request`), sent and retried (`_attempts`, `_exchange`), and parsed (`_parsing`) by shared code,
-so sync and async behave the same. Also the names the generated resources use, from the modules below."""
+so sync and async behave the same; a streamed call's body is read as it arrives (`_streaming`,
+`_streamed_response`). Also the names the generated resources use, from the modules below."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import os
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 
 import httpx
 
@@ -19,7 +20,7 @@ from ._credentials import Credentials, is_other_origin
 from ._exceptions import APIError
 from ._exchange import async_exchange, exchange
 from ._idempotency import add_idempotency_key
-from ._operation import AuthScheme, Call, Endpoint, PageSpec
+from ._operation import AuthScheme, Call, Endpoint, PageSpec, StreamSpec
 from ._pagination import AsyncPage, SyncPage
 from ._parsing import (
     LazyModule,
@@ -32,9 +33,11 @@ from ._parsing import (
     parse_text,
     root_parser,
 )
-from ._request import _query_items, as_timeout, build_request
+from ._request import _query_items, as_timeout, build_request, with_body_flag
 from ._response import consume_raw_flag, deliver
 from ._retries import retry_after_seconds, retry_delay
+from ._streamed_response import AsyncStreamedResponse, StreamedResponse, consume_streamed_flag
+from ._streaming import AsyncReconnect, AsyncStream, Reconnect, Stream
 from ._types import NotGiven, not_given
 
 T = TypeVar("T")
@@ -211,24 +214,64 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self.close()
 
     def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        attempts = self._attempts(endpoint, call)
+        return self._send_attempts(self._attempts(endpoint, call))
+
+    def _send_attempts(self, attempts: Attempts, *, stream: bool = False) -> httpx.Response:
+        """The send loop: a response to keep, read whole unless `stream` (then a success comes unread)."""
         while True:
             try:
-                response = exchange(self._http, attempts.start(), self._credentials, self.max_response_bytes)
+                response = exchange(
+                    self._http, attempts.start(), self._credentials, self.max_response_bytes, stream=stream
+                )
             except httpx.HTTPError as exc:
                 sleep(attempts.failed(exc))
                 continue
             delay = attempts.answered(response)
             if delay is None:
-                if self._response_observer is not None:
+                if self._response_observer is not None and not stream:
                     self._response_observer(response)
                 return response
             sleep(delay)
 
+    def _reconnect(self, attempts: Attempts) -> Reconnect:
+        """How a streamed call is sent again, when its body breaks before the caller got any of it."""
+        return Reconnect(attempts, lambda: self._send_attempts(attempts, stream=True), lambda s: sleep(s))
+
+    def _streamed(
+        self, endpoint: Endpoint[Any], call: Call, parse: Callable[[httpx.Response, Reconnect], Any], reads_body: bool
+    ) -> Any:
+        """The `StreamedResponse` of a call made through `with_streaming_response`."""
+        attempts = self._attempts(endpoint, call)
+        reconnect = self._reconnect(attempts)
+        response = self._send_attempts(attempts, stream=True)
+        return StreamedResponse(
+            response,
+            lambda done: parse(done, reconnect),
+            reconnect=reconnect,
+            scrub=self._scrub,
+            max_bytes=self.max_response_bytes,
+            reads_body=reads_body,
+        )
+
     def request(self, endpoint: Endpoint[T], call: Call) -> T:
         raw = consume_raw_flag()
+        if consume_streamed_flag():
+            return cast(T, self._streamed(endpoint, call, lambda r, _: parse_response(endpoint, r, self._scrub), True))
         response = self._send(endpoint, call)
         return deliver(response, lambda: parse_response(endpoint, response, self._scrub), raw)
+
+    def request_stream(self, endpoint: Endpoint[T], call: Call) -> Stream[T]:
+        """A call answering an event stream: its events as they arrive."""
+        raw = consume_raw_flag()
+        if consume_streamed_flag():
+            streamed = self._streamed(endpoint, call, lambda r, again: Stream(r, endpoint, again, self._scrub), False)
+            return cast(Stream[T], streamed)
+        if raw:  # with_raw_response: the body read whole, then a stream over it
+            response = self._send(endpoint, call)
+            return deliver(response, lambda: Stream(response, endpoint, None, self._scrub), raw)
+        attempts = self._attempts(endpoint, call)
+        reconnect = self._reconnect(attempts)
+        return Stream(self._send_attempts(attempts, stream=True), endpoint, reconnect, self._scrub)
 
     def request_page(self, endpoint: Endpoint[Any], call: Call) -> SyncPage[Any]:
         raw = consume_raw_flag()
@@ -240,6 +283,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         def fetch(page_call: Call) -> SyncPage[Any]:
             return page(page_call, self._send(endpoint, page_call))
 
+        if consume_streamed_flag():
+            return cast(SyncPage[Any], self._streamed(endpoint, call, lambda r, _: page(call, r), True))
         response = self._send(endpoint, call)
         return deliver(response, lambda: page(call, response), raw)
 
@@ -260,26 +305,65 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         await self.close()
 
     async def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        attempts = self._attempts(endpoint, call)
+        return await self._send_attempts(self._attempts(endpoint, call))
+
+    async def _send_attempts(self, attempts: Attempts, *, stream: bool = False) -> httpx.Response:
         while True:
             try:
                 response = await async_exchange(
-                    self._http, attempts.start(), self._credentials, self.max_response_bytes
+                    self._http, attempts.start(), self._credentials, self.max_response_bytes, stream=stream
                 )
             except httpx.HTTPError as exc:
                 await async_sleep(attempts.failed(exc))
                 continue
             delay = attempts.answered(response)
             if delay is None:
-                if self._response_observer is not None:
+                if self._response_observer is not None and not stream:
                     self._response_observer(response)
                 return response
             await async_sleep(delay)
 
+    def _reconnect(self, attempts: Attempts) -> AsyncReconnect:
+        return AsyncReconnect(attempts, lambda: self._send_attempts(attempts, stream=True), lambda s: async_sleep(s))
+
+    async def _streamed(
+        self,
+        endpoint: Endpoint[Any],
+        call: Call,
+        parse: Callable[[httpx.Response, AsyncReconnect], Any],
+        reads_body: bool,
+    ) -> Any:
+        attempts = self._attempts(endpoint, call)
+        reconnect = self._reconnect(attempts)
+        response = await self._send_attempts(attempts, stream=True)
+        return AsyncStreamedResponse(
+            response,
+            lambda done: parse(done, reconnect),
+            reconnect=reconnect,
+            scrub=self._scrub,
+            max_bytes=self.max_response_bytes,
+            reads_body=reads_body,
+        )
+
     async def request(self, endpoint: Endpoint[T], call: Call) -> T:
         raw = consume_raw_flag()
+        if consume_streamed_flag():
+            streamed = await self._streamed(endpoint, call, lambda r, _: parse_response(endpoint, r, self._scrub), True)
+            return cast(T, streamed)
         response = await self._send(endpoint, call)
         return deliver(response, lambda: parse_response(endpoint, response, self._scrub), raw)
+
+    async def request_stream(self, endpoint: Endpoint[T], call: Call) -> AsyncStream[T]:
+        raw = consume_raw_flag()
+        if consume_streamed_flag():
+            make = functools.partial(_async_stream, endpoint=endpoint, scrub=self._scrub)
+            return cast(AsyncStream[T], await self._streamed(endpoint, call, make, False))
+        if raw:
+            response = await self._send(endpoint, call)
+            return deliver(response, lambda: AsyncStream(response, endpoint, None, self._scrub), raw)
+        attempts = self._attempts(endpoint, call)
+        reconnect = self._reconnect(attempts)
+        return AsyncStream(await self._send_attempts(attempts, stream=True), endpoint, reconnect, self._scrub)
 
     async def request_page(self, endpoint: Endpoint[Any], call: Call) -> AsyncPage[Any]:
         raw = consume_raw_flag()
@@ -291,8 +375,16 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         async def fetch(page_call: Call) -> AsyncPage[Any]:
             return page(page_call, await self._send(endpoint, page_call))
 
+        if consume_streamed_flag():
+            return cast(AsyncPage[Any], await self._streamed(endpoint, call, lambda r, _: page(call, r), True))
         response = await self._send(endpoint, call)
         return deliver(response, lambda: page(call, response), raw)
+
+
+def _async_stream(
+    response: httpx.Response, reconnect: AsyncReconnect, *, endpoint: Endpoint[T], scrub: Callable[[str], str]
+) -> AsyncStream[T]:
+    return AsyncStream(response, endpoint, reconnect, scrub)
 
 
 def _page_spec(endpoint: Endpoint[Any]) -> PageSpec:
@@ -330,6 +422,7 @@ __all__ = [
     "Endpoint",
     "LazyModule",
     "PageSpec",
+    "StreamSpec",
     "SyncAPIClient",
     "_query_items",
     "async_sleep",
@@ -344,4 +437,5 @@ __all__ = [
     "retry_delay",
     "root_parser",
     "sleep",
+    "with_body_flag",
 ]

@@ -7,6 +7,10 @@ the client's), and prints the response body the server sent (`_cli_output`): pre
 terminal, compact otherwise. `--format jsonl` prints one compact line per item, following every page of
 a list lazily.
 
+A streaming operation prints each event's data as one compact JSON line as it arrives, and a binary one
+writes its body to `--output FILE` (or to stdout, when it is not a terminal) as it arrives, never whole
+in memory.
+
 Errors are one line on stderr, and the exit code says which kind (see EXIT_CODES). The API key is
 never printed: every message is scrubbed of it, and argparse's own errors too.
 """
@@ -23,7 +27,15 @@ from typing import Any, TextIO, cast
 import httpx
 
 from ._base_client import SyncAPIClient
-from ._cli_output import LastBody, connection_message, print_body, print_items, status_message
+from ._cli_output import (
+    LastBody,
+    connection_message,
+    print_body,
+    print_events,
+    print_items,
+    status_message,
+    write_body,
+)
 from ._cli_parser import build_parser, scrub
 from ._cli_table import (
     EXIT_CODES,
@@ -40,6 +52,7 @@ from ._cli_table import (
 )
 from ._exceptions import APIConnectionError, APIError, APIStatusError
 from ._pagination import SyncPage
+from ._streaming import Stream
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,7 @@ class _Run:
     max_items: int | None
     pretty: bool
     ascii: bool  # stdout cannot encode all of Unicode: JSON gets \u escapes instead
+    output: str | None  # the file a binary response is written to
 
 
 def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Sequence[str] | None = None) -> int:
@@ -67,7 +81,13 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
                 result = _call(prepared, make_client, http, last)
             except ValueError as exc:  # refused before sending, e.g. an empty path parameter
                 return _fail(program, _in_flags(str(exc), prepared.command), EXIT_USAGE, secrets)
-            if prepared.format == "jsonl" and isinstance(result, SyncPage):
+            if prepared.command.response == "binary":
+                with result as response:  # through with_streaming_response: read as it arrives
+                    write_body(response, prepared.output, stdout)
+            elif isinstance(result, Stream):
+                with result:
+                    print_events(result, stdout, ascii=prepared.ascii)
+            elif prepared.format == "jsonl" and isinstance(result, SyncPage):
                 items_path = prepared.command.items_path or ()
                 print_items(result, last, stdout, items_path=items_path, limit=prepared.max_items, ascii=prepared.ascii)
             else:
@@ -106,6 +126,11 @@ def _prepare(program: Program, args: argparse.Namespace, stdout: TextIO) -> _Run
         parser.error("--max-items applies only to list commands (paginated operations)")
     if max_items is not None and output != "jsonl":
         parser.error("--max-items needs --format jsonl")
+    output_file: str | None = getattr(args, "_output", None)
+    if output_file is not None and command.response != "binary":
+        parser.error("--output applies only to commands answering a binary body")
+    if command.response == "binary" and output_file is None and stdout.isatty():
+        parser.error("the response is binary: pass --output FILE, or redirect stdout")
     api_key: str | None = getattr(args, "_api_key", None)
     if program.needs_api_key and not (api_key or os.environ.get(program.api_key_env)):
         parser.error(f"no API key: set {program.api_key_env} or pass --api-key")
@@ -117,13 +142,15 @@ def _prepare(program: Program, args: argparse.Namespace, stdout: TextIO) -> _Run
     arguments = {o.dest: v for o in command.options if (v := getattr(args, o.dest, None)) is not None}
     pretty = output == "json" and stdout.isatty()
     ascii = not (stdout.encoding or "").lower().replace("-", "").startswith("utf")
-    return _Run(command, arguments, options, output, max_items, pretty, ascii)
+    return _Run(command, arguments, options, output, max_items, pretty, ascii, output_file)
 
 
 def _call(run: _Run, make_client: Callable[..., SyncAPIClient], http: httpx.Client, last: LastBody) -> Any:
     client = make_client(**run.client_options, http_client=http)
     client._response_observer = last
     target: Any = client
+    if run.command.response == "binary":
+        target = target.with_streaming_response  # the body is written as it arrives, never held whole
     for name in run.command.method:
         target = getattr(target, name)
     return target(**run.arguments)

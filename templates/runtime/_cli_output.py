@@ -1,16 +1,21 @@
 """What the command line prints: takes the bytes the server sent (the client's models are not
-re-serialised) and gives them to stdout, pretty or compact, or one line per item of every page; and
-the one-line messages of the errors a call ends with."""
+re-serialised) and gives them to stdout, pretty or compact, one line per item of every page or per
+event of a stream, or a binary body to a file as it arrives; and the one-line messages of the errors
+a call ends with."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from typing import Any, TextIO
 
 import httpx
 
 from ._exceptions import APIConnectionError, APIStatusError
 from ._pagination import SyncPage
+from ._streamed_response import StreamedResponse
+from ._streaming import Stream
 
 
 class LastBody:
@@ -62,6 +67,34 @@ def print_items(
             return
 
 
+def print_events(stream: Stream[Any], stdout: TextIO, *, ascii: bool) -> None:
+    """Each event's data as one compact JSON line, flushed as it arrives: the server's JSON, or the
+    text of a stream of text. Each is first parsed as the client would (a mismatch ends the command)."""
+    for event in stream.events():
+        item = stream._item(event)
+        value = item if isinstance(item, str) else event.json()
+        stdout.write(_dump(value, pretty=False, ascii=ascii) + "\n")
+        stdout.flush()
+
+
+def write_body(response: StreamedResponse[Any], output: str | None, stdout: TextIO) -> None:
+    """A binary body as it arrives: to `output` (written beside it, then moved in place, so a broken
+    transfer leaves no partial file), else to stdout."""
+    if output is None:
+        stdout.flush()
+        for chunk in response.iter_bytes():
+            stdout.buffer.write(chunk)
+        stdout.buffer.flush()
+        return
+    partial = output + ".part"
+    try:
+        response.stream_to_file(partial)
+        os.replace(partial, output)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(partial)
+
+
 def status_message(exc: APIStatusError) -> str:
     response = exc.response
     text = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
@@ -94,4 +127,12 @@ def _one_line(body: bytes, limit: int = 500) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-__all__ = ["LastBody", "connection_message", "print_body", "print_items", "status_message"]
+__all__ = [
+    "LastBody",
+    "connection_message",
+    "print_body",
+    "print_events",
+    "print_items",
+    "status_message",
+    "write_body",
+]

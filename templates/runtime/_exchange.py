@@ -1,6 +1,7 @@
 """One attempt on the wire: takes an httpx client and a request, and gives the complete response after
 following redirects (credentials kept from other origins), read whole within the read timeout and the
-size limit; a broken transfer's error keeps the bytes that did arrive."""
+size limit (or a success unread, for a streamed call); a broken transfer's error keeps the bytes that
+did arrive."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 
 
-def exchange(http: httpx.Client, request: httpx.Request, credentials: Credentials, max_bytes: int) -> httpx.Response:
-    """One attempt: redirects followed, the whole body read within the deadline and size limit."""
+def exchange(
+    http: httpx.Client, request: httpx.Request, credentials: Credentials, max_bytes: int, *, stream: bool = False
+) -> httpx.Response:
+    """One attempt: redirects followed, the whole body read within the deadline and size limit. With
+    `stream`, a success comes back unread instead: each read of it is bounded by the read timeout alone."""
     deadline = _deadline(request)
     response = http.send(request, stream=True, follow_redirects=False)
     for _ in range(MAX_REDIRECTS):
@@ -26,6 +30,14 @@ def exchange(http: httpx.Client, request: httpx.Request, credentials: Credential
         response.close()
         request = following
         response = http.send(request, stream=True, follow_redirects=False)
+    if stream and response.is_success:
+        return response
+    return read_whole(response, max_bytes, deadline)
+
+
+def read_whole(response: httpx.Response, max_bytes: int, deadline: float | None = None) -> httpx.Response:
+    """The response with its whole body read (within the size limit and the deadline), connection closed."""
+    request = response.request
     read = _already_read(response, request, max_bytes)
     if read is not None:
         return read
@@ -38,11 +50,16 @@ def exchange(http: httpx.Client, request: httpx.Request, credentials: Credential
         raise
     finally:
         response.close()
-    return _completed(response, bytes(body), request)
+    return completed_response(response, bytes(body), request)
 
 
 async def async_exchange(
-    http: httpx.AsyncClient, request: httpx.Request, credentials: Credentials, max_bytes: int
+    http: httpx.AsyncClient,
+    request: httpx.Request,
+    credentials: Credentials,
+    max_bytes: int,
+    *,
+    stream: bool = False,
 ) -> httpx.Response:
     """`exchange` on an async client."""
     deadline = _deadline(request)
@@ -54,6 +71,14 @@ async def async_exchange(
         await response.aclose()
         request = following
         response = await http.send(request, stream=True, follow_redirects=False)
+    if stream and response.is_success:
+        return response
+    return await async_read_whole(response, max_bytes, deadline)
+
+
+async def async_read_whole(response: httpx.Response, max_bytes: int, deadline: float | None = None) -> httpx.Response:
+    """`read_whole` on an async response."""
+    request = response.request
     read = _already_read(response, request, max_bytes)
     if read is not None:
         return read
@@ -66,7 +91,7 @@ async def async_exchange(
         raise
     finally:
         await response.aclose()
-    return _completed(response, bytes(body), request)
+    return completed_response(response, bytes(body), request)
 
 
 def _redirect(request: httpx.Request, response: httpx.Response, credentials: Credentials) -> httpx.Request | None:
@@ -120,7 +145,7 @@ def _deadline(request: httpx.Request) -> float | None:
     return None if read is None else time.monotonic() + float(read)
 
 
-def _completed(response: httpx.Response, body: bytes, request: httpx.Request) -> httpx.Response:
+def completed_response(response: httpx.Response, body: bytes, request: httpx.Request) -> httpx.Response:
     """A response holding the whole body, read and decoded, and no connection."""
     done = httpx.Response(
         response.status_code, headers=response.headers, content=body, request=request, extensions=response.extensions
@@ -133,4 +158,4 @@ def _keep_received(exc: httpx.HTTPError, body: bytearray) -> None:
     exc.received = bytes(body)  # type: ignore[attr-defined]  # read back by transport_error
 
 
-__all__ = ["async_exchange", "exchange"]
+__all__ = ["async_exchange", "async_read_whole", "completed_response", "exchange", "read_whole"]

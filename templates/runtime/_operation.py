@@ -1,5 +1,6 @@
 """How operations and calls are described: the generated resources declare each operation once as an
-`Endpoint` (with its `PageSpec`) and pass each call's values as a `Call`; the client lists its `AuthScheme`s."""
+`Endpoint` (with its `PageSpec` or `StreamSpec`) and pass each call's values as a `Call`; the client
+lists its `AuthScheme`s."""
 
 from __future__ import annotations
 
@@ -34,6 +35,14 @@ class PageSpec(NamedTuple):
     first_page: int = 1  # the number of the first page (page style)
 
 
+class StreamSpec(NamedTuple):
+    """How the body of a streaming operation is cut into events, and which of them are special."""
+
+    format: str = "sse"  # sse, jsonl (JSON Lines and NDJSON) or json-seq
+    terminator: str | None = None  # the data that ends the stream (`[DONE]`): not an event
+    error_event: str | None = None  # the event name whose data is an error (server-sent events only)
+
+
 class Endpoint(NamedTuple, Generic[T]):
     """One operation, described once at import time; calls only fill in the values."""
 
@@ -50,6 +59,7 @@ class Endpoint(NamedTuple, Generic[T]):
     security: tuple[tuple[str, ...], ...] | None = None
     accept: str = "application/json"  # the media type of the success response
     content_type: str | None = None  # the media type of a raw (bytes or text) request body
+    stream: StreamSpec | None = None  # an event stream: `parse` then reads one event's data
 
 
 class AuthScheme(NamedTuple):
@@ -92,4 +102,4 @@ class Call(NamedTuple):
         return Call(self.path, {**self.query, **changes}, *self[2:])
 
 
-__all__ = ["AuthScheme", "Call", "Endpoint", "PageSpec"]
+__all__ = ["AuthScheme", "Call", "Endpoint", "PageSpec", "StreamSpec"]

@@ -94,18 +94,21 @@ def parse_response(endpoint: Endpoint[T], response: httpx.Response, scrub: Calla
     try:
         return endpoint.parse(raw)
     except ValueError as exc:  # pydantic.ValidationError included
-        # Name the first problem, not the input: the body may hold anything, echoed secrets included.
-        errors = exc.errors(include_input=False, include_url=False) if isinstance(exc, pydantic.ValidationError) else []
-        if errors:
-            where = ".".join(str(part) for part in errors[0]["loc"]) or "body"
-            detail = f"{len(errors)} error(s), first at {where}: {errors[0]['msg']}"
-        else:
-            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ResponseValidationError(
-            scrub(f"The {response.status_code} response did not match the schema: {detail}"),
-            response=response,
-            body=raw,
-        ) from exc
+        raise validation_error(exc, response, raw, scrub, f"The {response.status_code} response") from exc
+
+
+def validation_error(
+    exc: ValueError, response: httpx.Response, raw: bytes, scrub: Callable[[str], str], what: str
+) -> ResponseValidationError:
+    """The error of a body (or of one event's data, `raw`) that did not match its schema."""
+    # Name the first problem, not the input: the body may hold anything, echoed secrets included.
+    errors = exc.errors(include_input=False, include_url=False) if isinstance(exc, pydantic.ValidationError) else []
+    if errors:
+        where = ".".join(str(part) for part in errors[0]["loc"]) or "body"
+        detail = f"{len(errors)} error(s), first at {where}: {errors[0]['msg']}"
+    else:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return ResponseValidationError(scrub(f"{what} did not match the schema: {detail}"), response=response, body=raw)
 
 
 def status_error(endpoint: Endpoint[Any], response: httpx.Response, scrub: Callable[[str], str]) -> APIStatusError:
@@ -141,4 +144,5 @@ __all__ = [
     "parse_text",
     "root_parser",
     "status_error",
+    "validation_error",
 ]

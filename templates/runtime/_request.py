@@ -81,6 +81,16 @@ def build_request(
     )
 
 
+def with_body_flag(extra_body: object, name: str, value: bool) -> object:
+    """`extra_body` with the JSON body property `name` set to `value`: how a call's `stream=` choice
+    reaches a body that carries it."""
+    if extra_body is None:
+        return {name: value}
+    if not isinstance(extra_body, Mapping):
+        raise TypeError("extra_body can only add properties to a JSON object body")
+    return {**extra_body, name: value}
+
+
 def as_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
@@ -222,4 +232,4 @@ def _form_fields(body: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     return {k: v[0] if len(v) == 1 else v for k, v in data.items()}, files
 
 
-__all__ = ["as_timeout", "build_request", "encode_path_segment"]
+__all__ = ["as_timeout", "build_request", "encode_path_segment", "with_body_flag"]

@@ -72,7 +72,17 @@ class OpenIntEnum(IntEnum):
 
 
 class OpenEnum(Enum):
-    """An enum of mixed values; unknown values are not accepted (there is no type to keep them as)."""
+    """An enum of values of mixed types (`"red"`, `42`, `True`); keeps any other JSON scalar the spec
+    does not list yet, like the string and integer enums do."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str | int | float):  # bool is an int
+            return None
+        member = object.__new__(cls)
+        member._name_ = str(value)
+        member._value_ = value
+        return member
 
 
 __all__ = [

@@ -1,11 +1,15 @@
-"""Random but valid OpenAPI 3.0/3.1 documents, as a hypothesis strategy (`openapi_documents()`).
+"""Random but valid OpenAPI 3.0/3.1/3.2 documents, as a hypothesis strategy (`openapi_documents()`).
 
 What is drawn: component schemas of every shape (objects, arrays, maps, string and integer enums,
 anyOf/oneOf with and without null, allOf, aliases, tagged unions with a discriminator, constrained
 primitives with formats and defaults) with `$ref`s between them, recursion included; operations
 with path/query/header/cookie parameters, request bodies (JSON, multipart, form, binary) and
 responses (JSON, text, binary, empty, errors); security schemes; and awkward names and hostile
-text everywhere a spec allows free text.
+text everywhere a spec allows free text. And what real specs do that the generator reads leniently:
+enum values YAML 1.1 would misread (`on`, `2024-05-01`, `012`, written plain in YAML 1.2), enums of
+mixed types, `$ref`s inside examples, operations without `responses` (3.1 and 3.2), and 3.2
+documents (`$self`, hierarchical tags, `query`, `additionalOperations`, `in: querystring`,
+`itemSchema`).
 
 A document is valid by construction: `$ref`s at the top of a component (aliases, union members,
 allOf parents) only point at components drawn after it, so no schema is its own alias; recursion
@@ -58,6 +62,8 @@ COMPONENT_KINDS = ("object", "object", "enum_str", "enum_int", "array", "map", "
 SUCCESS_CODES = ("200", "200", "201", "202", "204", "2XX", "default")
 ERROR_CODES = ("400", "404", "409", "422", "4XX", "500", "503")
 JSON_TYPES = ("application/json", "application/json", "application/problem+json", "application/vnd.x+json")
+# Strings YAML 1.1 reads as booleans, dates or numbers; YAML 1.2 (and the generator) as strings.
+YAML_11_TRAPS = ("on", "off", "yes", "no", "y", "n", "2024-05-01", "2024-05-01T12:00:00Z", "012", "1:30", "0b101")
 
 
 # The generator refuses a client class name (`x-client.branded-name`) with no letter or digit,
@@ -95,11 +101,13 @@ def ref(name: str, section: str = "schemas") -> Schema:
 @dataclass
 class _Builder:
     draw: Draw[Any]
-    v31: bool
+    v31: bool  # 3.1 or later: JSON Schema 2020-12 idioms
     component_names: list[str]
     kinds: list[str]
     budget: int = 60  # schema nodes left to draw: keeps documents small
     components: dict[str, Any] = field(default_factory=dict)
+    v32: bool = False
+    self_uri: str = ""  # the 3.2 document's `$self`, when it has one
 
     # -- small pieces --------------------------------------------------------------------------
     def flag(self, p: float = 0.5) -> bool:
@@ -116,6 +124,9 @@ class _Builder:
             schema["title"] = self.text()
         if self.flag(0.1):
             schema["deprecated"] = True
+        if self.flag(0.04):
+            # Data that looks like a reference (a SCIM schema URN): never followed.
+            schema["example"] = {"schemas": [{"$ref": "urn:ietf:params:scim:schemas:core:2.0:User"}]}
         return schema
 
     def nullable(self, schema: Schema) -> Schema:
@@ -209,6 +220,8 @@ class _Builder:
                 schema["default"] = self.draw(st.sampled_from(fitting))
 
     def enum(self, *, integer: bool) -> Schema:
+        if self.flag(0.12):
+            return self.mixed_enum()
         if integer:
             values: list[Any] = self.draw(
                 st.lists(
@@ -223,7 +236,10 @@ class _Builder:
             values = self.draw(
                 st.lists(
                     st.one_of(
-                        names(), hostile_text(allow_long=False), st.sampled_from(["", "A", "a", "a-b", "a_b", "a b"])
+                        names(),
+                        hostile_text(allow_long=False),
+                        st.sampled_from(["", "A", "a", "a-b", "a_b", "a b"]),
+                        st.sampled_from(YAML_11_TRAPS),
                     ),
                     min_size=1,
                     max_size=6,
@@ -235,10 +251,23 @@ class _Builder:
             schema["default"] = self.draw(st.sampled_from(values))
         return self.decorate(schema)
 
+    def mixed_enum(self) -> Schema:
+        """An enum of mixed value types (no `type`): strings, integers, booleans, and null in 3.1."""
+        scalars = st.one_of(names(), st.integers(2, 9), st.integers(-9, -2), st.booleans())
+        values: list[Any] = self.draw(st.lists(scalars, min_size=2, max_size=5, unique_by=lambda v: (type(v), v)))
+        if len({type(v) for v in values}) == 1:
+            values.append(7 if isinstance(values[0], str) else "x")
+        if self.v31 and self.flag(0.3):
+            values.append(None)
+        return self.decorate({"enum": values})
+
     def ref_to(self, targets: list[int]) -> Schema | None:
         if not targets:
             return None
         schema = ref(self.component_names[self.draw(st.sampled_from(targets))])
+        if self.self_uri and self.flag(0.3):
+            # The same component by its absolute address under the document's `$self`.
+            schema["$ref"] = self.self_uri + schema["$ref"]
         if self.v31 and self.flag(0.15):
             schema["description"] = self.text()
         return schema
@@ -444,6 +473,17 @@ class _Operations:
                 del parameter["example"]
         return parameter
 
+    def querystring(self) -> Schema:
+        """The whole query string as one form object (3.2 `in: querystring`)."""
+        b = self.b
+        properties = {
+            name: b.primitive(allow_null=False)
+            for name in b.draw(st.lists(cleanable(names()), min_size=1, max_size=3, unique=True))
+        }
+        name = b.draw(cleanable(names()))
+        form = {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": properties}}}
+        return {"name": name, "in": "querystring", "content": form}
+
     def request_body(self) -> Schema:
         b = self.b
         kind = b.draw(st.sampled_from(("json", "json", "json", "multipart", "form", "binary")))
@@ -476,9 +516,15 @@ class _Operations:
         response: Schema = {"description": b.text() or "a response"}
         if code == "204":
             return response
-        kind = b.draw(st.sampled_from(("json", "json", "json", "text", "binary", "none")))
+        kinds = ("json", "json", "json", "text", "binary", "none", *(("jsonl",) if b.v32 else ()))
+        kind = b.draw(st.sampled_from(kinds))
         if kind == "json":
-            response["content"] = {b.draw(st.sampled_from(JSON_TYPES)): {"schema": b.schema(0, None, nested=True)}}
+            media: Schema = {"schema": b.schema(0, None, nested=True)}
+            if b.flag(0.05):
+                media["examples"] = {"one": {"value": {"$ref": "#/not/a/reference"}}}
+            response["content"] = {b.draw(st.sampled_from(JSON_TYPES)): media}
+        elif kind == "jsonl":  # a sequence of items (3.2 `itemSchema`)
+            response["content"] = {"application/jsonl": {"itemSchema": b.schema(1, None, nested=True)}}
         elif kind == "text":
             response["content"] = {"text/plain": {"schema": {"type": "string"}}}
         elif kind == "binary":
@@ -543,11 +589,14 @@ class _Operations:
             parameters.append(parameter)
         if parameters:
             op["parameters"] = parameters
-        with_body = method in ("post", "put", "patch") or (method == "delete" and b.flag(0.1))
+        with_body = method in ("post", "put", "patch", "query") or (method == "delete" and b.flag(0.1))
         if with_body and b.flag(0.8):
             op["requestBody"] = self.request_body()
+        if b.v32 and not any(p.get("in") == "query" for p in parameters if isinstance(p, dict)) and b.flag(0.1):
+            op.setdefault("parameters", []).append(self.querystring())
         codes = b.draw(st.lists(st.sampled_from(SUCCESS_CODES + ERROR_CODES), min_size=1, max_size=4, unique=True))
-        op["responses"] = {code: self.response(code) for code in codes}
+        if not b.v31 or b.flag(0.95):  # optional since 3.1
+            op["responses"] = {code: self.response(code) for code in codes}
         if self.schemes and b.flag(0.3):
             op["security"] = self.security()
         return op
@@ -634,13 +683,17 @@ def openapi_documents(draw: Draw[Any], *, strict: bool = False) -> dict[str, Any
     """One valid OpenAPI document (a plain dict, ready for JSON or YAML). Unless `strict`, a
     document may name its component schemas outside `^[a-zA-Z0-9._-]+$` (unicode, punctuation),
     as real specs do although OpenAPI says they should not."""
-    version = draw(st.sampled_from(("3.0.3", "3.1.0", "3.0.0", "3.1.1")))
+    version = draw(st.sampled_from(("3.0.3", "3.1.0", "3.0.0", "3.1.1", "3.2.0")))
     schema_names = cleanable(names() if not strict and draw(st.integers(0, 99)) < 20 else component_names())
     all_names = draw(st.lists(schema_names, max_size=9, unique=True))
     tagged_count = draw(st.sampled_from((0, 0, 2, 3))) if len(all_names) >= 5 else 0
     plain = all_names[: len(all_names) - tagged_count]
     kinds = [draw(st.sampled_from(COMPONENT_KINDS)) for _ in plain]
-    b = _Builder(draw, version.startswith("3.1"), plain, kinds)
+    v32 = version.startswith("3.2")
+    b = _Builder(draw, not version.startswith("3.0"), plain, kinds, v32=v32)
+    # `strict`: no `$self`, whose references a validator would fetch from the network.
+    if v32 and not strict and b.flag(0.5):
+        b.self_uri = "https://api.example.com/v1/openapi.yaml"
     for index, name in enumerate(plain):
         b.components[name] = b.component(index)
     if tagged_count:
@@ -651,6 +704,8 @@ def openapi_documents(draw: Draw[Any], *, strict: bool = False) -> dict[str, Any
         "openapi": version,
         "info": {"title": b.text() or "t", "version": b.text() or "1"},
     }
+    if b.self_uri:
+        document["$self"] = b.self_uri
     if b.flag(0.4):
         document["info"]["description"] = b.text()
     if b.flag(0.6):
@@ -706,9 +761,14 @@ def openapi_documents(draw: Draw[Any], *, strict: bool = False) -> dict[str, Any
             shared = path_params if path_params and b.flag(0.2) else []
             if shared:
                 item["parameters"] = [ops.parameter(name, "path") for name in shared]
-            methods = draw(st.lists(st.sampled_from(HTTP_METHODS), min_size=1, max_size=3, unique=True))
+            choices = (*HTTP_METHODS, "query", "PURGE") if v32 else HTTP_METHODS
+            methods = draw(st.lists(st.sampled_from(choices), min_size=1, max_size=3, unique=True))
             for method in methods:
-                item[method] = ops.operation(method, [p for p in path_params if p not in shared])
+                operation = ops.operation(method.lower(), [p for p in path_params if p not in shared])
+                if method.isupper():  # a method of its own (3.2 `additionalOperations`)
+                    item.setdefault("additionalOperations", {})[method] = operation
+                else:
+                    item[method] = operation
         if b.flag(0.1):
             item["summary"] = b.text()
         paths["/" + "/".join(parts)] = item
@@ -723,9 +783,14 @@ def openapi_documents(draw: Draw[Any], *, strict: bool = False) -> dict[str, Any
         components["securitySchemes"] = schemes
     if components:
         document["components"] = components
-    tags = sorted(
-        {op["tags"][0] for item in paths.values() for op in item.values() if isinstance(op, dict) and op.get("tags")}
-    )
+    operations = [op for item in paths.values() for op in item.values() if isinstance(op, dict)]
+    operations += [op for item in paths.values() for op in item.get("additionalOperations", {}).values()]
+    tags = sorted({op["tags"][0] for op in operations if op.get("tags")})
     if tags and b.flag():
         document["tags"] = [{"name": t, "description": b.text()} for t in tags]
+        if v32 and b.flag():
+            # Hierarchical tags: each under a section of its own, which no operation names.
+            for index, tag in enumerate(document["tags"]):
+                tag["parent"] = f"Section {index % 2}"
+            document["tags"] += [{"name": f"Section {i}", "kind": "nav"} for i in range(min(2, len(tags)))]
     return document

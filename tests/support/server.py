@@ -14,13 +14,16 @@ dynamic handler (``set_handler``); if neither yields a reply the server answers
 Fault injection is available per reply: ``delay`` (sleep before sending
 anything), ``drip`` (send the body one byte at a time), ``close_mid_body``
 (announce more bytes than are sent, then close) and ``drop_connection`` (close
-without sending anything).
+without sending anything). A body of ``Chunks`` is streamed: chunked transfer
+encoding, each chunk after its own delay, optionally cut off before its end,
+and it records whether the client hung up first.
+
+The replies and recorded requests are ``messages.py``; streamed bodies ``chunks.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json as _json
 import socket
 import socketserver
 import sys
@@ -28,103 +31,20 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self, cast
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Handler", "RecordedRequest", "Reply", "TestServer"]
+from .chunks import Chunks
+from .messages import RecordedRequest, Reply
+
+__all__ = ["Chunks", "Handler", "RecordedRequest", "Reply", "TestServer"]
 
 _MAX_LINE = 65536
 _NO_BODY_STATUSES = frozenset({204, 304})
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request as received by the server."""
-
-    method: str
-    #: Raw path exactly as sent on the request line (percent-encoding kept), no query.
-    path: str
-    #: Raw query string (without the leading ``?``); ``""`` when absent.
-    query: str
-    query_params: list[tuple[str, str]]
-    #: Raw header pairs in the order received, original case, duplicates kept.
-    headers: list[tuple[str, str]]
-    cookies: dict[str, str]
-    body: bytes
-    #: Identifies the TCP connection the request arrived on (keep-alive checks).
-    connection_id: int = 0
-    http_version: str = "HTTP/1.1"
-
-    @property
-    def target(self) -> str:
-        """The raw request target: path plus ``?query`` when a query was sent."""
-        return f"{self.path}?{self.query}" if self.query else self.path
-
-    def header(self, name: str) -> str | None:
-        """First value of header ``name`` (case-insensitive), or ``None``."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
-
-    def header_values(self, name: str) -> list[str]:
-        """All values of header ``name`` (case-insensitive), in order received."""
-        wanted = name.lower()
-        return [value for key, value in self.headers if key.lower() == wanted]
-
-    def text(self, encoding: str = "utf-8") -> str:
-        return self.body.decode(encoding)
-
-    def json(self) -> Any:
-        return _json.loads(self.body)
-
-
-HeadersLike = Mapping[str, str] | Sequence[tuple[str, str]]
-
-
-@dataclass
-class Reply:
-    """A scripted response, optionally with fault injection."""
-
-    status: int = 200
-    headers: HeadersLike = field(default_factory=dict)
-    #: ``bytes`` are sent as-is, ``str`` is UTF-8 encoded (text/plain unless a
-    #: content-type is given), anything else is serialised as JSON
-    #: (application/json unless a content-type is given).
-    body: Any = b""
-    #: Seconds to sleep before sending anything.
-    delay: float = 0.0
-    #: If set, send the body one byte at a time with this delay between bytes.
-    drip: float | None = None
-    #: Announce a Content-Length larger than what is sent, then close the socket.
-    close_mid_body: bool = False
-    #: Close the connection without sending anything.
-    drop_connection: bool = False
-    #: Reason phrase; defaults to the standard one for ``status``.
-    reason: str | None = None
-
-    def render(self) -> tuple[list[tuple[str, str]], bytes]:
-        """Header pairs and encoded body (without framing headers added)."""
-        pairs = list(self.headers.items()) if isinstance(self.headers, Mapping) else list(self.headers)
-        has_type = any(key.lower() == "content-type" for key, _ in pairs)
-        payload: bytes
-        if isinstance(self.body, bytes | bytearray | memoryview):
-            payload = bytes(self.body)
-        elif isinstance(self.body, str):
-            payload = self.body.encode("utf-8")
-            if not has_type:
-                pairs.append(("Content-Type", "text/plain; charset=utf-8"))
-        else:
-            payload = _json.dumps(self.body).encode("utf-8")
-            if not has_type:
-                pairs.append(("Content-Type", "application/json"))
-        return pairs, payload
 
 
 Handler = Callable[[RecordedRequest], Reply]
@@ -209,6 +129,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_TRACE(self) -> None:
         self._serve()
 
+    def do_QUERY(self) -> None:  # the HTTP QUERY method (OpenAPI 3.2 `query` operations)
+        self._serve()
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (`PURGE`, `COPY`: OpenAPI 3.2 `additionalOperations`) is served alike.
+        if name.startswith("do_") and name[3:].isupper():
+            return self._serve
+        raise AttributeError(name)
+
     def _serve(self) -> None:
         try:
             body = self._read_body()
@@ -289,6 +218,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if reply.drop_connection:
             raise _Abort
         self._sleep(reply.delay)
+        if isinstance(reply.body, Chunks):
+            self._send_chunks(reply, reply.body)
+            return
 
         pairs, payload = reply.render()
         names = {key.lower() for key, _ in pairs}
@@ -320,6 +252,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
 
         if reply.close_mid_body:
+            raise _Abort
+
+    def _send_chunks(self, reply: Reply, chunks: Chunks) -> None:
+        self.send_response(reply.status, reply.reason)
+        for key, value in reply.header_pairs():
+            self.send_header(key, value)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        if chunks.serve(self.wfile, self._sleep):
             raise _Abort
 
 

@@ -7,15 +7,20 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _base_client as _runtime
-from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._base_client import (
+    AsyncAPIClient,
+    SyncAPIClient,
+)
 
 if TYPE_CHECKING:
     from .. import models as _models
     from .beta_batch import (
         AsyncBetaBatchResource,
         AsyncBetaBatchResourceWithRawResponse,
+        AsyncBetaBatchResourceWithStreamingResponse,
         BetaBatchResource,
         BetaBatchResourceWithRawResponse,
+        BetaBatchResourceWithStreamingResponse,
     )
 else:
     # Imported on the first call that parses a model, not with the resource.
@@ -41,6 +46,11 @@ class BetaResource:
         """Each method returns the raw HTTP response, with `.parse()` for the usual value."""
         return BetaResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> BetaResourceWithStreamingResponse:
+        """Each method returns a context manager of the response, its body not read until asked."""
+        return BetaResourceWithStreamingResponse(self)
+
 
 class BetaResourceWithRawResponse:
     def __init__(self, resource: BetaResource) -> None:
@@ -49,6 +59,15 @@ class BetaResourceWithRawResponse:
     @cached_property
     def batch(self) -> BetaBatchResourceWithRawResponse:
         return self._resource.batch.with_raw_response
+
+
+class BetaResourceWithStreamingResponse:
+    def __init__(self, resource: BetaResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def batch(self) -> BetaBatchResourceWithStreamingResponse:
+        return self._resource.batch.with_streaming_response
 
 
 class AsyncBetaResource:
@@ -68,6 +87,11 @@ class AsyncBetaResource:
         """Each method returns the raw HTTP response, with `.parse()` for the usual value."""
         return AsyncBetaResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncBetaResourceWithStreamingResponse:
+        """Each method returns a context manager of the response, its body not read until asked."""
+        return AsyncBetaResourceWithStreamingResponse(self)
+
 
 class AsyncBetaResourceWithRawResponse:
     def __init__(self, resource: AsyncBetaResource) -> None:
@@ -76,3 +100,12 @@ class AsyncBetaResourceWithRawResponse:
     @cached_property
     def batch(self) -> AsyncBetaBatchResourceWithRawResponse:
         return self._resource.batch.with_raw_response
+
+
+class AsyncBetaResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncBetaResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def batch(self) -> AsyncBetaBatchResourceWithStreamingResponse:
+        return self._resource.batch.with_streaming_response

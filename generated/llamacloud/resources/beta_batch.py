@@ -9,9 +9,19 @@ from typing import TYPE_CHECKING, Literal
 import httpx
 
 from .. import _base_client as _runtime
-from .._base_client import AsyncAPIClient, Call, Endpoint, PageSpec, SyncAPIClient
+from .._base_client import (
+    AsyncAPIClient,
+    Call,
+    Endpoint,
+    PageSpec,
+    SyncAPIClient,
+)
 from .._pagination import AsyncPaginator, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._streamed_response import (
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 
 if TYPE_CHECKING:
@@ -61,6 +71,11 @@ class BetaBatchResource:
     def with_raw_response(self) -> BetaBatchResourceWithRawResponse:
         """Each method returns the raw HTTP response, with `.parse()` for the usual value."""
         return BetaBatchResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BetaBatchResourceWithStreamingResponse:
+        """Each method returns a context manager of the response, its body not read until asked."""
+        return BetaBatchResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -190,6 +205,13 @@ class BetaBatchResourceWithRawResponse:
         self.get_status = to_raw_response_wrapper(resource.get_status)
 
 
+class BetaBatchResourceWithStreamingResponse:
+    def __init__(self, resource: BetaBatchResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.get_status = to_streamed_response_wrapper(resource.get_status)
+
+
 class AsyncBetaBatchResource:
     """`beta.batch` operations: list, get_status."""
 
@@ -200,6 +222,11 @@ class AsyncBetaBatchResource:
     def with_raw_response(self) -> AsyncBetaBatchResourceWithRawResponse:
         """Each method returns the raw HTTP response, with `.parse()` for the usual value."""
         return AsyncBetaBatchResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBetaBatchResourceWithStreamingResponse:
+        """Each method returns a context manager of the response, its body not read until asked."""
+        return AsyncBetaBatchResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -325,3 +352,10 @@ class AsyncBetaBatchResourceWithRawResponse:
         self._resource = resource
         self.list = async_to_raw_response_wrapper(resource.list)
         self.get_status = async_to_raw_response_wrapper(resource.get_status)
+
+
+class AsyncBetaBatchResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncBetaBatchResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.get_status = async_to_streamed_response_wrapper(resource.get_status)
