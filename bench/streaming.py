@@ -140,7 +140,7 @@ def child(kind: str, impl: str, url: str, amount: int) -> dict[str, float]:
     else:
 
         def ours(n: int) -> int:
-            return sum(1 for _ in client.chat.create_completion(body={"prompt": str(n)}, stream=True))
+            return sum(1 for _ in client.chat.create_completion(prompt=str(n), stream=True))
 
         def peer(n: int) -> int:
             found = 0

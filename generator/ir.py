@@ -40,11 +40,31 @@ class Parameter:
 
 @dataclass(frozen=True)
 class BodyField:
+    """One top-level property of an object request body: a keyword argument of its own."""
+
     wire_name: str
     py_name: str
     required: bool
-    annotation: str
+    annotation: str  # the type a caller passes, without the `| Omit` of an optional field
     description: str
+    deprecated: bool = False
+    file: bool = False  # a multipart file part, or a list of them
+    schema_type: str = "string"  # the JSON type, for docs and the CLI
+    item_type: str = ""  # the JSON type of an array's items
+    enum_values: tuple[str, ...] = ()
+    example: str = ""  # a Python expression of the annotation's type, for the docs' examples
+    schema: Any = field(default=None, compare=False)  # the property's schema (refs name classes)
+
+
+@dataclass(frozen=True)
+class PartEncoding:
+    """The spec's `encoding` of one property of a multipart or form body."""
+
+    wire_name: str
+    content_type: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()  # part headers whose value the spec fixes
+    style: str | None = None
+    explode: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -52,9 +72,44 @@ class RequestBody:
     media_type: str  # application/json, multipart/form-data, application/x-www-form-urlencoded, ...
     kind: Literal["json", "multipart", "form", "binary"]
     required: bool
-    py_name: str  # the keyword the whole body is passed as
+    py_name: str  # the keyword the whole body is passed as, when it is not expanded into `fields`
     annotation: str
     description: str
+    # An object body: one keyword argument per property, in spec order (`expanded`); else the whole
+    # body is `py_name`.
+    fields: tuple[BodyField, ...] = ()
+    model: str | None = None  # the component class of the body, when it is one
+    encoding: tuple[PartEncoding, ...] = ()
+    example: str = ""  # a Python expression for `py_name`, for the docs' examples
+    expanded: bool = False
+
+    @property
+    def file_fields(self) -> dict[str, str]:
+        """Wire name -> keyword of the fields sent as multipart file parts."""
+        return {f.wire_name: f.py_name for f in self.fields if f.file}
+
+
+@dataclass(frozen=True)
+class ParamsKey:
+    """One key of a `TypedDict` params type: the wire name, as a plain dict spells it."""
+
+    wire_name: str
+    annotation: str
+    required: bool
+    description: str
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class ParamsType:
+    """The `TypedDict` a plain dict given for a nested object of a request body is checked against."""
+
+    name: str  # `JobConfigParam`
+    model: str  # the model class it mirrors: `JobConfig`
+    description: str
+    keys: tuple[ParamsKey, ...]
+    # Keys that cannot be class attributes (`temporal-namespace`, `class`) need the functional syntax.
+    functional: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +195,13 @@ class Operation:
         return self.endpoint_name + "__STREAM" if self.stream_choice is not None else self.endpoint_name
 
     @property
+    def deprecated_arguments(self) -> tuple[tuple[str, bool], ...]:
+        """(keyword, required) of each deprecated parameter and body field."""
+        params = tuple((p.py_name, p.required) for p in self.parameters if p.deprecated)
+        fields = self.body.fields if self.body is not None else ()
+        return params + tuple((f.py_name, f.required) for f in fields if f.deprecated)
+
+    @property
     def query_styles(self) -> dict[str, tuple[str, bool]]:
         """Query parameters not serialised as exploded `form`: wire name -> (style, explode)."""
         return {
@@ -220,6 +282,7 @@ class Api:
     generator_version: str
     # Located warnings found on the way (the build goes on); `--strict` makes them errors.
     warnings: tuple[Diagnostic, ...] = ()
+    params: list[ParamsType] = field(default_factory=list)  # TypedDicts of nested body objects, by name
     # Alternatives of scheme names the API requires by default; None when the spec declares none.
     default_security: tuple[tuple[str, ...], ...] | None = None
 

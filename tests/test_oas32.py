@@ -82,7 +82,7 @@ def test_hierarchical_tags_give_the_resource_path(server: TestServer, flavour: F
 def test_query_method_sends_its_body(server: TestServer, flavour: Flavour) -> None:
     models = importlib.import_module(f"{NAME}.models")
     server.enqueue(Reply(200, body=[{"id": "w1", "name": "gear"}]))
-    found = call(flavour, server, lambda c: c.widgets.search(body=models.WidgetQuery(name_contains="ge")))
+    found = call(flavour, server, lambda c: c.widgets.search(name_contains="ge"))
     (request,) = server.requests
     assert (request.method, request.path, request.json()) == ("QUERY", "/widgets", {"name_contains": "ge"})
     # The response schema is a reusable media type (`components/mediaTypes`), referenced from `content`.

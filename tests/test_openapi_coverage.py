@@ -197,8 +197,7 @@ def test_oas30_wire_nulls_in_body_and_query(server: TestServer) -> None:
     reply = {"value": 5, "ratio": 1, "label": None, "unit": "kelvin", "sensor": {"id": "s1"}, "mood": None}
     server.enqueue(Reply(200, body=reply), Reply(200, body=reply))
     with client("oas30", server) as c:
-        sent = m.Reading(value=5, ratio=1, label=None, unit=None, sensor=None, mood="calm")
-        created = c.readings.create(body=sent)
+        created = c.readings.create(value=5, ratio=1, label=None, unit=None, sensor=None, mood="calm")
         fetched = c.readings.get(7, unit=None, mood="noisy")
     post, get = server.requests
     assert (post.method, post.path) == ("POST", "/readings")
@@ -249,7 +248,7 @@ def test_oas31_fastapi_names_and_wire(server: TestServer) -> None:
     with client("oas31", server) as c:
         assert c.items.get("a b/c", limit=None).owner == m.Owner(name="o")
         c.items.get("x", limit=5)
-        c.items.replace("x", body=m.Item(kind="item", name=None, score=None, code=1, owner=None))
+        c.items.replace("x", kind="item", name=None, score=None, code=1, owner=None)
     first, second, put = server.requests
     assert (first.path, first.query) == ("/items/a%20b%2Fc", "")  # None is not sent in a query
     assert second.query_params == [("limit", "5")]
@@ -324,10 +323,13 @@ def test_composition_implicit_discriminator_and_any_of(server: TestServer) -> No
 
 def test_composition_union_request_body(server: TestServer) -> None:
     m = models("composition")
+    params = package("composition.params")
     assert members(method_hints("composition", "shapes", "create")["body"]) == {
         m.Shape,
         m.Circle,
+        params.CircleParam,  # a plain dict of a member checks as it
         m.Square,
+        params.SquareParam,
     }
     server.enqueue(Reply(201, body={"kind": "circle", "radius": 3}), Reply(201, body={"kind": "square", "side": 1}))
     with client("composition", server) as c:
@@ -437,7 +439,7 @@ def test_maps_enums_wire(server: TestServer) -> None:
     }
     server.enqueue(Reply(200, body=stored), Reply(200, body={"limits": {}}), Reply(200, body={"a": 1, "b": 2}))
     with client("maps_enums", server) as c:
-        account = c.accounts.create(body=m.Account(name="n", password="secret", shade="light"))
+        account = c.accounts.create(name="n", password="secret", shade="light")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             c.accounts.get_settings("a1", priority=m.Priority.INTEGER_3, legacy=False)
@@ -479,7 +481,9 @@ def test_inline_schemas_are_hoisted_under_readable_names() -> None:
     }
     assert set(hints(m.CreateOrderBody)) == {"legacy"}
     create = method_hints("inline", "orders", "create")
-    assert create["body"] is m.CreateOrderBody2 and create["return"] is m.CreateOrderResponse
+    params = package("inline.params")
+    assert members(create["customer"]) == {m.CreateOrderBody2Customer, params.CreateOrderBody2CustomerParam}
+    assert create["return"] is m.CreateOrderResponse
     assert members(create["channel"]) >= {Literal["web", "phone"]}  # an inline enum parameter stays a Literal
     notes = method_hints("inline", "orders", "list_notes")
     assert notes["return"] == list_of(m.ListOrderNotesResponseItem)
@@ -492,14 +496,12 @@ def test_inline_wire_and_inline_error_model(server: TestServer) -> None:
         Reply(409, body={"conflicting_id": "o0"}),
         Reply(200, body=[{"text": "hi"}]),
     )
-    order = m.CreateOrderBody2(
-        customer=m.CreateOrderBody2Customer(email="a@b", address={"country": "fr"}),
-        lines=[m.CreateOrderBody2LinesItem(sku="s", quantity=2)],
-    )
+    customer = m.CreateOrderBody2Customer(email="a@b", address={"country": "fr"})
+    lines = [m.CreateOrderBody2LinesItem(sku="s", quantity=2)]
     with client("inline", server) as c:
-        created = c.orders.create(body=order, channel="web")
+        created = c.orders.create(customer=customer, lines=lines, channel="web")
         with pytest.raises(errors.ConflictError) as conflict:
-            c.orders.create(body=order)
+            c.orders.create(customer={"email": "a@b", "address": {"country": "fr"}}, lines=lines)
         notes = c.orders.list_notes("o1")
     post = server.requests[0]
     assert (post.method, post.path, post.query_params) == ("POST", "/orders", [("channel", "web")])
@@ -615,7 +617,7 @@ def test_query_objects_as_models(server: TestServer) -> None:
 def test_json_body(server: TestServer, flavour: Flavour) -> None:
     m = models("bodies")
     server.enqueue(Reply(200, body={"title": "t", "body": None, "pinned": True}))
-    note = call(flavour, "bodies", server, lambda c: c.notes.create(body=m.Note(title="t", body=None)))
+    note = call(flavour, "bodies", server, lambda c: c.notes.create_note(title="t", body=None))
     request = only_request(server)
     assert (request.method, request.path) == ("POST", "/notes")
     assert request.header("Content-Type") == "application/json"
@@ -624,10 +626,10 @@ def test_json_body(server: TestServer, flavour: Flavour) -> None:
 
 
 def test_optional_json_body_given(server: TestServer) -> None:
-    m = models("bodies")
+    models("bodies")
     server.enqueue(Reply(200, body={"title": "t"}))
     with client("bodies", server) as c:
-        c.notes.patch(body=m.Note(title="t", pinned=False))
+        c.notes.patch(title="t", pinned=False)
     request = only_request(server)
     assert (request.method, request.json()) == ("PATCH", {"title": "t", "pinned": False})
 
@@ -642,10 +644,10 @@ def test_optional_json_body_omitted(server: TestServer) -> None:
 
 def test_several_media_types_prefer_json(server: TestServer) -> None:
     m = models("bodies")
-    assert method_hints("bodies", "notes", "import_notes")["body"] is m.ImportRequest
+    assert method_hints("bodies", "notes", "import_notes")["source"] is str
     server.enqueue(Reply(200, body={"ok": True}))
     with client("bodies", server) as c:
-        receipt = c.notes.import_notes(body=m.ImportRequest(source="s3://x", overwrite=True))
+        receipt = c.notes.import_notes(source="s3://x", overwrite=True)
     request = only_request(server)
     assert request.header("Content-Type") == "application/json"
     assert request.json() == {"source": "s3://x", "overwrite": True}
@@ -656,16 +658,20 @@ def test_multipart_and_form_annotations() -> None:
     m = models("bodies")
     got = hints(m.UploadForm)
     assert got["file"] is bytes and members(got["attachments"]) == {list[bytes], type(None)}
-    upload = method_hints("bodies", "uploads", "upload")["body"]
-    assert m.UploadForm in members(upload)
-    login = method_hints("bodies", "auth", "login")["body"]
-    assert m.LoginBody in members(login)
+    upload = method_hints("bodies", "uploads", "upload")
+    assert upload["file"] == package("bodies._files").FileTypes and upload["purpose"] is str
+    login = method_hints("bodies", "auth", "login")
+    assert (login["username"], login["password"]) == (str, str) and m.LoginBody.model_fields.keys() == login.keys() & {
+        "username",
+        "password",
+        "remember",
+    }
 
 
 def test_multipart_upload_with_files_and_fields(server: TestServer) -> None:
     server.enqueue(Reply(200, body={"ok": True, "size": 3}))
     with client("bodies", server) as c:
-        c.uploads.upload(body={"file": ("a.pdf", b"%PDF\x00\xff", "application/pdf"), "purpose": "parse", "pages": 2})
+        c.uploads.upload(file=("a.pdf", b"%PDF\x00\xff", "application/pdf"), purpose="parse", pages=2)
     request = only_request(server)
     assert (request.header("Content-Type") or "").startswith("multipart/form-data; boundary=")
     parts = {part.get_param("name", header="content-disposition"): part for part in multipart_parts(request)}
@@ -676,10 +682,10 @@ def test_multipart_upload_with_files_and_fields(server: TestServer) -> None:
 
 
 def test_form_urlencoded_body(server: TestServer) -> None:
-    m = models("bodies")
+    models("bodies")
     server.enqueue(Reply(200, body={"ok": True}))
     with client("bodies", server) as c:
-        c.auth.login(body=m.LoginBody(username="u", password="p w", remember=True))
+        c.auth.login(username="u", password="p w", remember=True)
     request = only_request(server)
     assert request.header("Content-Type") == "application/x-www-form-urlencoded"
     assert request.body == b"username=u&password=p+w&remember=true"
@@ -711,7 +717,7 @@ def test_raw_bodies_carry_their_media_type(server: TestServer) -> None:
 def test_basic_auth(server: TestServer) -> None:
     server.enqueue(Reply(200, body={"title": "t"}))
     with client("bodies", server) as c:
-        c.notes.create(body=models("bodies").Note(title="t"))
+        c.notes.create_note(title="t")
     assert only_request(server).header("Authorization") == "Basic " + base64.b64encode(b"user:pass").decode()
 
 
@@ -770,7 +776,7 @@ def test_several_success_codes(server: TestServer) -> None:
         Reply(200, body={"name": "owner"}),
     )
     with client("responses", server) as c:
-        assert type(c.reports.create(body=m.Report(id="r1", title="T"))) is m.Report
+        assert type(c.reports.create(id="r1", title="T")) is m.Report
         assert type(c.reports.start_job("r1")) is m.Report
         job = c.reports.start_job("r1")
         assert type(c.reports.get_draft("r1")) is m.Report
@@ -830,7 +836,7 @@ def test_typed_error_bodies(server: TestServer) -> None:
         with pytest.raises(errors.NotFoundError) as on_delete:
             c.reports.delete("r9")
         with pytest.raises(errors.BadRequestError) as rejected:
-            c.reports.create(body=m.Report(id="r", title="t"))
+            c.reports.create(id="r", title="t")
     assert type(not_found.value.body) is m.NotFound and not_found.value.body.detail == "no report r9"
     assert not_found.value.status_code == 404
     assert type(invalid.value.body) is m.ValidationError

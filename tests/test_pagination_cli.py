@@ -68,7 +68,7 @@ def five_per_style(server: TestServer) -> Callable[[RecordedRequest], Reply]:
 COMMANDS = {
     "offset": (["jobs", "list"], "id"),
     "cursor": (["events", "list"], "id"),
-    "cursor in the body": (["events", "search", "--body", "{}"], "id"),
+    "cursor in the body": (["events", "search", "--query", "shoes"], "id"),
     "page": (["products", "list"], "sku"),
     "page, root array": (["tags", "list"], "name"),
     "next-url": (["orders", "list"], "id"),
@@ -81,7 +81,7 @@ def cli(server: TestServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
     monkeypatch.setenv("PAGINATION_BASE_URL", server.url)
     code = main(list(argv))
     out, err = capsys.readouterr()
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, ""), err
     return out
 
 

@@ -461,7 +461,7 @@ components:
     package = imported(here / "out", "pkg")
     server.enqueue(Reply(204))
     with package.Client(api_key="k", base_url=server.url, max_retries=0) as client:
-        client.notes.create(body=package.models.Note(title="t"))
+        client.notes.create(title="t")
     assert server.requests[0].json() == {"title": "t"}
 
 

@@ -54,7 +54,7 @@ def test_stream_true_gives_typed_chunks_until_the_terminator(flavour: Flavour, s
     server.enqueue(Reply(200, headers=SSE_HEADERS, body=body))
 
     async def scenario(client: Any) -> None:
-        stream = await resolve(client.chat.create_completion(body={"prompt": "hi"}, stream=True))
+        stream = await resolve(client.chat.create_completion(prompt="hi", stream=True))
         assert isinstance(stream, streaming.AsyncStream if flavour == "async" else streaming.Stream)
         assert (stream.response.status_code, stream.request_id) == (200, "req-stream-1")
         found = await items(stream)
@@ -72,7 +72,7 @@ def test_without_stream_the_same_call_gives_the_whole_json(flavour: Flavour, ser
     server.enqueue(Reply(200, body={"id": "c1", "text": "Hello"}))
 
     async def scenario(client: Any) -> None:
-        completion = await resolve(client.chat.create_completion(body={"prompt": "hi", "stream": True}))
+        completion = await resolve(client.chat.create_completion(prompt="hi", extra_body={"stream": True}))
         assert completion == models.Completion(id="c1", text="Hello")
 
     run(flavour, scenario, server.url)
@@ -171,7 +171,7 @@ def test_an_event_not_matching_its_schema_is_a_validation_error(flavour: Flavour
     async def scenario(client: Any) -> None:
         found: list[Any] = []
         with pytest.raises(streaming.ResponseValidationError) as caught:
-            await into(found, await resolve(client.chat.create_completion(body={"prompt": "p"}, stream=True)))
+            await into(found, await resolve(client.chat.create_completion(prompt="p", stream=True)))
         assert len(found) == 1
         assert caught.value.body == b'{"id": 5}'
         assert "An event of the 200 stream did not match the schema" in str(caught.value)
@@ -194,7 +194,7 @@ def test_with_raw_response_reads_the_stream_whole_then_parses_it(flavour: Flavou
     server.enqueue(Reply(200, headers=SSE_HEADERS, body=sse(CHUNKS[0]) + sse("[DONE]")))
 
     async def scenario(client: Any) -> None:
-        raw = await resolve(client.chat.with_raw_response.create_completion(body={"prompt": "p"}, stream=True))
+        raw = await resolve(client.chat.with_raw_response.create_completion(prompt="p", stream=True))
         assert raw.content.startswith(b"data: ")
         assert await items(raw.parse()) == [models.CompletionChunk(**CHUNKS[0])]
 
@@ -304,7 +304,7 @@ def test_a_non_idempotent_stream_is_not_retried(flavour: Flavour, server: TestSe
 
     async def scenario(client: Any) -> None:
         with pytest.raises(streaming.APIConnectionError):
-            await items(await resolve(client.chat.create_completion(body={"prompt": "p"}, stream=True)))
+            await items(await resolve(client.chat.create_completion(prompt="p", stream=True)))
 
     run(flavour, scenario, server.url, max_retries=2)
     assert len(server.requests) == 1 and delays.waited == []

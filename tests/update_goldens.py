@@ -49,6 +49,9 @@ FIXTURES: tuple[str, ...] = (
     "oas32",
     # every x-pagination style (tests/test_pagination_styles.py)
     "pagination",
+    # Request bodies as keyword arguments, TypedDict params, multipart and forms (tests/test_bodies.py)
+    "forms",
+    "writes",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.

@@ -28,6 +28,7 @@ from typing import Any, TextIO, cast
 import httpx
 
 from ._base_client import SyncAPIClient
+from ._cli_body import body_arguments
 from ._cli_output import (
     LastBody,
     connection_message,
@@ -85,8 +86,9 @@ def run(
             try:
                 result = _call(prepared, make_client, http, last)
             except (
-                ValueError
-            ) as exc:  # refused before sending, e.g. an empty path parameter
+                ValueError,
+                TypeError,
+            ) as exc:  # refused before sending: an empty path parameter, a file
                 return _fail(
                     program, _in_flags(str(exc), prepared.command), EXIT_USAGE, secrets
                 )
@@ -171,6 +173,7 @@ def _prepare(program: Program, args: argparse.Namespace, stdout: TextIO) -> _Run
         for o in command.options
         if (v := getattr(args, o.dest, None)) is not None
     }
+    arguments = body_arguments(command, arguments, parser.error)
     pretty = output == "json" and stdout.isatty()
     ascii = not (stdout.encoding or "").lower().replace("-", "").startswith("utf")
     return _Run(

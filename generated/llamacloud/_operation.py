@@ -42,6 +42,25 @@ class PageSpec(NamedTuple):
     first_page: int = 1  # the number of the first page (page style)
 
 
+class PartEncoding(NamedTuple):
+    """The spec's `encoding` of one field of a form or multipart body."""
+
+    content_type: str | None = None
+    headers: Mapping[str, str] = _EMPTY  # part headers whose value the spec fixes
+    style: str | None = None
+    explode: bool | None = None
+
+
+class BodySpec(NamedTuple):
+    """How the fields of a body are sent (files, encodings), and whether an optional body is sent."""
+
+    optional: bool = False  # a body of keyword arguments the caller may leave out: none given, none sent
+    files: Mapping[str, str] = (
+        _EMPTY  # wire name -> keyword, of each multipart file field
+    )
+    encoding: Mapping[str, PartEncoding] = _EMPTY  # by wire name
+
+
 class StreamSpec(NamedTuple):
     """How the body of a streaming operation is cut into events, and which of them are special."""
 
@@ -71,6 +90,9 @@ class Endpoint(NamedTuple, Generic[T]):
     accept: str = "application/json"  # the media type of the success response
     content_type: str | None = (
         None  # the media type of a raw (bytes or text) request body
+    )
+    body: BodySpec | None = (
+        None  # how a JSON, form or multipart body is sent, when not by default
     )
     stream: StreamSpec | None = (
         None  # an event stream: `parse` then reads one event's data
@@ -119,4 +141,12 @@ class Call(NamedTuple):
         return Call(self.path, {**self.query, **changes}, *self[2:])
 
 
-__all__ = ["AuthScheme", "Call", "Endpoint", "PageSpec", "StreamSpec"]
+__all__ = [
+    "AuthScheme",
+    "BodySpec",
+    "Call",
+    "Endpoint",
+    "PageSpec",
+    "PartEncoding",
+    "StreamSpec",
+]

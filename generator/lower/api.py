@@ -11,6 +11,7 @@ from ..ir import Api
 from ..resolver import ResolvedSpec
 from .context import LowerContext
 from .normalize import SchemaNormalizer
+from .param_types import ParamTypes
 from .placement import PlacementChecker
 from .resources import build_resources
 from .schema_names import class_names, component_schemas, operation_method_names, ref_renamer
@@ -36,6 +37,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     normalizer.normalize_components()
     checker = SchemaChecker(problems, spec.origins)
     checker.check_components(raw, top)
+    types = TypeMapper(schemas)
     ctx = LowerContext(
         spec=spec,
         package=package,
@@ -43,8 +45,9 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
         checker=checker,
         schemas=schemas,
         normalizer=normalizer,
-        types=TypeMapper(schemas),
+        types=types,
         rename_refs=rename_refs,
+        params=ParamTypes(schemas, types),
     )
     PlacementChecker(ctx).check_document()
     client = ClientSettingsReader(ctx)
@@ -67,6 +70,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
         enum_names=enums,
         spec_hash=spec_hash,
         generator_version=__version__,
+        params=ctx.params.params_types(),  # after the settling above: their keys type like the models
     )
     problems.raise_if_any()
     api.warnings = tuple(problems.warnings)

@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import Collector, Origin
 from ..resolver import ResolvedSpec
 from .normalize import SchemaNormalizer
+from .param_types import ParamTypes
 from .typemap import TypeMapper
 from .validate import SchemaChecker
 
@@ -24,6 +25,7 @@ class LowerContext:
     normalizer: SchemaNormalizer
     types: TypeMapper
     rename_refs: Callable[[Any], Any]  # a schema as written -> a copy whose refs name classes
+    params: ParamTypes  # annotations of request body values, and the TypedDicts they name
     reported: set[int] = field(default_factory=set)  # ids of values already reported as broken
 
     @property

@@ -83,11 +83,20 @@ def _builtin_lists(op: Operation) -> Operation:
     def fix(annotation: str) -> str:
         return _LIST.sub("builtins.list[", annotation)
 
+    body = op.body
+    if body is not None:
+        fields = tuple(replace(f, annotation=fix(f.annotation)) for f in body.fields)
+        body = replace(body, annotation=fix(body.annotation), fields=fields)
+    response = replace(op.response, annotation=fix(op.response.annotation))
+    if response.stream is not None:
+        response = replace(
+            response, stream=replace(response.stream, item_annotation=fix(response.stream.item_annotation))
+        )
     return replace(
         op,
         parameters=tuple(replace(p, annotation=fix(p.annotation)) for p in op.parameters),
-        body=replace(op.body, annotation=fix(op.body.annotation)) if op.body is not None else None,
-        response=replace(op.response, annotation=fix(op.response.annotation)),
+        body=body,
+        response=response,
         pagination=replace(op.pagination, item_annotation=fix(op.pagination.item_annotation))
         if op.pagination is not None
         else None,

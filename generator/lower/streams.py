@@ -136,11 +136,12 @@ def stream_choice(
 ) -> StreamChoice:
     """The keyword choosing the stream (`stream`, unless a parameter has that name), and the JSON
     body's boolean `stream` property it is also sent as, when the body has one."""
-    taken = {p.py_name for p in parameters} | ({body.py_name} if body else set())
+    carried = "stream" if body is not None and body.kind == "json" and _has_bool_stream(ctx, operation) else None
+    fields = {f.py_name for f in body.fields if f.wire_name != carried} if body is not None else set()
+    taken = {p.py_name for p in parameters} | ({body.py_name} if body else set()) | fields
     keyword = "stream"
     while keyword in taken:
         keyword += "_"
-    carried = "stream" if body is not None and body.kind == "json" and _has_bool_stream(ctx, operation) else None
     return StreamChoice(keyword=keyword, body_property=carried)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ir import Operation
+from ..ir import BodyField, Operation, RequestBody
 
 #: Flags every command has (`GLOBAL_FLAGS` of the CLI runtime) and the request body's flag: a
 #: parameter whose flag would be one of them is prefixed with its location (`--query-format`).
@@ -64,9 +64,12 @@ def cli_options(op: Operation) -> list[dict[str, Any]]:
                 "choices": p.enum_values,
                 "help": p.description.strip(),
                 "deprecated": p.deprecated,
+                "wire": "",
             }
         )
-    if op.body is not None:
+    if op.body is not None and op.body.expanded:
+        options += _body_field_options(op.body, taken)
+    elif op.body is not None:
         kind = "binary" if op.body.kind == "binary" else "json"
         text = op.body.description.strip() or f"the {op.body.media_type} body"
         accepts = "@FILE, or - for stdin" if kind == "binary" else "JSON, @FILE, or - for stdin"
@@ -80,6 +83,7 @@ def cli_options(op: Operation) -> list[dict[str, Any]]:
                 "choices": (),
                 "help": f"{text}: {accepts}",
                 "deprecated": False,
+                "wire": "",
             }
         )
     if op.stream_choice is not None:
@@ -93,9 +97,57 @@ def cli_options(op: Operation) -> list[dict[str, Any]]:
                 "choices": (),
                 "help": "true: print the answer's events as they arrive, one JSON line each; false: the whole answer",
                 "deprecated": False,
+                "wire": "",
             }
         )
     return options
+
+
+def _body_field_options(body: RequestBody, taken: set[str]) -> list[dict[str, Any]]:
+    """A flag per property of an object body, typed like a parameter's (nested objects as JSON, files
+    as @PATH), then `--body` for the whole body as a JSON object, whose keys the flags override."""
+    options = []
+    for f in body.fields:
+        kind = _field_type(f)
+        options.append(
+            {
+                "flag": _cli_flag(f.py_name, "body", taken),
+                "dest": f.py_name,
+                "type": kind,
+                "location": "body",
+                "required": f.required,
+                "choices": f.enum_values if kind in ("string", "integer", "number") else (),
+                # The help says "(deprecated)" itself: a description's own mark would say it twice.
+                "help": f.description.removeprefix("Deprecated.").strip() if f.deprecated else f.description,
+                "deprecated": f.deprecated,
+                "wire": f.wire_name,
+            }
+        )
+    options.append(
+        {
+            "flag": "--body",
+            "dest": "_body",
+            "type": "object",
+            "location": "body",
+            "required": False,
+            "choices": (),
+            "help": "the whole body as a JSON object (JSON, @FILE, or - for stdin); the flags above override its keys",
+            "deprecated": False,
+            "wire": "",
+        }
+    )
+    return options
+
+
+def _field_type(f: BodyField) -> str:
+    """How a body field's flag reads its value: as its JSON type, a JSON document, or files."""
+    if f.file:
+        return "files" if f.schema_type == "array" else "file"
+    if f.schema_type == "array":
+        return "array" if f.item_type == "string" else "json"
+    if f.schema_type in ("string", "integer", "number", "boolean", "object"):
+        return f.schema_type
+    return "json"
 
 
 def items_path(op: Operation) -> tuple[str, ...] | None:

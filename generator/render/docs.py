@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import escape_pointer
-from ..ir import Operation, Parameter
+from ..ir import BodyField, Operation, Parameter
 from ..lower.typemap import MODELS, ref_name
 from ..resolver import SCHEMA_PREFIX
 from .text import code, indented
@@ -173,6 +173,8 @@ def doc_body(op: Operation, schemas: dict[str, Any]) -> str:
     body = op.body
     if body is None:
         return ""
+    if body.expanded:
+        return "\n\n".join(b for f in body.fields for b in _doc_field(f, schemas))
     model = re.search(rf"{MODELS}\.(\w+)", body.annotation)
     if body.kind != "binary" and model and model.group(1) in schemas:
         return doc_fields(_model_ref(model.group(1)), schemas)
@@ -190,3 +192,17 @@ def doc_parameter(p: Parameter) -> str:
         blocks.append("  Deprecated.")
     blocks += [f"  - {code(json.dumps(v, ensure_ascii=False))}" for v in p.enum_values]
     return "\n\n".join(blocks)
+
+
+def _doc_field(f: BodyField, schemas: dict[str, Any]) -> list[str]:
+    """A body field as the reference pages show a property, with its Python keyword when that differs
+    from the wire name, and a file as a file."""
+    blocks = _doc_bullets((f.wire_name, f.schema, f.required), schemas, 0, frozenset())
+    if f.file:
+        kind = "array of file" if f.schema_type == "array" else "file"
+        blocks[0] = f"- {code(f'{f.wire_name}: ' + ('' if f.required else 'optional ') + kind)}"
+    if f.py_name != f.wire_name:
+        blocks[0] += f" (Python: {code(f.py_name + '=')})"
+    if f.deprecated and "deprecated" not in f.description.lower():
+        blocks.insert(1, "  Deprecated.")
+    return blocks

@@ -8,11 +8,19 @@ from pathlib import Path
 import jinja2
 
 from .cli_tables import cli_command, cli_options, items_path, kebab, summary
-from .client_text import body_keyword, method_docstring, resource_docstring
+from .client_text import (
+    body_keyword,
+    body_spec,
+    deprecated_reference,
+    deprecation,
+    method_docstring,
+    resource_docstring,
+    uses_params,
+)
 from .docs import doc_body, doc_parameter, doc_returns
 from .examples import cli_example, curl_example, json_example, python_call, python_example
 from .paging_text import paging_summary
-from .text import anchor, cell, code, docstring_text, fenced, markdown_comment, package_version, toml_string
+from .text import anchor, cell, code, docstring, docstring_text, fenced, markdown_comment, package_version, toml_string
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -30,9 +38,14 @@ def environment() -> jinja2.Environment:
         pyrepr=repr,
         markdown_comment=markdown_comment,
         docstring_text=docstring_text,
+        docstring=docstring,
         method_docstring=method_docstring,
         resource_docstring=resource_docstring,
         body_keyword=body_keyword,
+        body_spec=body_spec,
+        deprecation=deprecation,
+        deprecated_reference=deprecated_reference,
+        uses_params=uses_params,
     )
     env.filters.update(  # the command line, the reference docs and the README
         kebab=kebab,

@@ -23,16 +23,21 @@ def auth_for_docs(api: Api) -> dict[str, str]:
     return {"location": scheme.location, "name": scheme.parameter, "prefix": prefix}
 
 
-def readme_operations(api: Api) -> dict[str, Operation | None]:
-    """What the README shows: a plain call (one needing no body, if any), a paginated list and a stream."""
-    ops = api.operations()
+def readme_operations(api: Api) -> dict[str, Operation | bool | None]:
+    """What the README shows: a plain call (one needing no body, if any), a paginated list, a stream,
+    and whether the API has object bodies and file uploads to explain."""
+    ops = sorted(api.operations(), key=lambda op: op.deprecated)  # a deprecated one only for want of others
     plain = [op for op in ops if op.pagination is None and op.response.kind != "stream"]
     simple = [op for op in plain if op.body is None or not op.body.required]
-    candidates = simple or plain or ops
+    # The README's blocks import the package alone: a call needing `datetime` comes last.
+    candidates = sorted(simple or plain or ops, key=lambda op: "datetime." in python_call(op))
+    bodies = [op.body for op in ops if op.body is not None]
     return {
         "call": candidates[0] if candidates else None,
         "page": next((op for op in ops if op.pagination is not None), None),
         "stream": next((op for op in ops if op.response.stream is not None), None),
+        "bodies": any(body.expanded for body in bodies),
+        "uploads": any(body.file_fields for body in bodies),
     }
 
 
@@ -48,14 +53,17 @@ def python_call(op: Operation, via: str = "", *, more: tuple[str, ...] = ()) -> 
     goes before the method (`with_raw_response`)."""
     args = [_example_value(p) for p in op.path_parameters]
     args += [f"{p.py_name}={_example_value(p)}" for p in op.keyword_parameters if p.required]
-    if op.body is not None and op.body.required:
-        args.append(f"{op.body.py_name}=" + ('b""' if op.body.kind == "binary" else "{}"))
+    if op.body is not None and op.body.expanded:
+        args += [f"{f.py_name}={f.example}" for f in op.body.fields if f.required]
+    elif op.body is not None and op.body.required:
+        args.append(f"{op.body.py_name}={op.body.example}")
     target = ".".join(["client", *op.resource_path, *([via] if via else []), op.method_name])
     return f"{target}({', '.join([*args, *more])})"
 
 
 def python_example(op: Operation, api: Api) -> str:
     lines = [
+        *(["import datetime", ""] if "datetime." in python_call(op) else []),
         f"from {api.package} import {api.settings.class_name}",
         "",
         f"client = {api.settings.class_name}()",
@@ -86,7 +94,10 @@ def cli_example(op: Operation, api: Api) -> str:
     def value(option: dict[str, Any]) -> str:
         if option["choices"]:
             return shlex.quote(option["choices"][0])
-        defaults = {"integer": "0", "number": "0", "boolean": "true", "object": "'{}'", "json": "'{}'"}
+        defaults = {
+            **{"integer": "0", "number": "0", "boolean": "true", "object": "'{}'", "json": "'{}'"},
+            **{"file": "@file.pdf", "files": "@file.pdf", "binary": "@body.bin"},
+        }
         return defaults.get(option["type"], shlex.quote(option["dest"]))
 
     words = [f"{api.package} {cli_command(op)}"]
@@ -125,7 +136,12 @@ def curl_example(op: Operation, api: Api) -> str:
     words = ["curl" + ("" if op.http_method == "GET" else f" -X {op.http_method}")]
     words[0] += " " + (url if re.fullmatch(r"[\w\-./:${}]+", url) else _dq(url))
     words += [f"-H {_dq(h)}" for h in headers] + ([f"-b {_dq('; '.join(cookies))}"] if cookies else [])
-    if op.body is not None:
+    if op.body is not None and op.body.kind == "multipart":
+        fields = op.body.fields
+        words += [
+            f"-F {_dq(f.wire_name + ('=@file.pdf' if f.file else '=' + f.wire_name))}" for f in fields if f.required
+        ]
+    elif op.body is not None:
         data = "--data-binary @body.json" if op.body.kind == "json" else "--data-binary @body"
         words += [f"-H {_dq('Content-Type: ' + op.body.media_type)}", data]
     return " \\\n    ".join(words)

@@ -39,6 +39,8 @@ def render_package(api: Api, models_source: str) -> dict[str, str]:
         "resources/__init__.py": f'{top}\n"""One module per resource; loaded on first use."""\n',
         "py.typed": "",
     }
+    if api.params:
+        files["params.py"] = env.get_template("params.py.jinja").render(context)
     for name in runtime_files():
         files[name] = f"{top}\n" + (TEMPLATES / "runtime" / name).read_text(encoding="utf-8")
     resource_template = env.get_template("resource.py.jinja")

@@ -33,12 +33,13 @@ from ._parsing import (
     parse_text,
     root_parser,
 )
-from ._request import _query_items, as_timeout, build_request, with_body_flag
+from ._request import as_timeout, build_request, with_body_flag
 from ._response import consume_raw_flag, deliver
 from ._retries import retry_after_seconds, retry_delay
 from ._streamed_response import AsyncStreamedResponse, StreamedResponse, consume_streamed_flag
 from ._streaming import AsyncReconnect, AsyncStream, Reconnect, Stream
 from ._types import NotGiven, not_given
+from ._values import query_items as _query_items
 
 T = TypeVar("T")
 _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)

@@ -27,6 +27,7 @@ from typing import Any, TextIO, cast
 import httpx
 
 from ._base_client import SyncAPIClient
+from ._cli_body import body_arguments
 from ._cli_output import (
     LastBody,
     connection_message,
@@ -79,7 +80,7 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
         with httpx.Client() as http:
             try:
                 result = _call(prepared, make_client, http, last)
-            except ValueError as exc:  # refused before sending, e.g. an empty path parameter
+            except (ValueError, TypeError) as exc:  # refused before sending: an empty path parameter, a file
                 return _fail(program, _in_flags(str(exc), prepared.command), EXIT_USAGE, secrets)
             if prepared.command.response == "binary":
                 with result as response:  # through with_streaming_response: read as it arrives
@@ -140,6 +141,7 @@ def _prepare(program: Program, args: argparse.Namespace, stdout: TextIO) -> _Run
         if value is not None:
             options[name] = value
     arguments = {o.dest: v for o in command.options if (v := getattr(args, o.dest, None)) is not None}
+    arguments = body_arguments(command, arguments, parser.error)
     pretty = output == "json" and stdout.isatty()
     ascii = not (stdout.encoding or "").lower().replace("-", "").startswith("utf")
     return _Run(command, arguments, options, output, max_items, pretty, ascii, output_file)

@@ -32,6 +32,8 @@ _METAVARS = {
     "object": "JSON",
     "json": "JSON",
     "binary": "@FILE",
+    "file": "@FILE",
+    "files": "@FILE",
     "array": "VALUE",
 }
 
@@ -129,10 +131,11 @@ def _add_globals(parser: argparse.ArgumentParser, program: Program, *, nested: b
 
 def _add_option(group: argparse._ArgumentGroup, option: Option) -> None:
     notes = [n for n, on in (("required", option.required), ("deprecated", option.deprecated)) if on]
-    if option.type == "array":
+    if option.type in ("array", "files"):
         notes.append("repeat for several values")
     text = option.help.strip() + (f" ({', '.join(notes)})" if notes else "")
-    kwargs: dict[str, Any] = {"dest": option.dest, "required": option.required}
+    # A body field may come from `--body` instead: its presence is checked after parsing.
+    kwargs: dict[str, Any] = {"dest": option.dest, "required": option.required and not option.wire}
     if option.choices:
         kwargs["choices"] = option.choices
         if not all(_PLAIN_CHOICE.fullmatch(c) for c in option.choices):
@@ -142,7 +145,7 @@ def _add_option(group: argparse._ArgumentGroup, option: Option) -> None:
     else:
         kwargs["type"] = CONVERTERS.get(option.type, str)
         kwargs["metavar"] = _METAVARS.get(option.type, "STRING")
-    if option.type == "array":
+    if option.type in ("array", "files"):
         kwargs["action"] = "append"
     group.add_argument(option.flag, help=_escape(text.strip()), **kwargs)
 
@@ -152,6 +155,8 @@ def _placeholder(option: Option) -> str:
         return shlex.quote(option.choices[0])
     if option.type in ("object", "json"):
         return "'{}'"
+    if option.type in ("file", "files"):
+        return "@file.pdf"
     return {"boolean": "true", "integer": "0", "number": "0"}.get(option.type, shlex.quote(option.dest))
 
 

@@ -40,13 +40,16 @@ class Option:
     """One flag of a command: an operation's parameter (or its request body)."""
 
     flag: str  # `--job-id`
-    dest: str  # the client method's keyword: `job_id`
-    type: str  # string, integer, number, boolean, array, object; `json` or `binary` for a body
+    dest: str  # the client method's keyword: `job_id` (`_body`: a whole body of fields, as JSON)
+    # string, integer, number, boolean, array, object; `json` or `binary` for a body; `file` or
+    # `files` (repeated) for multipart files
+    type: str
     location: str  # path, query, header, cookie or body
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
     deprecated: bool = False
+    wire: str = ""  # a body field's name in the JSON (its key in `--body`)
 
 
 @dataclass(frozen=True)

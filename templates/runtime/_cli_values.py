@@ -1,5 +1,5 @@
 """The values of flags: takes the text of a flag and gives its typed value (`-` reads stdin, `@PATH` a
-file), or an argparse error that names what was expected."""
+file, or for a file to upload its path), or an argparse error that names what was expected."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 
@@ -76,6 +77,25 @@ def _binary(text: str) -> bytes:
     return text.encode("utf-8")
 
 
+def _file(text: str) -> Path | bytes:
+    """A file to upload: `@PATH` (sent under its own name, streamed) or `-` for stdin's bytes."""
+    if text == "-":
+        return sys.stdin.buffer.read()
+    if not text.startswith("@"):
+        _invalid(f"expected @PATH (a file to upload) or - for stdin, got {text!r}")
+    path = Path(text[1:])
+    if not path.is_file():
+        _invalid(f"cannot read {text[1:]}: no such file")
+    return path
+
+
+def file_reference(value: object) -> object:
+    """A file field's value from `--body` JSON: `"@PATH"` is the file, as on its own flag."""
+    if isinstance(value, list):
+        return [file_reference(item) for item in value]
+    return _file(value) if isinstance(value, str) and value.startswith("@") else value
+
+
 def positive(text: str) -> int:
     value = _integer(text)
     return value if value > 0 else _invalid(f"expected a positive integer, got {text!r}")
@@ -98,7 +118,9 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
     "object": _object,
     "json": _json,
     "binary": _binary,
+    "file": _file,
+    "files": _file,
 }
 
 
-__all__ = ["CONVERTERS", "count", "positive", "seconds"]
+__all__ = ["CONVERTERS", "count", "file_reference", "positive", "seconds"]

@@ -17,7 +17,10 @@ from .._base_client import (
     SyncAPIClient,
 )
 from .._pagination import AsyncPaginator, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
+)
 from .._streamed_response import (
     async_to_streamed_response_wrapper,
     to_streamed_response_wrapper,
