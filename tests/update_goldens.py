@@ -47,6 +47,8 @@ FIXTURES: tuple[str, ...] = (
     "streaming",
     # OpenAPI 3.2 (tests/test_oas32.py)
     "oas32",
+    # every x-pagination style (tests/test_pagination_styles.py)
+    "pagination",
     # Request bodies as keyword arguments, TypedDict params, multipart and forms (tests/test_bodies.py)
     "forms",
     "writes",
