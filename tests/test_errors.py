@@ -181,6 +181,14 @@ CASES: dict[str, tuple[str, dict[str, str], list[str]]] = {
         {},
         ["leaves the spec's folder", "keep every referenced file inside the folder of the root spec"],
     ),
+    "required_not_names": (
+        spec_with(
+            "/a:\n  get: {responses: {'200': {description: ok}}}\n",
+            "schemas:\n  A: {type: object, required: [{x: 1}], properties: {x: {type: string}}}\n",
+        ),
+        {},
+        ["#/components/schemas/A/required: `required` must be a list of property names"],
+    ),
 }
 
 

@@ -11,7 +11,8 @@ tests/fuzz/harness.py.
 The specs:
 - `test_valid_specs`: random valid OpenAPI 3.0/3.1 documents (tests/fuzz/specs.py) as JSON or
   YAML. For these, exit 2 is accepted only for the documented refusals (a schema name without a
-  letter or digit, a name empty after cleaning, two operations with one method name).
+  letter or digit, a name empty after cleaning, two operations with one method name, a header or
+  cookie name that is no HTTP token).
 - `test_spec_folder_mutations`: spec/openapi.yaml and the files it references, copied and broken
   (tests/fuzz/mutations.py): keys deleted, types changed, wrong-typed values, broken `$ref`s,
   duplicate operationIds, renamed path parameters, hostile text, YAML syntax, invalid UTF-8. Half

@@ -55,6 +55,8 @@ FIXTURES: tuple[str, ...] = (
     "oas32",
     # The maintainer's own code and templates, kept through regeneration (tests/test_custom_code.py)
     "custom_code",
+    # every x-pagination style (tests/test_pagination_styles.py)
+    "pagination",
     # Request bodies as keyword arguments, TypedDict params, multipart and forms (tests/test_bodies.py)
     "forms",
     "writes",

@@ -101,12 +101,12 @@ def run(
                 with result:
                     print_events(result, stdout, ascii=prepared.ascii)
             elif prepared.format == "jsonl" and isinstance(result, SyncPage):
-                items_key = prepared.command.items_key or ""
+                items_path = prepared.command.items_path or ()
                 print_items(
                     result,
                     last,
                     stdout,
-                    items_key=items_key,
+                    items_path=items_path,
                     limit=prepared.max_items,
                     ascii=prepared.ascii,
                 )

@@ -115,7 +115,7 @@ PROGRAM = Program(
                 ),
             ),
             response="json",
-            items_key="items",
+            items_path=("items",),
             deprecated=False,
         ),
         Command(
@@ -169,7 +169,7 @@ PROGRAM = Program(
                 ),
             ),
             response="json",
-            items_key=None,
+            items_path=None,
             deprecated=False,
         ),
     ),

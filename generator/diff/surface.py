@@ -142,11 +142,13 @@ def _method(op: Operation, where: Locator, enums: frozenset[str]) -> Method:
     paging = op.pagination
     pagination = {} if paging is None else {
         "style": paging.style,
-        "items": paging.items,
-        "next token": paging.next_token or "",
-        "total": paging.total or "",
-        "offset parameter": paging.offset_param,
+        "items": ".".join(paging.items) or "(the whole response)",
+        "next": ".".join(paging.next),
+        "total": ".".join(paging.total),
+        "total pages": ".".join(paging.total_pages),
+        "parameter": f"{paging.param} (in the {paging.param_in})" if paging.param else "",
         "limit parameter": paging.limit_param or "",
+        "first page": str(paging.first_page) if paging.style == "page" else "",
     }  # fmt: skip
     return Method(
         resource=".".join(op.resource_path),

@@ -15,6 +15,8 @@ from .context import LowerContext
 from .typemap import union
 
 _PATH_TEMPLATE = re.compile(r"\{([^{}]*)\}")
+# RFC 9110 `token`: what a header (and a cookie) name may hold; anything else cannot be sent.
+HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _LOCATIONS = ("path", "query", "header", "cookie")
 _PARAMETER_HINT = (
     "write it as `- {name: id, in: query, schema: {type: string}}` or `- $ref: '#/components/parameters/Id'`"
@@ -50,6 +52,13 @@ def lower_parameters(
                 f"parameter {wire!r} has neither `schema` nor `content`",
                 p_where,
                 "add a `schema`, e.g. `schema: {type: string}`",
+            )
+            continue
+        if location in ("header", "cookie") and not HTTP_TOKEN.fullmatch(wire):
+            ctx.problems.error(
+                f"{location} parameter name {wire!r} is not a valid HTTP token",
+                p_where.child("name"),
+                "use letters, digits and !#$%&'*+-.^_`|~ only (no spaces, colons or quotes)",
             )
             continue
         schema = _schema_of(ctx, raw, p_where)

@@ -11,6 +11,7 @@ from ..errors import Origin
 from ..ir import ClientSettings
 from ..naming import pascal, snake
 from .context import LowerContext
+from .parameters import HTTP_TOKEN
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # What the package's `__init__` and `_client` define besides the client classes.
@@ -56,6 +57,7 @@ class ClientSettingsReader:
             ),
             default_base_url=base_url,
             servers=named,
+            idempotency_header=self.header_name(declared.get("idempotency-header"), where.child("idempotency-header")),
         )
 
     def client_class_name(self, declared: object, where: Origin) -> str:
@@ -74,6 +76,18 @@ class ClientSettingsReader:
             return name
         self.ctx.problems.error(f"x-client branded-name {declared!r} {problem}", where, "use a name such as `Acme`")
         return "Api"
+
+    def header_name(self, declared: object, where: Origin) -> str | None:
+        if declared is None:
+            return None
+        if isinstance(declared, str) and HTTP_TOKEN.fullmatch(declared):
+            return declared
+        self.ctx.problems.error(
+            f"x-client idempotency-header {declared!r} is not a header name",
+            where,
+            "use an HTTP token such as `Idempotency-Key`",
+        )
+        return None
 
     def env_name(self, declared: object, default: str, where: Origin) -> str:
         if declared is None:

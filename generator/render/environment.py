@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from ..errors import Diagnostic, Origin, SpecError
-from .cli_tables import cli_command, cli_options, items_key, kebab, summary
+from .cli_tables import cli_command, cli_options, items_path, kebab, summary
 from .client_text import (
     body_keyword,
     body_spec,
@@ -22,6 +22,7 @@ from .client_text import (
 )
 from .docs import doc_body, doc_parameter, doc_returns
 from .examples import cli_example, curl_example, json_example, python_call, python_example
+from .paging_text import paging_summary
 from .text import anchor, cell, code, docstring, docstring_text, fenced, markdown_comment, package_version, toml_string
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -57,7 +58,8 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
         cli_command=cli_command,
         cli_options=cli_options,
         summary=summary,
-        items_key=items_key,
+        items_path=items_path,
+        paging_summary=paging_summary,
         python_call=python_call,
         python_example=python_example,
         cli_example=cli_example,

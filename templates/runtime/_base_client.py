@@ -16,9 +16,10 @@ from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 import httpx
 
 from ._attempts import Attempts, log
-from ._credentials import Credentials
+from ._credentials import Credentials, is_other_origin
 from ._exceptions import APIError
 from ._exchange import async_exchange, exchange
+from ._idempotency import add_idempotency_key
 from ._operation import AuthScheme, Call, Endpoint, PageSpec, StreamSpec
 from ._pagination import AsyncPage, SyncPage
 from ._parsing import (
@@ -70,6 +71,8 @@ class _BaseClient(Generic[_HttpT]):
     _response_observer: Callable[[httpx.Response], None] | None = None
     # Alternatives of schemes the API asks for by default; None when the spec declares none.
     _default_security: ClassVar[tuple[tuple[str, ...], ...] | None] = None
+    # The header a non-idempotent request sends a fresh key in (`x-client.idempotency-header`).
+    _idempotency_header: ClassVar[str | None] = None
 
     _credentials: Credentials
     _scrub: Callable[[str], str]  # takes every credential the client holds out of a text
@@ -194,7 +197,13 @@ class _BaseClient(Generic[_HttpT]):
             default_timeout=self._timeout,
             credentials=self._credentials.for_operation(endpoint.security),
         )
-        retries = self.max_retries if endpoint.idempotent or self.retry_non_idempotent else 0
+        retryable = endpoint.idempotent or self.retry_non_idempotent
+        if not endpoint.idempotent and self._idempotency_header is not None:
+            retryable = add_idempotency_key(request, self._idempotency_header, call.extra_headers) or retryable
+        retries = self.max_retries if retryable else 0
+        if call.url is not None and is_other_origin(request.url, self.base_url):
+            # A next page's URL on another host gets no credentials, as a redirect there would not.
+            request.url = self._credentials.strip(request.headers, request.url)
         return Attempts(request, endpoint, retries, self._scrub)
 
 
@@ -280,7 +289,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         spec = _page_spec(endpoint)
 
         def page(page_call: Call, response: httpx.Response) -> SyncPage[Any]:
-            return SyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, fetch)
+            return SyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, response, fetch)
 
         def fetch(page_call: Call) -> SyncPage[Any]:
             return page(page_call, self._send(endpoint, page_call))
@@ -374,7 +383,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         spec = _page_spec(endpoint)
 
         def page(page_call: Call, response: httpx.Response) -> AsyncPage[Any]:
-            return AsyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, fetch)
+            return AsyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, response, fetch)
 
         async def fetch(page_call: Call) -> AsyncPage[Any]:
             return page(page_call, await self._send(endpoint, page_call))

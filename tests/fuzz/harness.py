@@ -62,6 +62,7 @@ BY_DESIGN = (
     re.compile(r"schema name .* has no letters or digits to make a class name from"),
     re.compile(r"name .* is empty after cleaning|is empty after cleaning"),
     re.compile(r"two operations would both be"),
+    re.compile(r"(?:header|cookie) parameter name .* is not a valid HTTP token"),
     re.compile(r"package name .* (?:is not ASCII|is a Python keyword|is the name of a module|is longer than)"),
 )
 STRICT = os.environ.get("FUZZ_STRICT") == "1"

@@ -7,10 +7,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _base_client as _runtime
+from .._base_client import (
+    AsyncAPIClient,
+    SyncAPIClient,
+)
 
 if TYPE_CHECKING:
     from .. import models as _models
-    from .._base_client import AsyncAPIClient, SyncAPIClient
     from .beta_batch import (
         AsyncBetaBatchResource,
         AsyncBetaBatchResourceWithRawResponse,

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Literal
 import httpx
 
 from .. import _base_client as _runtime
-from .._base_client import Call, Endpoint, PageSpec
+from .._base_client import (
+    AsyncAPIClient,
+    Call,
+    Endpoint,
+    PageSpec,
+    SyncAPIClient,
+)
 from .._pagination import AsyncPaginator, SyncPage
 from .._response import (
     async_to_raw_response_wrapper,
@@ -23,7 +29,6 @@ from .._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 
 if TYPE_CHECKING:
     from .. import models as _models
-    from .._base_client import AsyncAPIClient, SyncAPIClient
 else:
     # Imported on the first call that parses a model, not with the resource.
     _models = _runtime.LazyModule("..models", __package__)
@@ -39,10 +44,11 @@ _LIST: Endpoint[_models.BatchJobPage] = Endpoint(
         422: _runtime.model_parser(lambda: _models.HTTPValidationError),
     },
     page=PageSpec(
-        items="items",
-        offset_param="offset",
-        next_token="next_page_token",
-        total="total_size",
+        "offset",
+        items=("items",),
+        param="offset",
+        next=("next_page_token",),
+        total=("total_size",),
         limit_param="limit",
     ),
 )
