@@ -47,7 +47,7 @@ CASES: dict[str, tuple[str, dict[str, str], list[str]]] = {
     "yaml_syntax": (
         "openapi: 3.1.0\ninfo: {title: t\npaths: {}\n",
         {},
-        ["spec/openapi.yaml:3:", "invalid YAML", "hint: fix the YAML syntax"],
+        ["spec/openapi.yaml:2:7", "invalid YAML: the `{` opened here is never closed", "hint: close it with `}`"],
     ),
     "not_a_mapping": ("- one\n- two\n", {}, ["spec/openapi.yaml:1:1", "must be a mapping, not a list"]),
     "empty": ("", {}, ["spec/openapi.yaml:1:1", "the spec is empty"]),

@@ -37,7 +37,11 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
             )
         return UNDECLARED
     if not isinstance(responses, dict):
-        ctx.problems.error("`responses` must be a mapping of status codes", where.child("responses"))
+        ctx.problems.error(
+            "`responses` must be a mapping of status codes",
+            where.child("responses"),
+            "map each status to its response: `responses: {'200': {description: OK}}`",
+        )
         return nothing
     for code in responses:
         if not STATUS_KEY.fullmatch(str(code)):

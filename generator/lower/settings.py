@@ -66,11 +66,11 @@ class ClientSettingsReader:
         if declared is None:
             name = pascal(self.ctx.package) or "Api"
             name = "Api" + name if name[0].isdigit() else name
-            return name + "Api" if _clashes_with_exports(name) or keyword.iskeyword(name) else name
+            return name + "Api" if clashes_with_exports(name) or keyword.iskeyword(name) else name
         name = pascal(str(declared))
         if not name or name[0].isdigit() or keyword.iskeyword(name):
             problem = f"gives no usable class name (`{name}`)" if name else "has no letters or digits"
-        elif _clashes_with_exports(name):
+        elif clashes_with_exports(name):
             problem = f"gives the class `{name}`, which clashes with another name the package exports"
         else:
             return name
@@ -102,6 +102,6 @@ class ClientSettingsReader:
         return default
 
 
-def _clashes_with_exports(class_name: str) -> bool:
+def clashes_with_exports(class_name: str) -> bool:
     """`Client` itself is fine (`Client = Client`); `AsyncClient`, `Page` (-> `AsyncPage`) are not."""
     return class_name in _PACKAGE_NAMES or f"Async{class_name}" in _PACKAGE_NAMES - {"AsyncClient"}

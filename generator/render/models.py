@@ -42,6 +42,10 @@ class ModelsRequest:
         return cls(api.title, api.version, api.schemas, api.enum_names)
 
 
+# The spec passed every check of the generator, yet the models library refused it: the generator's fault.
+MODELS_HINT = "the spec passed the generator's checks: please report this with the spec (--debug shows the traceback)"
+
+
 def render_models_reporting(request: ModelsRequest) -> tuple[bool, str]:
     """`render_models` for a worker process: (True, source) or (False, the error message)."""
     try:
@@ -94,9 +98,13 @@ def render_models(api: ModelsRequest) -> str:
             )
     except Exception as exc:  # the library raises many kinds; report them as one clear error
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SpecError([Diagnostic(f"datamodel-code-generator could not generate the models: {message}")]) from exc
+        raise SpecError(
+            [Diagnostic(f"datamodel-code-generator could not generate the models: {message}", hint=MODELS_HINT)]
+        ) from exc
     if not isinstance(source, str):
-        raise SpecError([Diagnostic("datamodel-code-generator returned several modules; expected one")])
+        raise SpecError(
+            [Diagnostic("datamodel-code-generator returned several modules; expected one", hint=MODELS_HINT)]
+        )
     return _self_referencing_lists(_open_enums(source, api), api)
 
 
@@ -201,7 +209,9 @@ def _open_enums(source: str, api: ModelsRequest) -> str:
     # Every schema is a class, or the build fails naming it: nothing is dropped silently.
     missing += [n for n in sorted(api.schemas) if n not in api.enum_names and f"class {n}(" not in source]
     if missing:
-        raise SpecError([Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}")])
+        raise SpecError(
+            [Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}", hint=MODELS_HINT)]
+        )
     future = "from __future__ import annotations\n"
     source = source.replace(future, "", 1)
     # Typed extra properties come as `__annotations__ = {"__pydantic_extra__": Dict[str, T]}`; the

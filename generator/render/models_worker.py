@@ -15,7 +15,7 @@ from multiprocessing.connection import Connection
 from types import TracebackType
 
 from ..errors import Diagnostic, SpecError
-from .models import ModelsRequest, render_models, render_models_reporting
+from .models import MODELS_HINT, ModelsRequest, render_models, render_models_reporting
 
 # A small document touching the usual paths (objects, enums, unions, nullables, dates, arrays): the
 # library imports and compiles most of itself on its first generation, so that happens here.
@@ -71,9 +71,9 @@ class ModelsWorker:
             self._connection.send(request)
             ok, text = self._connection.recv()
         except (EOFError, OSError):
-            raise SpecError([Diagnostic("the models worker process stopped unexpectedly")]) from None
+            raise SpecError([Diagnostic("the models worker process stopped unexpectedly", hint=MODELS_HINT)]) from None
         if not ok:
-            raise SpecError([Diagnostic(text)])
+            raise SpecError([Diagnostic(text, hint=MODELS_HINT)])
         return str(text)
 
     def close(self) -> None:

@@ -127,6 +127,14 @@ class _BaseClient(Generic[_HttpT]):
         self._http = http_client if http_client is not None else self._new_http()
         _enable_env_logging(self._package)
 
+    def on_request(self, request: httpx.Request) -> None:
+        """Hook, called with the request of each attempt just before it is sent; it may change it (a
+        header, say). Does nothing here: a `ClientMixin` of the package's custom code may override it."""
+
+    def on_response(self, response: httpx.Response) -> None:
+        """Hook, called with the response of each attempt as it arrives, before retries and errors are
+        decided (the body of a streamed call is not read yet). Does nothing here, like `on_request`."""
+
     def _new_http(self) -> _HttpT:
         raise NotImplementedError
 
@@ -221,12 +229,14 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """The send loop: a response to keep, read whole unless `stream` (then a success comes unread)."""
         while True:
             try:
+                self.on_request(attempts.request)
                 response = exchange(
                     self._http, attempts.start(), self._credentials, self.max_response_bytes, stream=stream
                 )
             except httpx.HTTPError as exc:
                 sleep(attempts.failed(exc))
                 continue
+            self.on_response(response)
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -311,12 +321,14 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     async def _send_attempts(self, attempts: Attempts, *, stream: bool = False) -> httpx.Response:
         while True:
             try:
+                self.on_request(attempts.request)
                 response = await async_exchange(
                     self._http, attempts.start(), self._credentials, self.max_response_bytes, stream=stream
                 )
             except httpx.HTTPError as exc:
                 await async_sleep(attempts.failed(exc))
                 continue
+            self.on_response(response)
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:

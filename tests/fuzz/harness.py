@@ -409,6 +409,13 @@ class Fuzzer:
             problems.append("exit 2 but stderr does not start with `error: `")
         if not lines or not (ERRORS_LINE.match(lines[-1]) or lines[-1].endswith("; nothing was written.")):
             problems.append("exit 2 without `nothing was written.` at the end")
+        unhinted = [
+            line
+            for line, after in zip(lines, [*lines[1:], ""], strict=True)
+            if line.startswith("error: ") and not after.startswith("  hint: ")
+        ]
+        if unhinted:
+            problems.append(f"an error without a `hint:` on how to fix it: {unhinted[0][:300]}")
         diagnostics = build.diagnostics()
         # A documented refusal may bring errors that follow from it (a pagination parameter gone).
         refused = any(p.search(d) for d in diagnostics for p in BY_DESIGN)
