@@ -20,6 +20,8 @@ against goldens produced the same way.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -166,9 +168,16 @@ def diff_fixtures() -> list[str]:
 
 
 def diff_report(name: str, form: str) -> subprocess.CompletedProcess[str]:
-    """`python -m generator diff old.yaml new.yaml --format FORM` in the fixture's folder."""
-    command = [sys.executable, "-m", "generator", "diff", "old.yaml", "new.yaml", "--format", form]
-    return run(command, cwd=DIFF_FIXTURES_DIR / name)
+    """`python -m generator diff old.yaml new.yaml --format FORM` in the fixture's folder, run in this
+    process (a fresh interpreter per report cost more than the report; tests/test_diff.py runs the
+    command itself too)."""
+    from generator.cli import main as generator_main
+
+    argv = ["diff", "old.yaml", "new.yaml", "--format", form]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(DIFF_FIXTURES_DIR / name), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = generator_main(argv)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def refresh_diffs() -> None:
