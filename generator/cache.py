@@ -1,7 +1,8 @@
 """Skips a build whose inputs and output are unchanged since the last one.
 
 The key covers every spec file the last build read, the generator's own code and templates, the
-package name and the versions of the tools that shape the output. A hit also requires the files
+build's settings, the files of its template overrides and custom code, and the versions of the
+tools that shape the output. A hit also requires the files
 on disk to be exactly those the last build wrote, so a hand-edited output is never taken as fresh.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import BuildConfig
+from .custom import folder_files
 from .errors import Diagnostic, Origin
 from .writer import read_tree
 
@@ -83,10 +85,21 @@ def generator_fingerprint() -> str:
 
 
 def key(config: BuildConfig, spec_files: list[Path]) -> str | None:
-    h = hashlib.sha256(f"{generator_fingerprint()}\0{config.package}\0{config.spec}".encode())
+    """The build's inputs: the spec files and the overlays applied (in order), the settings that shape
+    the output, and the files of the template overrides and of the custom code (listed afresh: a file
+    added there changes the key)."""
+    settings = (
+        config.package,
+        config.spec,
+        config.package_version,
+        config.client_class,
+        config.templates,
+        config.custom,
+    )
+    h = hashlib.sha256("\0".join([generator_fingerprint(), *map(str, settings)]).encode())
     # The overlays applied, in order: leaving one out (or reordering them) is another build.
     h.update("\0".join(str(o) for o in config.overlays).encode() + b"\0\0")
-    for path in sorted(spec_files):
+    for path in [*sorted(spec_files), *folder_files(config.templates), *folder_files(config.custom)]:
         try:
             h.update(str(path).encode() + b"\0" + path.read_bytes())
         except OSError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -19,6 +20,16 @@ class Origin:
     def child(self, *segments: str | int) -> Origin:
         tail = "".join("/" + escape_pointer(str(segment)) for segment in segments)
         return Origin(self.file, self.pointer + tail)
+
+
+_PLAIN = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def flow_scalar(text: str) -> str:
+    """`text` as a YAML scalar a hint may show inside `{...}`: plain when that reads back the same, else
+    double-quoted (a JSON string is a valid YAML one)."""
+    plain = _PLAIN.fullmatch(text) and text.lower() not in ("true", "false", "null", "yes", "no", "on", "off", "y", "n")
+    return text if plain else json.dumps(text)
 
 
 def escape_pointer(segment: str) -> str:

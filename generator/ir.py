@@ -134,6 +134,7 @@ class Response:
     media_type: str = "application/json"
     model: str | None = None  # the component schema class, when the body is one
     example: Any = None
+    schema: Any = None  # the JSON schema of the body (refs naming classes), when there is one
     stream: EventStream | None = None  # the event stream a 2xx may answer (the only answer for `stream`)
 
 
@@ -145,16 +146,25 @@ class StreamChoice:
     body_property: str | None  # the JSON body's boolean property that carries the choice, by wire name
 
 
+PaginationStyle = Literal["offset", "cursor", "page", "next-url", "link-header"]
+PAGINATION_STYLES: tuple[PaginationStyle, ...] = ("offset", "cursor", "page", "next-url", "link-header")
+
+
 @dataclass(frozen=True)
 class Pagination:
-    style: Literal["offset"]
-    items: str  # attribute names on the page model
-    next_token: str | None
-    total: str | None
-    offset_param: str  # wire names of the query parameters
-    limit_param: str | None
+    """How a list is paged (`x-pagination`): JSON paths into the response use wire names, `()` being
+    the body itself; the parameters are wire names too."""
+
+    style: PaginationStyle
+    items: tuple[str, ...]  # the page's list of items
     item_annotation: str
-    page_model: str
+    param: str | None = None  # the offset, cursor or page-number query parameter, or the cursor's body field
+    param_in: Literal["query", "body"] = "query"
+    next: tuple[str, ...] = ()  # the next page's token (offset, cursor) or URL (next-url)
+    total: tuple[str, ...] = ()  # the number of items in the whole listing
+    total_pages: tuple[str, ...] = ()
+    limit_param: str | None = None  # the page size, sent unchanged with every page
+    first_page: int = 1  # the number of the first page (page style)
 
 
 @dataclass(frozen=True)
@@ -252,6 +262,9 @@ class ClientSettings:
     default_base_url: str
     # Servers the spec names (OpenAPI 3.2 `name`): (name, URL, description), for `base_url=`.
     servers: tuple[tuple[str, str, str], ...] = ()
+    # `x-client.idempotency-header`: sent with a fresh key on every non-idempotent request, which
+    # may then be retried.
+    idempotency_header: str | None = None
 
 
 @dataclass

@@ -13,8 +13,10 @@ import yaml
 
 from .errors import Diagnostic, Origin, SpecError, unescape_pointer
 from .yaml12 import Yaml12Loader
+from .yaml_errors import explain
 
 _Loader: type[yaml.SafeLoader] = Yaml12Loader
+_DEPTH_HINT = "move deeply nested schemas into components/schemas and refer to them with $ref"
 
 
 class SourceFiles:
@@ -54,7 +56,9 @@ class SourceFiles:
             ) from None
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            raise SpecError([Diagnostic(f"cannot read {path}: {reason}", referenced_from)]) from None
+            raise SpecError(
+                [Diagnostic(f"cannot read {path}: {reason}", referenced_from, "check the file's permissions")]
+            ) from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -164,14 +168,18 @@ def _check_size(data: Any, path: Path) -> None:
                 ]
             )
         if depth_of[key] > MAX_DEPTH:
-            raise SpecError([Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path))])
+            raise SpecError(
+                [Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path), _DEPTH_HINT)]
+            )
 
 
 def _parse(text: str, path: Path) -> Any:
     try:
         data = _parse_text(text, path)
     except RecursionError:
-        raise SpecError([Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path))]) from None
+        raise SpecError(
+            [Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path), _DEPTH_HINT)]
+        ) from None
     _check_size(data, path)
     return data
 
@@ -184,7 +192,9 @@ def _check_yaml_depth(text: str, path: Path) -> None:
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise SpecError([Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path))])
+                raise SpecError(
+                    [Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path), _DEPTH_HINT)]
+                )
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
 
@@ -195,26 +205,36 @@ def _parse_text(text: str, path: Path) -> Any:
             return json.loads(text, parse_constant=_not_json)
         except json.JSONDecodeError as exc:
             raise SpecError(
-                [Diagnostic(f"invalid JSON: {exc.msg}", Origin(path), None, exc.lineno, exc.colno)]
+                [
+                    Diagnostic(
+                        f"invalid JSON: {exc.msg}", Origin(path), "fix the JSON syntax there", exc.lineno, exc.colno
+                    )
+                ]
             ) from None
         except _NotJson as exc:
             found = re.search(rf"(?<![\w\"]){re.escape(exc.args[0])}(?![\w\"])", text)
             line, column = _line_column(text, found.start()) if found else (None, None)
             raise SpecError(
-                [Diagnostic(f"invalid JSON: {exc.args[0]} is not a JSON number", Origin(path), None, line, column)]
+                [
+                    Diagnostic(
+                        f"invalid JSON: {exc.args[0]} is not a JSON number",
+                        Origin(path),
+                        "write a number, or `null` for none",
+                        line,
+                        column,
+                    )
+                ]
             ) from None
     try:
         _check_yaml_depth(text, path)
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "cannot parse"
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        mistake = explain(text, exc)
         raise SpecError(
-            [Diagnostic(f"invalid YAML: {problem}", Origin(path), "fix the YAML syntax there", line, column)]
+            [Diagnostic(mistake.message, Origin(path), mistake.hint, mistake.line, mistake.column)]
         ) from None
     except yaml.YAMLError as exc:
-        raise SpecError([Diagnostic(f"invalid YAML: {exc}", Origin(path))]) from None
+        raise SpecError([Diagnostic(f"invalid YAML: {exc}", Origin(path), "fix the YAML syntax")]) from None
 
 
 class _NotJson(ValueError):

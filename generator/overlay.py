@@ -82,7 +82,11 @@ class _Applier:
             )
         actions = overlay.get("actions")
         if not isinstance(actions, list) or not actions:
-            self.problems.error("`actions` must be a non-empty list", top.child("actions") if actions else top)
+            self.problems.error(
+                "`actions` must be a non-empty list",
+                top.child("actions") if actions else top,
+                "list what to change: `actions: [{target: '$.info', update: {title: New}}]`",
+            )
             return
         if self.problems.has_errors():
             return
@@ -93,14 +97,22 @@ class _Applier:
         import jsonpath_rfc9535 as jsonpath
 
         if not isinstance(action, dict):
-            self.problems.error("an action must be a mapping with a `target`", where)
+            self.problems.error(
+                "an action must be a mapping with a `target`",
+                where,
+                "write `- {target: '$.info', update: {title: New}}`",
+            )
             return
         target, remove = action.get("target"), action.get("remove", False)
         if not isinstance(target, str) or not target.startswith("$"):
-            self.problems.error("an action's `target` must be a JSONPath query (`$...`)", where.child("target"))
+            self.problems.error(
+                "an action's `target` must be a JSONPath query (`$...`)",
+                where.child("target"),
+                "start it at the root: `target: '$.paths'`",
+            )
             return
         if not isinstance(remove, bool):
-            self.problems.error("`remove` must be true or false", where.child("remove"))
+            self.problems.error("`remove` must be true or false", where.child("remove"), "write `remove: true`")
             return
         if not remove and "update" not in action:
             self.problems.warning("the action has neither `update` nor `remove: true`: it does nothing", where)
@@ -127,7 +139,11 @@ class _Applier:
 
     def remove(self, locations: list[tuple[str | int, ...]], where: Origin) -> None:
         if () in locations:
-            self.problems.error("an action cannot remove the whole document", where.child("target"))
+            self.problems.error(
+                "an action cannot remove the whole document",
+                where.child("target"),
+                "target what to remove inside it, e.g. `target: \"$.paths['/old']\"`",
+            )
             return
         # Array entries go last first, so the indexes of the others still hold.
         for location in sorted(locations, key=lambda loc: [(isinstance(p, int), p) for p in loc], reverse=True):
@@ -144,7 +160,11 @@ class _Applier:
         elif isinstance(value, dict) and isinstance(update, dict):
             self._merge(value, update, action.child("update"))
         elif isinstance(value, dict):
-            self.problems.error("the target selects an object: `update` must be a mapping", action.child("update"))
+            self.problems.error(
+                "the target selects an object: `update` must be a mapping",
+                action.child("update"),
+                "give the keys to set: `update: {description: New text}`",
+            )
         else:
             shown = "$" + "".join(f"[{p!r}]" for p in location)
             self.problems.error(

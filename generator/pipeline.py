@@ -6,7 +6,7 @@ import hashlib
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from .writer import Drift, drift, read_tree, stage_dir, swap_in, write_files
 if TYPE_CHECKING:
     from .ir import Api
     from .loader import SourceFiles
+    from .render.package import Extras
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,43 @@ def load_api(
     return api, sources.files
 
 
-def generate_into(folder: Path, api: Api, worker: ModelsWorker) -> dict[str, bytes]:
+def customize(api: Api, config: BuildConfig) -> Extras:
+    """The build's settings that are not the spec's, applied to `api` (the client class) or checked and
+    handed to the render stage (template overrides, the custom code and its mixins, the version)."""
+    from .custom import CustomCode
+    from .lower.settings import clashes_with_exports
+    from .render.environment import check_overrides
+    from .render.package import Extras
+
+    if config.client_class is not None:
+        if clashes_with_exports(config.client_class):
+            raise SpecError(
+                [
+                    Diagnostic(
+                        f"client-class {config.client_class!r} clashes with another name the package exports",
+                        hint="choose another name, such as `Acme`",
+                    )
+                ]
+            )
+        api.settings = replace(api.settings, class_name=config.client_class)
+    custom = CustomCode.read(config.custom)
+    custom.check_mixins([resource.class_name for resource in api.all_resources()])
+    if config.templates is not None:
+        check_overrides(config.templates)
+    return Extras(config.templates, custom, config.package_version)
+
+
+def generate_into(folder: Path, api: Api, worker: ModelsWorker, extras: Extras) -> dict[str, bytes]:
+    """Renders and formats the package into `folder`, then copies the custom code in as it is."""
     from .formatting import format_tree
     from .render.models import ModelsRequest
-    from .render.package import render_package
+    from .render.package import HEADER, render_package
 
-    write_files(folder, render_package(api, worker.render(ModelsRequest.of(api))))
+    write_files(folder, render_package(api, worker.render(ModelsRequest.of(api)), extras))
     format_tree(folder)
+    for relative, data in extras.custom.package_files(HEADER).items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(data)
     return read_tree(folder)
 
 
@@ -98,17 +129,18 @@ def build(config: BuildConfig) -> BuildResult:
             config.spec, config.package, allow_remote_refs=config.allow_remote_refs, overlays=config.overlays
         )
         _refuse_warnings(config, api.warnings)
+        extras = customize(api, config)
         operations, models = len(api.operations()), len(api.schemas)
         if config.check:
             with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
-                files = generate_into(Path(scratch) / config.package, api, worker)
+                files = generate_into(Path(scratch) / config.package, api, worker, extras)
             found = drift(files, read_tree(config.target))
             elapsed = time.perf_counter() - started
             return BuildResult(operations, models, len(files), elapsed, found, warnings=api.warnings)
         staging = stage_dir(config.target)
         try:
-            files = generate_into(staging, api, worker)
-            swap_in(staging, config.target)
+            files = generate_into(staging, api, worker, extras)
+            swap_in(staging, config.target, keeps_custom=config.custom is not None)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)

@@ -28,7 +28,7 @@ class TargetFinder:
 
     def target_of(self, ref: object, where: Origin) -> Target | None:
         if not isinstance(ref, str):
-            self.problems.error("$ref must be a string", where)
+            self.problems.error("$ref must be a string", where, "write `$ref: '#/components/schemas/Name'`")
             return None
         self._note_base(where.file)
         file_part, _, fragment = ref.partition("#")
@@ -57,7 +57,11 @@ class TargetFinder:
             return None
         pointer = unquote(fragment)
         if pointer and not pointer.startswith("/"):
-            self.problems.error(f"$ref {ref!r}: the part after '#' must be a JSON pointer", where)
+            self.problems.error(
+                f"$ref {ref!r}: the part after '#' must be a JSON pointer",
+                where,
+                "start it with a slash: `$ref: 'schemas.yaml#/Name'`",
+            )
             return None
         return path, pointer
 

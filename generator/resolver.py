@@ -212,7 +212,11 @@ class _Resolver:
                 found = [self.walk(v, origin.child(i), False, True) for i, v in enumerate(value)]
             else:
                 kind = "mapping of schemas" if key in SCHEMA_MAP else "list of schemas"
-                self.problems.error(f"the `$ref` of `{key}` must point at a {kind}", where.child("$ref"))
+                self.problems.error(
+                    f"the `$ref` of `{key}` must point at a {kind}",
+                    where.child("$ref"),
+                    "point it at the mapping or list itself, or write the schemas in place",
+                )
                 return empty
         finally:
             self.in_progress.pop()
@@ -300,4 +304,6 @@ def resolve(
 def _top_level_problem(root: Path, kind: str) -> Diagnostic:
     if kind == "empty":
         return Diagnostic("the spec is empty", Origin(root), "start from an `openapi: 3.1.0` document", 1, 1)
-    return Diagnostic(f"the spec must be a mapping, not a {kind}", Origin(root), None, 1, 1)
+    return Diagnostic(
+        f"the spec must be a mapping, not a {kind}", Origin(root), "start from an `openapi: 3.1.0` document", 1, 1
+    )

@@ -114,5 +114,5 @@ def test_a_file_the_build_did_not_write_is_never_deleted(built: Path, capsys: py
     assert build_again(built) == 2
     err = capsys.readouterr().err
     assert "holds files this generator did not write: my_notes.txt" in err
-    assert "move those files elsewhere" in err
+    assert "move your own code to a folder named by `custom` in [tool.generator]" in err
     assert snapshot(built) == before

@@ -28,6 +28,7 @@ import yaml
 from support.fixtures import API_KEY, Flavour, fixture_package, run
 from support.multipart import multipart
 from support.server import Reply, TestServer
+from support.shared import MYPY_STRICT, mypy_cache
 
 from generator.cli import main
 
@@ -377,13 +378,13 @@ BAD = """
 """
 
 
-def test_plain_dicts_and_models_type_check(tmp_path: Path) -> None:
+def test_plain_dicts_and_models_type_check(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     (tmp_path / "good.py").write_text(textwrap.dedent(GOOD), encoding="utf-8")
     (tmp_path / "bad.py").write_text(textwrap.dedent(BAD), encoding="utf-8")
     done = subprocess.run(
         [
-            *(sys.executable, "-m", "mypy", "--strict", "--config-file=", "--no-error-summary"),
-            *("--cache-dir", str(tmp_path / ".mypy_cache"), "good.py", "bad.py"),
+            *(sys.executable, "-m", "mypy", *MYPY_STRICT, "--no-error-summary"),
+            *("--cache-dir", str(mypy_cache(tmp_path_factory, tmp_path / ".mypy_cache")), "good.py", "bad.py"),
         ],
         cwd=tmp_path,
         env={"MYPYPATH": str(goldens.fixture_expected("writes").parent), "PATH": ""},

@@ -463,8 +463,23 @@ def test_the_command_table_has_one_command_per_operation_and_one_flag_per_parame
         )
         assert command.paginated == (op.pagination is not None)
         flags = {o.flag: o for o in command.options}
-        for p, generated in zip(op.parameters, cli_options(op), strict=True):
-            option = flags[generated["flag"]]
+        generated = cli_options(op)
+        assert sorted(flags) == sorted(g["flag"] for g in generated)
+        # A flag per parameter, in order; then the body's (one per property of an object body and `--body`
+        # for the whole of it, else `--body` alone) and one for the stream choice, where there are.
+        extra = [g for g in generated if g["location"] in ("body", "response")]
+        body, bodies = op.body, []
+        if body is not None:
+            bodies = [f.py_name for f in body.fields] + ["_body"] if body.expanded else [body.py_name]
+        stream = [op.stream_choice.keyword] if op.stream_choice is not None else []
+        assert [g["dest"] for g in extra] == bodies + stream
+        fields = {f.py_name: f.required for f in body.fields} if body is not None else {}
+        assert {g["dest"]: g["required"] for g in extra if g["dest"] in fields} == fields
+        for wanted in extra:
+            option = flags[wanted["flag"]]
+            assert (option.location, option.required) == (wanted["location"], wanted["required"])
+        for p, wanted in zip(op.parameters, [g for g in generated if g not in extra], strict=True):
+            option = flags[wanted["flag"]]
             assert option.flag == "--" + p.py_name.replace("_", "-")
             assert (option.location, option.required, option.choices) == (
                 p.location,

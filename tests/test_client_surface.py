@@ -25,7 +25,7 @@ def _keywords(method: Callable[..., Any]) -> set[str]:
 
 
 @pytest.mark.parametrize("name", ["get_status", "list"])
-def test_keywords_are_the_official_sdks_plus_the_session_cookie(name: str) -> None:
+def test_seed_endpoints_take_the_official_sdks_keywords_plus_the_session_cookie(name: str) -> None:
     official_sync = llama_cloud.LlamaCloud(api_key="k", base_url="http://127.0.0.1:9").beta.batch
     official_async = llama_cloud.AsyncLlamaCloud(api_key="k", base_url="http://127.0.0.1:9").beta.batch
     ours_sync = llamacloud.Client(api_key="k").beta.batch

@@ -1,5 +1,5 @@
-"""The exact request on the wire for every parameter of `beta.batch.get_status` and `beta.batch.list`,
-for the sync and the async client."""
+"""The exact request on the wire for every parameter of the seed endpoints, `beta.batch.get_status` and
+`beta.batch.list`, for the sync and the async client."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _assert_identity(request: RecordedRequest) -> None:
     assert request.body == b""
 
 
-def test_get_status_sends_every_parameter(flavour: Flavour, server: TestServer) -> None:
+def test_seed_get_status_sends_every_parameter(flavour: Flavour, server: TestServer) -> None:
     server.enqueue(Reply(200, body=STATUS_BODY))
 
     async def scenario(client: AnyClient) -> None:
@@ -47,7 +47,7 @@ def test_get_status_sends_every_parameter(flavour: Flavour, server: TestServer) 
     assert {name.lower() for name, _ in request.headers} == BASE_HEADERS | {"cookie"}
 
 
-def test_list_sends_every_parameter(flavour: Flavour, server: TestServer) -> None:
+def test_seed_list_sends_every_parameter(flavour: Flavour, server: TestServer) -> None:
     server.enqueue(Reply(200, body=EMPTY_PAGE), Reply(200, body=EMPTY_PAGE))
 
     async def scenario(client: AnyClient) -> None:

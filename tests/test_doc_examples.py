@@ -25,6 +25,7 @@ import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 from support.samples import reply_for
 from support.server import RecordedRequest, Reply, TestServer
+from support.shared import MYPY_STRICT, mypy_cache
 
 from generator.loader import SourceFiles
 from generator.resolver import resolve
@@ -96,13 +97,14 @@ def test_every_operation_has_its_example() -> None:
         assert len([e for e in EXAMPLES if e.package == package and e.source.startswith("reference/")]) == count
 
 
-def test_the_examples_pass_mypy_strict(tmp_path: Path) -> None:
+def test_the_examples_pass_mypy_strict(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     for example in EXAMPLES:
         (tmp_path / f"{example.module}.py").write_text(example.code, encoding="utf-8")
     done = subprocess.run(
         [
-            *(sys.executable, "-m", "mypy", "--strict", "--config-file=", "--no-error-summary"),
-            *("--cache-dir", str(tmp_path / ".mypy_cache"), *sorted(f"{e.module}.py" for e in EXAMPLES)),
+            *(sys.executable, "-m", "mypy", *MYPY_STRICT, "--no-error-summary"),
+            *("--cache-dir", str(mypy_cache(tmp_path_factory, tmp_path / ".mypy_cache"))),
+            *sorted(f"{e.module}.py" for e in EXAMPLES),
         ],
         cwd=tmp_path,
         env={"MYPYPATH": os.pathsep.join(str(p.root) for p in PACKAGES), "PATH": ""},

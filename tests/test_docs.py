@@ -215,12 +215,14 @@ def test_the_curl_call_and_the_example_response(prefix: str, source: str) -> Non
 
 def test_the_index_links_every_operation_to_its_section() -> None:
     index = (GENERATED / "api.md").read_text(encoding="utf-8")
-    reference = operation_pages((GENERATED / REFERENCE).read_text(encoding="utf-8"))
     api, _ = load_api(ROOT / "spec" / "openapi.yaml", "llamacloud")
-    links = re.findall(r"\| \[([^\]]+)\]\(reference/beta_batch\.md#([\w-]+)\)", index)
-    assert sorted(title for title, _ in links) == sorted(op.summary for op in api.operations())
-    for title, anchor in links:
-        assert title in reference
+    links = re.findall(r"\| \[([^\]]+)\]\(reference/(\w+)\.md#([\w-]+)\)", index)
+    pages = {r.module: r for r in api.all_resources() if r.operations}
+    assert sorted((title, module) for title, module, _ in links) == sorted(
+        (op.summary, module) for module, resource in pages.items() for op in resource.operations
+    )
+    for title, module, anchor in links:
+        assert title in operation_pages((GENERATED / "reference" / f"{module}.md").read_text(encoding="utf-8"))
         assert anchor == title.lower().replace(" ", "-")
     assert "LLAMA_CLOUD_API_KEY" in index and "`Authorization: Bearer <key>`" in index
 

@@ -47,7 +47,7 @@ CASES: dict[str, tuple[str, dict[str, str], list[str]]] = {
     "yaml_syntax": (
         "openapi: 3.1.0\ninfo: {title: t\npaths: {}\n",
         {},
-        ["spec/openapi.yaml:3:", "invalid YAML", "hint: fix the YAML syntax"],
+        ["spec/openapi.yaml:2:7", "invalid YAML: the `{` opened here is never closed", "hint: close it with `}`"],
     ),
     "not_a_mapping": ("- one\n- two\n", {}, ["spec/openapi.yaml:1:1", "must be a mapping, not a list"]),
     "empty": ("", {}, ["spec/openapi.yaml:1:1", "the spec is empty"]),
@@ -180,6 +180,14 @@ CASES: dict[str, tuple[str, dict[str, str], list[str]]] = {
         spec_with("/a:\n  $ref: '../../outside.yaml'\n"),
         {},
         ["leaves the spec's folder", "keep every referenced file inside the folder of the root spec"],
+    ),
+    "required_not_names": (
+        spec_with(
+            "/a:\n  get: {responses: {'200': {description: ok}}}\n",
+            "schemas:\n  A: {type: object, required: [{x: 1}], properties: {x: {type: string}}}\n",
+        ),
+        {},
+        ["#/components/schemas/A/required: `required` must be a list of property names"],
     ),
 }
 

@@ -11,7 +11,8 @@ tests/fuzz/harness.py.
 The specs:
 - `test_valid_specs`: random valid OpenAPI 3.0/3.1 documents (tests/fuzz/specs.py) as JSON or
   YAML. For these, exit 2 is accepted only for the documented refusals (a schema name without a
-  letter or digit, a name empty after cleaning, two operations with one method name).
+  letter or digit, a name empty after cleaning, two operations with one method name, a header or
+  cookie name that is no HTTP token).
 - `test_lenient_specs`: the same, with what real specs get wrong and the generator builds with a
   warning (`openapi_documents(lenient=True)`); each warning must be located.
 - `test_spec_folder_mutations`: spec/openapi.yaml and the files it references, copied and broken

@@ -26,7 +26,10 @@ MAIN = "spec"  # key of the main build beside the fixture names
 @pytest.fixture(scope="session")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
     """The main spec and every fixture, built once per run (shared with other tests), concurrently."""
-    fixtures = [Wanted(goldens.fixture_spec(name), name, seed=None) for name in goldens.FIXTURES]
+    fixtures = [
+        Wanted(goldens.fixture_spec(name), name, seed=None, options=goldens.fixture_options(name))
+        for name in goldens.FIXTURES
+    ]
     done = build_all_once(tmp_path_factory, [main_spec(), *fixtures])
     return dict(zip((MAIN, *goldens.FIXTURES), done, strict=True))
 

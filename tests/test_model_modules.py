@@ -180,3 +180,16 @@ def test_parts_whose_classes_share_a_name_do_not_join() -> None:
     assert split_models(joined).members == {"_a": ["A"], "_item1": ["Item1"], "_b": ["B"]}
     clash = second.replace("class B(", "class Item1(")
     assert join_sources([first, clash]) is None
+
+
+def test_a_class_named_in_any_alphabet_is_imported_where_it_is_used() -> None:
+    source = (
+        "from pydantic import BaseModel\n\n\n"
+        "class Ünïcødé(BaseModel):\n    x: int\n\n\n"
+        "class A(BaseModel):\n    u: Ünïcødé\n\n\n"
+        'class B(BaseModel):\n    """Like A."""\n\n    u: Ünïcødé\n    note: str = "see A"  # not A\n'
+    )
+    package = split_models(source)
+    assert package.members == {"_unicde": ["Ünïcødé"], "_a": ["A"], "_b": ["B"]}  # text about A is no reference
+    assert package.modules["_a"].startswith("from pydantic import BaseModel\nfrom ._unicde import Ünïcødé\n")
+    assert package.modules["_b"].startswith("from pydantic import BaseModel\nfrom ._unicde import Ünïcødé\n")

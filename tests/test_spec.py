@@ -372,7 +372,7 @@ def test_seed_parameter_parsing() -> None:
 
 
 @pytest.mark.parametrize("path", [GET_STATUS, LIST])
-def test_parameters(path: str) -> None:
+def test_seed_endpoint_parameters(path: str) -> None:
     expected = http_parameters(path)
     actual = {(p["name"], p["in"]): p for p in operation(path).get("parameters", [])}
     assert sorted(actual) == sorted(expected)
@@ -403,7 +403,7 @@ def test_other_surfaces_name_only_spec_parameters() -> None:
 
 
 @pytest.mark.parametrize("path", [GET_STATUS, LIST])
-def test_response_envelope(path: str) -> None:
+def test_seed_endpoint_response_envelope(path: str) -> None:
     fields = http_returns(path)
     schema = ok_media(path)["schema"]
     assert list(schema["properties"]) == [f.name for f in fields]
@@ -416,7 +416,7 @@ def test_response_envelope(path: str) -> None:
 
 
 @pytest.mark.parametrize("path", [GET_STATUS, LIST])
-def test_job_fields(path: str) -> None:
+def test_seed_endpoint_job_fields(path: str) -> None:
     envelope, fields = http_job_fields(path)
     shown = re.search(r"\{ ([\w, ]+), (\d+) more \}", envelope.type)
     assert shown, envelope.type

@@ -1,4 +1,5 @@
-"""One round trip per endpoint through the sync client, checked on the wire (the loopback TestServer).
+"""One round trip per seed endpoint (`beta.batch.get_status`, `beta.batch.list`) through the sync client,
+checked on the wire (the loopback TestServer).
 
 The exhaustive runtime behaviour (retries, errors, pagination, async) lives in tests/test_client_*.py.
 """
@@ -39,7 +40,7 @@ def make_client(server: TestServer) -> Any:
     return Client(api_key=API_KEY, base_url=server.url, max_retries=0)
 
 
-def test_get_status_round_trip(server: TestServer) -> None:
+def test_seed_get_status_round_trip(server: TestServer) -> None:
     reply = {"job": JOB, "progress_percentage": 37.5}
     server.enqueue(Reply(200, body=reply))
     with make_client(server) as client:
@@ -61,7 +62,7 @@ def test_get_status_round_trip(server: TestServer) -> None:
     assert result.job.status is BatchJobStatus.RUNNING
 
 
-def test_list_round_trip(server: TestServer) -> None:
+def test_seed_list_round_trip(server: TestServer) -> None:
     reply = {"items": [JOB], "next_page_token": None, "total_size": 5}
     server.enqueue(Reply(200, body=reply))
     with make_client(server) as client:

@@ -1,13 +1,16 @@
-"""Refresh every golden file: the committed `generated/` package and each fixture's `expected/` tree.
+"""Refresh every golden file: the committed `generated/` package, each fixture's `expected/` tree and
+the expected reports of `python -m generator diff` (tests/diff_fixtures/).
 
-    python tests/update_goldens.py                  # both (the usual command)
+    python tests/update_goldens.py                  # all of them (the usual command)
     python tests/update_goldens.py --fixtures-only  # only tests/fixtures/*/expected/
     python tests/update_goldens.py --generated-only # only generated/ (same as `python -m generator build`)
+    python tests/update_goldens.py --diffs-only     # only tests/diff_fixtures/*/expected.*
 
 Goldens change only through this script, so a diff of them in review is a diff of generator output.
 
 Fixture layout: `tests/fixtures/<name>/spec.yaml` (plus any files it `$ref`s) is built with
-`--package <name>` into `tests/fixtures/<name>/expected/<name>/`. Every fixture is listed in
+`--package <name>` into `tests/fixtures/<name>/expected/<name>/`; a `custom/` or `templates/` folder
+beside the spec is passed as `--custom` or `--templates`. Every fixture is listed in
 `FIXTURES`; `tests/test_golden.py` checks the folder holds exactly those.
 
 The helpers below are also what the tests use to run a build and read a tree, so the tests compare
@@ -17,6 +20,8 @@ against goldens produced the same way.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -27,6 +32,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES_DIR = REPO / "tests" / "fixtures"
+# One folder per kind of change: old.yaml, new.yaml and the report in each format, expected.<suffix>.
+DIFF_FIXTURES_DIR = REPO / "tests" / "diff_fixtures"
+DIFF_FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
 GENERATED = REPO / "generated"
 MAIN_PACKAGE = "llamacloud"
 # name -> a fixture under FIXTURES_DIR; the package it generates is named the same.
@@ -47,6 +55,10 @@ FIXTURES: tuple[str, ...] = (
     "streaming",
     # OpenAPI 3.2 (tests/test_oas32.py)
     "oas32",
+    # The maintainer's own code and templates, kept through regeneration (tests/test_custom_code.py)
+    "custom_code",
+    # every x-pagination style (tests/test_pagination_styles.py)
+    "pagination",
     # Request bodies as keyword arguments, TypedDict params, multipart and forms (tests/test_bodies.py)
     "forms",
     "writes",
@@ -71,8 +83,17 @@ def build_command(*args: str | os.PathLike[str]) -> list[str]:
     return [sys.executable, "-m", "generator", "build", *(os.fspath(a) for a in args)]
 
 
+def fixture_options(name: str) -> tuple[str, ...]:
+    """`--custom` and `--templates` for the folders of those names beside the fixture's spec."""
+    options: list[str] = []
+    for folder in ("custom", "templates"):
+        if (FIXTURES_DIR / name / folder).is_dir():
+            options += [f"--{folder}", str(FIXTURES_DIR / name / folder)]
+    return tuple(options)
+
+
 def fixture_build_args(name: str, out: Path) -> list[str | os.PathLike[str]]:
-    return ["--spec", fixture_spec(name), "--out", out, "--package", name]
+    return ["--spec", fixture_spec(name), "--out", out, "--package", name, *fixture_options(name)]
 
 
 def main_build_args(out: Path) -> list[str | os.PathLike[str]]:
@@ -144,17 +165,53 @@ def refresh_fixture(name: str) -> None:
     print(f"{expected_root.relative_to(REPO)}: {len(changed)} file(s) changed" + "".join(f"\n  {p}" for p in changed))
 
 
+def diff_fixtures() -> list[str]:
+    return sorted(p.name for p in DIFF_FIXTURES_DIR.iterdir() if (p / "old.yaml").is_file())
+
+
+def diff_report(name: str, form: str) -> subprocess.CompletedProcess[str]:
+    """`python -m generator diff old.yaml new.yaml --format FORM` in the fixture's folder, run in this
+    process (a fresh interpreter per report cost more than the report; tests/test_diff.py runs the
+    command itself too)."""
+    from generator.cli import main as generator_main
+
+    argv = ["diff", "old.yaml", "new.yaml", "--format", form]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(DIFF_FIXTURES_DIR / name), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = generator_main(argv)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+def refresh_diffs() -> None:
+    for name in diff_fixtures():
+        changed = []
+        for form, suffix in DIFF_FORMATS.items():
+            done = diff_report(name, form)
+            if done.returncode not in (0, 1) or done.stderr:
+                sys.stderr.write(done.stdout + done.stderr)
+                raise SystemExit(f"diff fixture {name} failed (exit {done.returncode})")
+            path = DIFF_FIXTURES_DIR / name / f"expected.{suffix}"
+            if not path.is_file() or path.read_text(encoding="utf-8") != done.stdout:
+                path.write_text(done.stdout, encoding="utf-8")
+                changed.append(path.name)
+        print(f"{DIFF_FIXTURES_DIR.relative_to(REPO)}/{name}: {', '.join(changed) or 'unchanged'}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--fixtures-only", action="store_true", help="refresh tests/fixtures/*/expected/ only")
     only.add_argument("--generated-only", action="store_true", help="refresh generated/ only")
+    only.add_argument("--diffs-only", action="store_true", help="refresh tests/diff_fixtures/*/expected.* only")
     args = parser.parse_args(argv)
-    if not args.fixtures_only:
+    everything = not (args.fixtures_only or args.generated_only or args.diffs_only)
+    if everything or args.generated_only:
         refresh_generated()
-    if not args.generated_only:
+    if everything or args.fixtures_only:
         for name in FIXTURES:
             refresh_fixture(name)
+    if everything or args.diffs_only:
+        refresh_diffs()
     return 0
 
 

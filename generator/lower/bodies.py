@@ -35,7 +35,9 @@ def request_body(
     if isinstance(content, dict):
         content = media_types(ctx, content, body_where.child("content"))
     if not isinstance(content, dict) or not content:
-        ctx.problems.error("a request body needs `content`", body_where)
+        ctx.problems.error(
+            "a request body needs `content`", body_where, "add `content: {application/json: {schema: {type: object}}}`"
+        )
         return None
     media_type = min(content, key=lambda m: _BODY_PREFERENCE.get(body_kind(str(m)), 9))
     media = content[media_type]

@@ -172,7 +172,8 @@ class SchemaNormalizer:
             }
             required = schema.get("required")
             if isinstance(required, list):
-                result["required"] = [k for k in required if not _one_way(properties.get(k))]
+                # A name that is not a string is kept for the schema checks to report where it stands.
+                result["required"] = [k for k in required if not isinstance(k, str) or not _one_way(properties.get(k))]
         for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
             if isinstance(schema.get(key), dict):
                 result[key] = _unconstrained(self.child(schema[key], hint + suffix))

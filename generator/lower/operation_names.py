@@ -28,7 +28,7 @@ CLIENT_ATTRIBUTES = frozenset(
     {
         *("api_key", "base_url", "close", "default_headers", "is_closed", "max_response_bytes", "max_retries"),
         *("request", "request_page", "request_stream", "retry_non_idempotent", "timeout", "user_agent"),
-        *("with_options", "with_raw_response", "with_streaming_response"),
+        *("with_options", "with_raw_response", "with_streaming_response", "on_request", "on_response"),
     }
 )
 _RESOURCE_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})

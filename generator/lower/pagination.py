@@ -1,15 +1,95 @@
-"""An operation's `x-pagination` -> the `Pagination` its method's pager follows, checked against the
-page model's properties and the operation's query parameters."""
+"""An operation's `x-pagination` -> the `Pagination` its method's pager follows. Each style is declared by
+a few keys; every field path is checked against the response schema and every parameter against the
+operation, with an error at the key that is wrong."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..errors import Origin
-from ..ir import Pagination, Parameter, Response
-from ..naming import safe_identifier
+from ..ir import PAGINATION_STYLES, Pagination, Parameter, Response
 from ..resolver import UNRESOLVED
 from .context import LowerContext
+from .field_paths import json_types, properties, walk
+
+# The keys each style takes; the required ones first.
+STYLE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "offset": (("offset-param",), ("items", "limit-param", "next-token", "total")),
+    "cursor": (("next-token", "token-param"), ("items", "token-in", "limit-param")),
+    "page": (("page-param",), ("items", "first-page", "limit-param", "total", "total-pages")),
+    "next-url": (("next-url",), ("items",)),
+    "link-header": ((), ("items",)),
+}
+# What a field path may hold: the JSON types it must allow, and how to say so.
+_FIELD_TYPES = {
+    "next-token": ({"string", "integer"}, "a string or an integer"),
+    "total": ({"integer", "number"}, "a number"),
+    "total-pages": ({"integer", "number"}, "a number"),
+    "next-url": ({"string"}, "a string"),
+}
+_HINT = "see README: Pagination is declared"
+# Every key a style takes: one outside these is left to the placement check, which warns it is not read.
+PAGINATION_KEYS = frozenset({"style"}).union(*(required + optional for required, optional in STYLE_KEYS.values()))
+
+
+class _Declaration:
+    """One `x-pagination` mapping being read: its values, where they stand, and the problems found."""
+
+    def __init__(self, ctx: LowerContext, declared: dict[str, Any], where: Origin, response: Response) -> None:
+        self.ctx = ctx
+        self.declared = declared
+        self.where = where
+        self.response = response
+        self.ok = True
+
+    def error(self, key: str | None, message: str, hint: str = _HINT) -> None:
+        self.ok = False
+        self.ctx.problems.error(message, self.where.child(key) if key else self.where, hint)
+
+    def path(self, key: str) -> tuple[str, ...] | None:
+        """A field path as declared: `meta.next` or a list of property names (for names holding a dot)."""
+        value = self.declared.get(key)
+        if isinstance(value, str) and value and all(value.split(".")):
+            return tuple(value.split("."))
+        if isinstance(value, list) and value and all(isinstance(step, str) and step for step in value):
+            return tuple(value)
+        self.error(key, f"`x-pagination.{key}` must be a field path such as `next` or `meta.next`")
+        return None
+
+    def field(self, key: str) -> tuple[str, ...]:
+        """A field path of the response that must lead to a value of the key's JSON type; () when absent."""
+        if key not in self.declared:
+            return ()
+        path = self.path(key)
+        if path is None:
+            return ()
+        walked = walk(self.ctx.schemas, self.response.schema, path)
+        if walked.schema is None:
+            self.error(
+                key,
+                f"`x-pagination.{key}` ({'.'.join(path)}) names no property of the response: "
+                f"{walked.missing!r} is not one",
+                "properties there: " + (", ".join(walked.known) or "none"),
+            )
+            return ()
+        kinds = json_types(self.ctx.schemas, walked.schema)
+        allowed, wanted = _FIELD_TYPES[key]
+        if kinds and not kinds & allowed:
+            self.error(key, f"`x-pagination.{key}` ({'.'.join(path)}) must be {wanted}, not {'/'.join(sorted(kinds))}")
+        return path
+
+    def query_param(self, key: str, wire_params: set[str]) -> str | None:
+        if key not in self.declared:
+            return None
+        value = self.declared[key]
+        if value not in wire_params:
+            self.error(
+                key,
+                f"`x-pagination.{key}` ({value!r}) is not a query parameter of the operation",
+                "query parameters: " + (", ".join(sorted(wire_params)) or "none"),
+            )
+            return None
+        return str(value)
 
 
 def pagination(
@@ -19,60 +99,121 @@ def pagination(
     response: Response,
     parameters: tuple[Parameter, ...],
 ) -> Pagination | None:
-    declared = operation.get("x-pagination")
-    if declared is None:
+    raw = operation.get("x-pagination")
+    if raw is None:
         return None
-    p_where = ctx.origin(declared, where.child("x-pagination"))
-    if not isinstance(declared, dict) or declared.get("style") != "offset":
-        ctx.problems.error("`x-pagination` must be a mapping with `style: offset`", p_where, "see README: Pagination")
+    p_where = ctx.origin(raw, where.child("x-pagination"))
+    style = raw.get("style") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or style not in STYLE_KEYS:
+        ctx.problems.error(
+            "`x-pagination` must be a mapping with a `style`: " + ", ".join(PAGINATION_STYLES),
+            p_where.child("style") if isinstance(raw, dict) and "style" in raw else p_where,
+            _HINT,
+        )
         return None
-    page_model = response.model
-    if page_model is not None and UNRESOLVED in ctx.schemas[page_model]:
+    if response.model is not None and UNRESOLVED in ctx.schemas.get(response.model, {}):
         return None  # its broken $ref is reported already
-    if page_model is None:
-        ctx.problems.error("a paginated operation must return an object schema", p_where)
+    required, optional = STYLE_KEYS[style]
+    known = {key: value for key, value in raw.items() if key in required + optional}
+    declaration = _Declaration(ctx, known, p_where, response)
+    for key in raw:
+        if key in PAGINATION_KEYS and key != "style" and key not in known:
+            declaration.error(
+                str(key),
+                f"`x-pagination` of style {style} has no key {key!r}",
+                "its keys: " + ", ".join((*required, *optional)),
+            )
+    for key in required:
+        if key not in raw:
+            declaration.error(None, f"`x-pagination` of style {style} needs `{key}`", _HINT)
+    if response.kind != "json" or response.schema is None:
+        declaration.error(None, "a paginated operation must answer with one JSON schema (an object or an array)")
         return None
-    properties = ctx.schemas[page_model].get("properties") or {}
+    items, item_schema = _items(declaration)
     wire_params = {p.wire_name for p in parameters if p.location == "query"}
-
-    def field(key: str, required: bool) -> str | None:
-        value = declared.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or value not in properties:
-            ctx.problems.error(
-                f"`x-pagination.{key}` must name a property of {page_model}",
-                p_where.child(key),
-                "properties: " + ", ".join(properties),
-            )
-            return None
-        return safe_identifier(value, frozenset({"model_config", "json", "copy", "schema"}))
-
-    def param(key: str, required: bool) -> str | None:
-        value = declared.get(key)
-        if value is None and not required:
-            return None
-        if value not in wire_params:
-            ctx.problems.error(
-                f"`x-pagination.{key}` must name a query parameter of the operation",
-                p_where.child(key),
-                "query parameters: " + ", ".join(sorted(wire_params)),
-            )
-            return None
-        return str(value)
-
-    items = field("items", True)
-    offset = param("offset-param", True)
-    if items is None or offset is None:
-        return None
-    item_schema = properties[declared["items"]].get("items")
-    return Pagination(
-        style="offset",
+    param = _param(declaration, style, wire_params, operation)
+    found = Pagination(
+        style=style,
         items=items,
-        next_token=field("next-token", False),
-        total=field("total", False),
-        offset_param=offset,
-        limit_param=param("limit-param", False),
         item_annotation=ctx.types.annotation(item_schema),
-        page_model=page_model,
+        param=param,
+        param_in="body" if known.get("token-in") == "body" else "query",
+        next=declaration.field("next-url") or declaration.field("next-token"),
+        total=declaration.field("total"),
+        total_pages=declaration.field("total-pages"),
+        limit_param=declaration.query_param("limit-param", wire_params),
+        first_page=_first_page(declaration),
     )
+    return found if declaration.ok else None
+
+
+def _items(declaration: _Declaration) -> tuple[tuple[str, ...], Any]:
+    """The path of the page's list and the schema of one item; the path is () when the body is the list."""
+    schemas, response = declaration.ctx.schemas, declaration.response
+    root_kinds = json_types(schemas, response.schema)
+    if "items" not in declaration.declared:
+        if root_kinds == {"array"}:
+            return (), walk(schemas, response.schema, ()).schema_items()
+        declaration.error(None, "`x-pagination` needs `items`: the path of the page's list in the response")
+        return (), None
+    path = declaration.path("items")
+    if path is None:
+        return (), None
+    walked = walk(schemas, response.schema, path)
+    if walked.schema is None:
+        declaration.error(
+            "items",
+            f"`x-pagination.items` ({'.'.join(path)}) names no property of the response: {walked.missing!r} is not one",
+            "properties there: " + (", ".join(walked.known) or "none"),
+        )
+        return (), None
+    if json_types(schemas, walked.schema) != {"array"}:
+        declaration.error("items", f"`x-pagination.items` ({'.'.join(path)}) must be an array")
+        return (), None
+    return path, walked.schema_items()
+
+
+def _param(declaration: _Declaration, style: str, wire_params: set[str], operation: dict[str, Any]) -> str | None:
+    """The parameter the style advances: a query parameter, or for a cursor in the body a body field."""
+    key = {"offset": "offset-param", "page": "page-param", "cursor": "token-param"}.get(style)
+    if key is None:
+        return None
+    where_token = declaration.declared.get("token-in", "query")
+    if where_token not in ("query", "body"):
+        declaration.error("token-in", "`x-pagination.token-in` must be `query` or `body`")
+        return None
+    if style != "cursor" or where_token == "query":
+        return declaration.query_param(key, wire_params)
+    fields = _body_fields(declaration.ctx, operation)
+    value = declaration.declared.get(key)
+    if fields is None:
+        declaration.error(key, "`x-pagination.token-in: body` needs a JSON object request body")
+        return None
+    if value not in fields:
+        declaration.error(
+            key,
+            f"`x-pagination.{key}` ({value!r}) is not a property of the request body",
+            "properties: " + (", ".join(fields) or "none"),
+        )
+        return None
+    return str(value)
+
+
+def _body_fields(ctx: LowerContext, operation: dict[str, Any]) -> list[str] | None:
+    """The top-level properties of the operation's JSON request body; None without one."""
+    body = operation.get("requestBody")
+    content = body.get("content") if isinstance(body, dict) else None
+    if not isinstance(content, dict):
+        return None
+    media = next((m for t, m in content.items() if "json" in str(t) and isinstance(m, dict)), None)
+    if media is None or "object" not in json_types(ctx.schemas, ctx.rename_refs(media.get("schema"))):
+        return None
+    return list(properties(ctx.schemas, ctx.rename_refs(media.get("schema"))))
+
+
+def _first_page(declaration: _Declaration) -> int:
+    value = declaration.declared.get("first-page", 1)
+    if isinstance(value, bool) or not isinstance(value, int):
+        declaration.error("first-page", "`x-pagination.first-page` must be an integer (the number of the first page)")
+        return 1
+    return value

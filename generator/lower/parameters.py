@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import Origin
+from ..errors import Origin, flow_scalar
 from ..ir import Parameter
 from ..naming import RESERVED_PARAMETERS, pascal, safe_identifier, snake
 from ..resolver import UNRESOLVED
@@ -15,7 +15,12 @@ from .context import LowerContext
 from .typemap import union
 
 _PATH_TEMPLATE = re.compile(r"\{([^{}]*)\}")
+# RFC 9110 `token`: what a header (and a cookie) name may hold; anything else cannot be sent.
+HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _LOCATIONS = ("path", "query", "header", "cookie")
+_PARAMETER_HINT = (
+    "write it as `- {name: id, in: query, schema: {type: string}}` or `- $ref: '#/components/parameters/Id'`"
+)
 
 Merged = dict[tuple[str, str], tuple[dict[str, Any], Origin]]  # (name, in) -> (parameter, where)
 
@@ -47,6 +52,13 @@ def lower_parameters(
                 f"parameter {wire!r} has neither `schema` nor `content`",
                 p_where,
                 "add a `schema`, e.g. `schema: {type: string}`",
+            )
+            continue
+        if location in ("header", "cookie") and not HTTP_TOKEN.fullmatch(wire):
+            ctx.problems.error(
+                f"{location} parameter name {wire!r} is not a valid HTTP token",
+                p_where.child("name"),
+                "use letters, digits and !#$%&'*+-.^_`|~ only (no spaces, colons or quotes)",
             )
             continue
         schema = _schema_of(ctx, raw, p_where)
@@ -142,16 +154,16 @@ def _merge(ctx: LowerContext, shared: list[Any], own: Any, where: Origin) -> Mer
         elif not isinstance(raw, dict) and id(shared) not in ctx.reported:
             ctx.reported.add(id(shared))  # once for the path item, not once per operation
             item = Origin(where.file, where.pointer.rsplit("/", 1)[0])  # the operation's path item
-            ctx.problems.error("a parameter must be a mapping", item.child("parameters"))
+            ctx.problems.error("a parameter must be a mapping", item.child("parameters"), _PARAMETER_HINT)
     if not isinstance(own, list):
-        ctx.problems.error("`parameters` must be a list", where.child("parameters"))
+        ctx.problems.error("`parameters` must be a list", where.child("parameters"), _PARAMETER_HINT)
         own = []
     for index, raw in enumerate(own):
         p_where = ctx.origin(raw, where.child("parameters", index))
         if isinstance(raw, dict) and UNRESOLVED in raw:
             continue  # its broken $ref is reported already
         if not isinstance(raw, dict):
-            ctx.problems.error("a parameter must be a mapping", p_where)
+            ctx.problems.error("a parameter must be a mapping", p_where, _PARAMETER_HINT)
             continue
         merged[(str(raw.get("name")), str(raw.get("in")))] = (raw, p_where)
     return merged
@@ -184,5 +196,5 @@ def _check_template_declared(
             ctx.problems.error(
                 f"path template {path!r} has {{{missing}}} but no path parameter {missing!r} is declared",
                 where.child("parameters"),
-                f"add `- name: {missing}, in: path, required: true, schema: {{type: string}}`",
+                f"add `- {{name: {flow_scalar(missing)}, in: path, required: true, schema: {{type: string}}}}`",
             )

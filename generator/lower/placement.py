@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import Origin
 from ..resolver import UNRESOLVED
 from .context import LowerContext
+from .pagination import PAGINATION_KEYS
 
 Version = tuple[int, int]
 # (fields, version that added them) of each object the generator reads.
@@ -69,8 +70,8 @@ OWN_EXTENSIONS: dict[str, frozenset[str]] = {
     "an operation": frozenset({"x-resource", "x-method", "x-pagination", "x-idempotent", "x-stream"}),
 }
 OWN_KEYS: dict[str, frozenset[str]] = {
-    "x-client": frozenset({"branded-name", "api-key-env", "base-url-env"}),
-    "x-pagination": frozenset({"style", "items", "offset-param", "limit-param", "next-token", "total"}),
+    "x-client": frozenset({"branded-name", "api-key-env", "base-url-env", "idempotency-header"}),
+    "x-pagination": PAGINATION_KEYS,
     "x-stream": frozenset({"terminator", "error-event"}),
 }
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")

@@ -111,7 +111,11 @@ def iter_operations(ctx: LowerContext) -> Iterator[SpecOperation]:
     for path, item in paths.items():
         where = ctx.origin(item, ctx.top.child("paths", path))
         if not isinstance(item, dict):
-            ctx.problems.error("a path item must be a mapping", where)
+            ctx.problems.error(
+                "a path item must be a mapping",
+                where,
+                "map HTTP methods to operations: `get: {responses: {'200': {description: OK}}}`",
+            )
             continue
         shared = item.get("parameters") or []
         methods: list[tuple[str, str, object, Origin]] = [
@@ -122,7 +126,9 @@ def iter_operations(ctx: LowerContext) -> Iterator[SpecOperation]:
         extra = item.get("additionalOperations") if v32 else None
         if extra is not None and not isinstance(extra, dict):
             ctx.problems.error(
-                "`additionalOperations` must be a mapping of HTTP methods", where.child("additionalOperations")
+                "`additionalOperations` must be a mapping of HTTP methods",
+                where.child("additionalOperations"),
+                "map methods to operations: `additionalOperations: {LINK: {responses: {'204': {description: OK}}}}`",
             )
         for custom, operation in extra.items() if isinstance(extra, dict) else ():
             at = where.child("additionalOperations", str(custom))
@@ -138,7 +144,9 @@ def iter_operations(ctx: LowerContext) -> Iterator[SpecOperation]:
                 continue
             op_where = ctx.origin(operation, op_where)
             if not isinstance(operation, dict):
-                ctx.problems.error("an operation must be a mapping", op_where)
+                ctx.problems.error(
+                    "an operation must be a mapping", op_where, "write `responses: {'200': {description: OK}}` under it"
+                )
                 continue
             shared_list = shared if isinstance(shared, list) else []
             yield SpecOperation(str(path), method, operation, shared_list, op_where, http_method)

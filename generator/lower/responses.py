@@ -37,7 +37,11 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
             )
         return UNDECLARED
     if not isinstance(responses, dict):
-        ctx.problems.error("`responses` must be a mapping of status codes", where.child("responses"))
+        ctx.problems.error(
+            "`responses` must be a mapping of status codes",
+            where.child("responses"),
+            "map each status to its response: `responses: {'200': {description: OK}}`",
+        )
         return nothing
     for code in responses:
         if not STATUS_KEY.fullmatch(str(code)):
@@ -91,7 +95,8 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
         if media_type.startswith("text/"):
             return Response("text", "str", "_runtime.parse_text", media_type=media_type, stream=stream)
         return Response("binary", "bytes", "_runtime.parse_bytes", media_type=media_type, stream=stream)
-    annotation, parser, model = json_parser(ctx, _json_schemas(ctx, bodies, where, name))
+    schemas = _json_schemas(ctx, bodies, where, name)
+    annotation, parser, model = json_parser(ctx, schemas)
     if empty:  # an empty body (a 204) is None, any other is parsed
         parse = (
             f"{MODELS}.{model}.model_validate_json(body)"
@@ -112,6 +117,7 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
         model=model,
         example=media.get("example"),
         stream=stream,
+        schema=schemas[0] if len(schemas) == 1 else None,
     )
 
 

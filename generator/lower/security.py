@@ -12,6 +12,8 @@ from ..naming import RESERVED_PARAMETERS, safe_identifier, snake
 from .context import LowerContext
 from .settings import ClientSettingsReader
 
+_SECURITY_HINT = "a list of mappings from scheme names to scopes: `security: [{bearerAuth: []}]`, or `security: []`"
+
 
 def security_schemes(ctx: LowerContext, client: ClientSettingsReader) -> tuple[SecurityScheme, ...]:
     """The schemes, each with the client keyword and environment variables of its credential:
@@ -79,13 +81,13 @@ def requirements(
     if value is None:
         return None
     if not isinstance(value, list):
-        ctx.problems.error("`security` must be a list of requirement objects", where)
+        ctx.problems.error("`security` must be a list of requirement objects", where, _SECURITY_HINT)
         return None
     known = {s.name for s in schemes}
     alternatives: list[tuple[str, ...]] = []
     for index, requirement in enumerate(value):
         if not isinstance(requirement, dict):
-            ctx.problems.error("a security requirement must be a mapping", where.child(index))
+            ctx.problems.error("a security requirement must be a mapping", where.child(index), _SECURITY_HINT)
             continue
         for name in requirement:
             if name not in known:

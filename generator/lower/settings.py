@@ -11,6 +11,7 @@ from ..errors import Origin
 from ..ir import ClientSettings
 from ..naming import pascal, snake
 from .context import LowerContext
+from .parameters import HTTP_TOKEN
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # What the package's `__init__` and `_client` define besides the client classes.
@@ -56,6 +57,7 @@ class ClientSettingsReader:
             ),
             default_base_url=base_url,
             servers=named,
+            idempotency_header=self.header_name(declared.get("idempotency-header"), where.child("idempotency-header")),
         )
 
     def client_class_name(self, declared: object, where: Origin) -> str:
@@ -64,16 +66,28 @@ class ClientSettingsReader:
         if declared is None:
             name = pascal(self.ctx.package) or "Api"
             name = "Api" + name if name[0].isdigit() else name
-            return name + "Api" if _clashes_with_exports(name) or keyword.iskeyword(name) else name
+            return name + "Api" if clashes_with_exports(name) or keyword.iskeyword(name) else name
         name = pascal(str(declared))
         if not name or name[0].isdigit() or keyword.iskeyword(name):
             problem = f"gives no usable class name (`{name}`)" if name else "has no letters or digits"
-        elif _clashes_with_exports(name):
+        elif clashes_with_exports(name):
             problem = f"gives the class `{name}`, which clashes with another name the package exports"
         else:
             return name
         self.ctx.problems.error(f"x-client branded-name {declared!r} {problem}", where, "use a name such as `Acme`")
         return "Api"
+
+    def header_name(self, declared: object, where: Origin) -> str | None:
+        if declared is None:
+            return None
+        if isinstance(declared, str) and HTTP_TOKEN.fullmatch(declared):
+            return declared
+        self.ctx.problems.error(
+            f"x-client idempotency-header {declared!r} is not a header name",
+            where,
+            "use an HTTP token such as `Idempotency-Key`",
+        )
+        return None
 
     def env_name(self, declared: object, default: str, where: Origin) -> str:
         if declared is None:
@@ -88,6 +102,6 @@ class ClientSettingsReader:
         return default
 
 
-def _clashes_with_exports(class_name: str) -> bool:
+def clashes_with_exports(class_name: str) -> bool:
     """`Client` itself is fine (`Client = Client`); `AsyncClient`, `Page` (-> `AsyncPage`) are not."""
     return class_name in _PACKAGE_NAMES or f"Async{class_name}" in _PACKAGE_NAMES - {"AsyncClient"}

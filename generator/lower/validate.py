@@ -30,7 +30,11 @@ def check_version(doc: dict[str, Any], top: Origin, problems: Collector) -> None
             "this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x",
         )
     if not isinstance(doc.get("paths") or {}, dict):
-        problems.error("`paths` must be a mapping", top.child("paths"))
+        problems.error(
+            "`paths` must be a mapping",
+            top.child("paths"),
+            "map each path to its operations: `paths: {/jobs: {get: {responses: {'200': {description: OK}}}}}`",
+        )
 
 
 class SchemaChecker:
@@ -77,14 +81,22 @@ class SchemaChecker:
         self._checked.add(id(schema))
         if not isinstance(schema, dict):
             if not isinstance(schema, bool):
-                self.problems.error("a schema must be a mapping", where)
+                self.problems.error(
+                    "a schema must be a mapping",
+                    where,
+                    "write it as a mapping, e.g. `{type: string}`, or `true` for any value",
+                )
             return
         where = self.origins.get(id(schema), where)
         self._check_type(schema.get("type"), where)
         for key, value in schema.items():
             expected = _KEYWORD_VALUES.get(key)
             if expected is not None and value is not None and not expected[0](value):
-                self.problems.error(f"`{key}` must be {expected[1]}, not {value!r:.60}", where.child(key))
+                self.problems.error(
+                    f"`{key}` must be {expected[1]}, not {value!r:.60}",
+                    where.child(key),
+                    f"give `{key}` {expected[1]}, or remove it",
+                )
         enum = schema.get("enum")
         if enum is not None:
             self._check_enum(enum, where.child("enum"))
@@ -122,7 +134,7 @@ class SchemaChecker:
     def _check_enum(self, enum: Any, where: Origin) -> None:
         """Mixed value types are fine (an open enum); see enums.py for what is made of the rest."""
         if not isinstance(enum, list):
-            self.problems.error("`enum` must be a list", where)
+            self.problems.error("`enum` must be a list", where, "list the allowed values: `enum: [a, b]`")
             return
         if not enum:
             self.problems.warning(

@@ -1,11 +1,11 @@
 """IR operations -> the command line's tables (`_commands.py`): command names, one flag per parameter,
-one-line summaries and the items key of a paginated list; how the CLI behaves is templates/runtime/_cli.py."""
+one-line summaries and the items path of a paginated list; how the CLI behaves is templates/runtime/_cli.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..ir import Api, BodyField, Operation, RequestBody
+from ..ir import BodyField, Operation, RequestBody
 
 #: Flags every command has (`GLOBAL_FLAGS` of the CLI runtime) and the request body's flag: a
 #: parameter whose flag would be one of them is prefixed with its location (`--query-format`).
@@ -150,10 +150,6 @@ def _field_type(f: BodyField) -> str:
     return "json"
 
 
-def items_key(op: Operation, api: Api) -> str | None:
-    """The page's JSON key holding the items (the IR names the attribute, which may end in `_`)."""
-    if op.pagination is None:
-        return None
-    properties = (api.schemas.get(op.pagination.page_model) or {}).get("properties") or {}
-    attr = op.pagination.items
-    return attr.rstrip("_") if attr not in properties and attr.rstrip("_") in properties else attr
+def items_path(op: Operation) -> tuple[str, ...] | None:
+    """The JSON path of a paginated list's items in each page (`()`: the body is the list)."""
+    return None if op.pagination is None else op.pagination.items

@@ -1,13 +1,16 @@
-"""The jinja2 environment over templates/client/ and its filter table: every hook a template may call."""
+"""The jinja2 environment over templates/client/ (and a folder of overrides) and its filter table: every hook a
+template may call."""
 
 from __future__ import annotations
 
+import difflib
 from functools import cache
 from pathlib import Path
 
 import jinja2
 
-from .cli_tables import cli_command, cli_options, items_key, kebab, summary
+from ..errors import Diagnostic, Origin, SpecError
+from .cli_tables import cli_command, cli_options, items_path, kebab, summary
 from .client_text import (
     body_keyword,
     body_spec,
@@ -19,15 +22,19 @@ from .client_text import (
 )
 from .docs import doc_body, doc_parameter, doc_returns
 from .examples import cli_example, curl_example, json_example, python_call, python_example
+from .paging_text import paging_summary
 from .text import anchor, cell, code, docstring, docstring_text, fenced, markdown_comment, package_version, toml_string
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(overrides: Path | None = None) -> jinja2.Environment:
+    """The templates of templates/client/; a file of `overrides` replaces the built-in one of its name."""
+    builtin = jinja2.FileSystemLoader(str(TEMPLATES / "client"))
+    loader = builtin if overrides is None else jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(overrides)), builtin])
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES / "client")),
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -51,7 +58,8 @@ def environment() -> jinja2.Environment:
         cli_command=cli_command,
         cli_options=cli_options,
         summary=summary,
-        items_key=items_key,
+        items_path=items_path,
+        paging_summary=paging_summary,
         python_call=python_call,
         python_example=python_example,
         cli_example=cli_example,
@@ -68,3 +76,34 @@ def environment() -> jinja2.Environment:
         package_version=package_version,
     )
     return env
+
+
+def check_overrides(folder: Path) -> None:
+    """Each file of a template-override folder must replace a built-in client template: a misspelt name
+    would be silently ignored, and the runtime is copied as shipped, never templated."""
+    if not folder.is_dir():
+        raise SpecError(
+            [
+                Diagnostic(
+                    f"the templates folder {folder} does not exist",
+                    Origin(folder),
+                    "create it, or point `templates` in [tool.generator] (or --templates) at your templates",
+                )
+            ]
+        )
+    builtin = sorted(path.name for path in (TEMPLATES / "client").glob("*.jinja"))
+    runtime = {path.name for path in (TEMPLATES / "runtime").glob("*.py")}
+    problems = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name in builtin:
+            continue
+        if path.name.removesuffix(".jinja") in runtime:
+            message = f"{path.name}: the runtime is not a template, it is copied into the package as shipped"
+            hint = "change what the client does through custom code: a ClientMixin's on_request/on_response hooks"
+        else:
+            close = difflib.get_close_matches(path.name, builtin, n=1)
+            message = f"{path.name} replaces no template"
+            hint = f"did you mean `{close[0]}`?" if close else "the client templates are " + ", ".join(builtin)
+        problems.append(Diagnostic(message, Origin(path), hint))
+    if problems:
+        raise SpecError(problems)

@@ -20,9 +20,10 @@ _CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
 # A top-level line that is neither a class, an import, a comment nor inside a class: the library's
 # `X.model_rebuild()` (not needed: every model builds itself on first use).
 _REBUILD = re.compile(r"^\w+\.model_rebuild\(\)\n", re.MULTILINE)
-# Strings (skipped, but for a quoted name: a forward reference) and names, in one scan.
+# Strings (skipped, but for a quoted name: a forward reference) and names (any letter first: a
+# schema may be named `Ünïcødé`), in one scan.
 _TOKENS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|([A-Za-z_]\w*)'
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|([^\W\d]\w*)'
 )
 _QUOTED_NAME = re.compile(r"""^["'](\w+)["']$""")
 

@@ -42,6 +42,10 @@ class ModelsRequest:
         return cls(api.title, api.version, api.schemas, api.enum_names)
 
 
+# The spec passed every check of the generator, yet the models library refused it: the generator's fault.
+MODELS_HINT = "the spec passed the generator's checks: please report this with the spec (--debug shows the traceback)"
+
+
 def render_models_reporting(request: ModelsRequest) -> tuple[bool, str]:
     """`render_models` for a worker process: (True, source) or (False, the error message)."""
     try:
@@ -114,9 +118,13 @@ def library_models(document: dict[str, Any], aliases: dict[str, str]) -> str:
             )
     except Exception as exc:  # the library raises many kinds; report them as one clear error
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SpecError([Diagnostic(f"datamodel-code-generator could not generate the models: {message}")]) from exc
+        raise SpecError(
+            [Diagnostic(f"datamodel-code-generator could not generate the models: {message}", hint=MODELS_HINT)]
+        ) from exc
     if not isinstance(source, str):
-        raise SpecError([Diagnostic("datamodel-code-generator returned several modules; expected one")])
+        raise SpecError(
+            [Diagnostic("datamodel-code-generator returned several modules; expected one", hint=MODELS_HINT)]
+        )
     return source
 
 
@@ -237,7 +245,9 @@ def _rewrite_classes(source: str, api: ModelsRequest) -> str:
     # Every schema is a class, or the build fails naming it: nothing is dropped silently.
     missing = sorted(set(api.schemas) - seen)
     if missing:
-        raise SpecError([Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}")])
+        raise SpecError(
+            [Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}", hint=MODELS_HINT)]
+        )
     # A class the library names itself (an inline value it wraps) may take a schema's name, the
     # schema's own class then going by another (`CustomerModel`): the client would parse into the
     # wrong class. An object schema whose name went to a root model is the sign of it.
@@ -247,7 +257,7 @@ def _rewrite_classes(source: str, api: ModelsRequest) -> str:
             [
                 Diagnostic(
                     f"datamodel-code-generator gave the name of the model(s) {', '.join(taken)} to another class",
-                    hint="a generator bug: run with --debug and report the spec that triggers it",
+                    hint=MODELS_HINT,
                 )
             ]
         )

@@ -19,6 +19,7 @@ from types import TracebackType
 from ..errors import Diagnostic, SpecError
 from .model_parts import join_sources, partition
 from .models import (
+    MODELS_HINT,
     ModelsRequest,
     field_aliases,
     finish_models,
@@ -87,13 +88,13 @@ class _Process:
         try:
             self.connection.send(job)
         except OSError:
-            raise SpecError([Diagnostic("the models worker process stopped unexpectedly")]) from None
+            raise SpecError([Diagnostic("the models worker process stopped unexpectedly", hint=MODELS_HINT)]) from None
 
     def receive(self) -> tuple[bool, str]:
         try:
             ok, text = self.connection.recv()
         except (EOFError, OSError):
-            raise SpecError([Diagnostic("the models worker process stopped unexpectedly")]) from None
+            raise SpecError([Diagnostic("the models worker process stopped unexpectedly", hint=MODELS_HINT)]) from None
         return bool(ok), str(text)
 
     def close(self) -> None:
@@ -125,7 +126,7 @@ class ModelsWorker:
         first.send(request)
         ok, text = first.receive()
         if not ok:
-            raise SpecError([Diagnostic(text)])
+            raise SpecError([Diagnostic(text, hint=MODELS_HINT)])
         return text
 
     def _render_in_parts(self, request: ModelsRequest) -> str | None:

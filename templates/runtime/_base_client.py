@@ -16,9 +16,10 @@ from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 import httpx
 
 from ._attempts import Attempts, log
-from ._credentials import Credentials
+from ._credentials import Credentials, is_other_origin
 from ._exceptions import APIError
 from ._exchange import async_exchange, exchange
+from ._idempotency import add_idempotency_key
 from ._operation import AuthScheme, Call, Endpoint, PageSpec, StreamSpec
 from ._pagination import AsyncPage, SyncPage
 from ._parsing import (
@@ -70,6 +71,8 @@ class _BaseClient(Generic[_HttpT]):
     _response_observer: Callable[[httpx.Response], None] | None = None
     # Alternatives of schemes the API asks for by default; None when the spec declares none.
     _default_security: ClassVar[tuple[tuple[str, ...], ...] | None] = None
+    # The header a non-idempotent request sends a fresh key in (`x-client.idempotency-header`).
+    _idempotency_header: ClassVar[str | None] = None
 
     _credentials: Credentials
     _scrub: Callable[[str], str]  # takes every credential the client holds out of a text
@@ -123,6 +126,14 @@ class _BaseClient(Generic[_HttpT]):
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http()
         _enable_env_logging(self._package)
+
+    def on_request(self, request: httpx.Request) -> None:
+        """Hook, called with the request of each attempt just before it is sent; it may change it (a
+        header, say). Does nothing here: a `ClientMixin` of the package's custom code may override it."""
+
+    def on_response(self, response: httpx.Response) -> None:
+        """Hook, called with the response of each attempt as it arrives, before retries and errors are
+        decided (the body of a streamed call is not read yet). Does nothing here, like `on_request`."""
 
     def _new_http(self) -> _HttpT:
         raise NotImplementedError
@@ -186,7 +197,13 @@ class _BaseClient(Generic[_HttpT]):
             default_timeout=self._timeout,
             credentials=self._credentials.for_operation(endpoint.security),
         )
-        retries = self.max_retries if endpoint.idempotent or self.retry_non_idempotent else 0
+        retryable = endpoint.idempotent or self.retry_non_idempotent
+        if not endpoint.idempotent and self._idempotency_header is not None:
+            retryable = add_idempotency_key(request, self._idempotency_header, call.extra_headers) or retryable
+        retries = self.max_retries if retryable else 0
+        if call.url is not None and is_other_origin(request.url, self.base_url):
+            # A next page's URL on another host gets no credentials, as a redirect there would not.
+            request.url = self._credentials.strip(request.headers, request.url)
         return Attempts(request, endpoint, retries, self._scrub)
 
 
@@ -212,12 +229,14 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """The send loop: a response to keep, read whole unless `stream` (then a success comes unread)."""
         while True:
             try:
+                self.on_request(attempts.request)
                 response = exchange(
                     self._http, attempts.start(), self._credentials, self.max_response_bytes, stream=stream
                 )
             except httpx.HTTPError as exc:
                 sleep(attempts.failed(exc))
                 continue
+            self.on_response(response)
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -270,7 +289,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         spec = _page_spec(endpoint)
 
         def page(page_call: Call, response: httpx.Response) -> SyncPage[Any]:
-            return SyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, fetch)
+            return SyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, response, fetch)
 
         def fetch(page_call: Call) -> SyncPage[Any]:
             return page(page_call, self._send(endpoint, page_call))
@@ -302,12 +321,14 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     async def _send_attempts(self, attempts: Attempts, *, stream: bool = False) -> httpx.Response:
         while True:
             try:
+                self.on_request(attempts.request)
                 response = await async_exchange(
                     self._http, attempts.start(), self._credentials, self.max_response_bytes, stream=stream
                 )
             except httpx.HTTPError as exc:
                 await async_sleep(attempts.failed(exc))
                 continue
+            self.on_response(response)
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -362,7 +383,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         spec = _page_spec(endpoint)
 
         def page(page_call: Call, response: httpx.Response) -> AsyncPage[Any]:
-            return AsyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, fetch)
+            return AsyncPage(parse_response(endpoint, response, self._scrub), spec, page_call, response, fetch)
 
         async def fetch(page_call: Call) -> AsyncPage[Any]:
             return page(page_call, await self._send(endpoint, page_call))

@@ -89,8 +89,8 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
                 with result:
                     print_events(result, stdout, ascii=prepared.ascii)
             elif prepared.format == "jsonl" and isinstance(result, SyncPage):
-                items_key = prepared.command.items_key or ""
-                print_items(result, last, stdout, items_key=items_key, limit=prepared.max_items, ascii=prepared.ascii)
+                items_path = prepared.command.items_path or ()
+                print_items(result, last, stdout, items_path=items_path, limit=prepared.max_items, ascii=prepared.ascii)
             else:
                 kind = prepared.command.response
                 print_body(last.body, stdout, kind=kind, pretty=prepared.pretty, ascii=prepared.ascii)

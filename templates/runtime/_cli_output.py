@@ -48,14 +48,16 @@ def print_body(body: bytes, stdout: TextIO, *, kind: str, pretty: bool, ascii: b
 
 
 def print_items(
-    first: SyncPage[Any], last: LastBody, stdout: TextIO, *, items_key: str, limit: int | None, ascii: bool
+    first: SyncPage[Any], last: LastBody, stdout: TextIO, *, items_path: tuple[str, ...], limit: int | None, ascii: bool
 ) -> None:
-    """Each item of each page, one line each, flushed: the next page is fetched only when the lines
-    of this one are out, and never once `limit` are."""
+    """Each item of each page (found at `items_path` of its body), one line each, flushed: the next page
+    is fetched only when the lines of this one are out, and never once `limit` are."""
     printed = 0
     for _page in first.iter_pages():  # `last` holds the body of the page just fetched
-        body = json.loads(last.body)
-        for item in body.get(items_key, []) if isinstance(body, dict) else []:
+        items = json.loads(last.body)
+        for key in items_path:
+            items = items.get(key) if isinstance(items, dict) else None
+        for item in items if isinstance(items, list) else []:
             if limit is not None and printed >= limit:
                 return
             stdout.write(_dump(item, pretty=False, ascii=ascii) + "\n")

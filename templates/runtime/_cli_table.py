@@ -65,12 +65,13 @@ class Command:
     description: str = ""
     options: tuple[Option, ...] = ()
     response: str = "json"  # json, text, binary, none or stream
-    items_key: str | None = None  # for a paginated list: the page's key holding the items
+    # For a paginated list: the JSON path of each page's items (`()`: the page is the list).
+    items_path: tuple[str, ...] | None = None
     deprecated: bool = False
 
     @property
     def paginated(self) -> bool:
-        return self.items_key is not None
+        return self.items_path is not None
 
 
 @dataclass(frozen=True)

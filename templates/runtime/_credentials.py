@@ -85,6 +85,11 @@ class Credentials:
         return url.copy_with(params=[(k, v) for k, v in url.params.multi_items() if k not in secret_params])
 
 
+def is_other_origin(url: httpx.URL, than: httpx.URL) -> bool:
+    """Whether `url` is on another origin (scheme, host and port) than `than`: credentials stay home."""
+    return (url.scheme, url.host, url.port) != (than.scheme, than.host, than.port)
+
+
 def _secret(scheme: AuthScheme, given: Mapping[str, str]) -> str | None:
     """The value `scheme` sends, from the keyword given to the client or its environment variable."""
     if scheme.kind == "basic":
@@ -119,4 +124,4 @@ def _missing_credentials(schemes: tuple[AuthScheme, ...]) -> str:
     )
 
 
-__all__ = ["Credentials", "Placement"]
+__all__ = ["Credentials", "Placement", "is_other_origin"]

@@ -71,7 +71,7 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.body = body
-        self.request_id = response.headers.get("x-request-id")
+        self.request_id = _request_id(response)
 
 
 class BadRequestError(APIStatusError):
@@ -122,12 +122,14 @@ class ResponseValidationError(APIError):
     status_code: int
     response: httpx.Response
     body: bytes
+    request_id: str | None
 
     def __init__(self, message: str, *, response: httpx.Response, body: bytes) -> None:
         super().__init__(message, request=response.request)
         self.response = response
         self.status_code = response.status_code
         self.body = body
+        self.request_id = _request_id(response)
 
 
 class StreamEventError(APIError):
@@ -156,6 +158,12 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    """The server's id of the request, for support: every error that carries a response has it."""
+    value: str | None = response.headers.get("x-request-id")
+    return value
 
 
 def status_error_class(status_code: int) -> type[APIStatusError]:

@@ -21,13 +21,18 @@ _EMPTY: Mapping[Any, Any] = types.MappingProxyType({})  # the default of a mappi
 
 
 class PageSpec(NamedTuple):
-    """Where the pagination fields are: attribute names on the page model, wire names of the params."""
+    """How an operation's list is paged (its `x-pagination`): JSON paths into the page by wire names,
+    `()` being the body itself, and the wire name of the parameter each page advances."""
 
-    items: str
-    offset_param: str
-    next_token: str | None = None
-    total: str | None = None
-    limit_param: str | None = None
+    style: str  # offset, cursor, page, next-url or link-header
+    items: tuple[str, ...] = ()  # the page's list of items
+    param: str | None = None  # the offset, cursor or page-number query parameter; the cursor's body field
+    in_body: bool = False  # the cursor goes in the JSON body (a POST list endpoint)
+    next: tuple[str, ...] = ()  # the next page's token (offset, cursor) or URL (next-url)
+    total: tuple[str, ...] = ()  # the number of items of the whole listing
+    total_pages: tuple[str, ...] = ()
+    limit_param: str | None = None  # the page size, sent unchanged with every page
+    first_page: int = 1  # the number of the first page (page style)
 
 
 class PartEncoding(NamedTuple):
@@ -106,10 +111,12 @@ class Call(NamedTuple):
     extra_query: Mapping[str, object] | None = None
     extra_body: object = None
     timeout: float | httpx.Timeout | None | NotGiven = not_given
+    # A next page's URL, absolute, requested as the server gave it: no path or query parameters are added.
+    url: str | None = None
 
     def with_query(self, **changes: Any) -> Call:
         # Not `_replace`: it makes the tuple from an iterator, through an intermediate tuple resized to
-        # 12 items, which the interpreter then keeps on a free list: one more per page of a listing.
+        # 13 items, which the interpreter then keeps on a free list: one more per page of a listing.
         return Call(self.path, {**self.query, **changes}, *self[2:])
 
 

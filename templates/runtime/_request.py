@@ -39,8 +39,8 @@ def build_request(
     path = endpoint.path
     if "{" in path:
         path = _PATH_FIELD.sub(lambda m: encode_path_segment(call.path.get(m.group(1)), m.group(1)), path)
-    query = _query_items(call.query, endpoint.query_styles)
-    if call.extra_query:
+    query = _query_items(call.query, endpoint.query_styles) if call.url is None else []
+    if call.extra_query and call.url is None:
         overridden = set(call.extra_query)
         query = [(k, v) for k, v in query if k not in overridden] + _query_items(call.extra_query)
     headers = {"Accept": endpoint.accept, "User-Agent": user_agent}
@@ -66,7 +66,7 @@ def build_request(
         _put_header(headers, "Cookie", cookie)
     for name, extra in (call.extra_headers or {}).items():
         _put_header(headers, name, None if isinstance(extra, Omit) else extra)
-    url = base + path.lstrip("/")
+    url = base + path.lstrip("/") if call.url is None else call.url
     if query:
         url += ("&" if "?" in url else "?") + urlencode(query)
     timeout = default_timeout if isinstance(call.timeout, NotGiven) else as_timeout(call.timeout)

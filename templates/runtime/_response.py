@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import inspect
 from collections.abc import Awaitable, Callable
-from typing import Generic, ParamSpec, TypeVar, cast
+from typing import Any, ForwardRef, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
 T = TypeVar("T")
 P = ParamSpec("P")
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Set by the `with_raw_response` wrappers for the one call they make.
 _RAW_RESPONSE: contextvars.ContextVar[bool] = contextvars.ContextVar("raw_response", default=False)
@@ -77,7 +79,7 @@ def to_raw_response_wrapper(method: Callable[P, T]) -> Callable[P, RawResponse[T
         finally:
             _RAW_RESPONSE.reset(token)
 
-    return wrapped
+    return _returning_raw(wrapped, method)
 
 
 def async_to_raw_response_wrapper(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
@@ -89,7 +91,38 @@ def async_to_raw_response_wrapper(method: Callable[P, Awaitable[T]]) -> Callable
         finally:
             _RAW_RESPONSE.reset(token)
 
+    return _returning_raw(wrapped, method)
+
+
+def _returning_raw(wrapped: F, method: Callable[..., Any]) -> F:
+    """`wrapped`, annotated as returning a `RawResponse` of what `method` returns, so that
+    `inspect.signature` and `typing.get_type_hints` tell the truth (`functools.wraps` copied the
+    method's own return type)."""
+    annotations: dict[str, Any] = dict(getattr(method, "__annotations__", {}))
+    signature = inspect.signature(method)
+    if "return" in annotations:
+        shown, annotations["return"] = _raw_return(annotations["return"])
+        signature = signature.replace(return_annotation=shown)
+    wrapped.__annotations__ = annotations
+    wrapped.__signature__ = signature  # type: ignore[attr-defined]
     return wrapped
+
+
+def _raw_return(returned: Any) -> tuple[Any, Any]:
+    """(as `inspect.signature` shows it, as `typing.get_type_hints` reads it) for a method returning
+    `returned`. The generated methods' annotations are strings naming what their own module imports:
+    they stay forward references, which `get_type_hints` evaluates in that module (`__wrapped__`)."""
+    raw: Any = RawResponse
+    if not isinstance(returned, str):
+        return raw[returned], raw[returned]
+    if returned.startswith("AsyncPaginator[") and returned.endswith("]"):
+        # An async list method returns a paginator; awaited, as the wrapper does, it gives its first page.
+        from ._pagination import AsyncPage
+
+        item = returned.removeprefix("AsyncPaginator[")[:-1]
+        page: Any = AsyncPage
+        return f"RawResponse[AsyncPage[{item}]]", raw[page[ForwardRef(item)]]
+    return f"RawResponse[{returned}]", raw[ForwardRef(returned)]
 
 
 __all__ = ["RawResponse", "async_to_raw_response_wrapper", "consume_raw_flag", "deliver", "to_raw_response_wrapper"]

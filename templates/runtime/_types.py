@@ -37,10 +37,12 @@ class NotGiven:
 omit: Final = Omit()
 not_given: Final = NotGiven()
 
-Headers: TypeAlias = Mapping[str, "str | Omit"]
+# Real objects, not strings: `typing.get_type_hints()` would evaluate a string in the namespace of the
+# module that uses the alias, where `Omit` or `httpx` may not be imported.
+Headers: TypeAlias = Mapping[str, str | Omit]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = object
-Timeout: TypeAlias = "float | httpx.Timeout | None"
+Timeout: TypeAlias = float | httpx.Timeout | None
 
 
 class OpenStrEnum(StrEnum):

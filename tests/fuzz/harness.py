@@ -63,6 +63,7 @@ BY_DESIGN = (
     re.compile(r"schema name .* has no letters or digits to make a class name from"),
     re.compile(r"name .* is empty after cleaning|is empty after cleaning"),
     re.compile(r"two operations would both be"),
+    re.compile(r"(?:header|cookie) parameter name .* is not a valid HTTP token"),
     re.compile(r"package name .* (?:is not ASCII|is a Python keyword|is the name of a module|is longer than)"),
 )
 STRICT = os.environ.get("FUZZ_STRICT") == "1"
@@ -417,6 +418,13 @@ class Fuzzer:
             problems.append("exit 2 but stderr does not start with `error: `")
         if not lines or not (ERRORS_LINE.match(lines[-1]) or lines[-1].endswith("; nothing was written.")):
             problems.append("exit 2 without `nothing was written.` at the end")
+        unhinted = [
+            line
+            for line, after in zip(lines, [*lines[1:], ""], strict=True)
+            if line.startswith("error: ") and not after.startswith("  hint: ")
+        ]
+        if unhinted:
+            problems.append(f"an error without a `hint:` on how to fix it: {unhinted[0][:300]}")
         diagnostics = build.diagnostics()
         # A documented refusal may bring errors that follow from it (a pagination parameter gone).
         refused = any(p.search(d) for d in diagnostics for p in BY_DESIGN)

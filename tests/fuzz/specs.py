@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from generator.naming import pascal
 
-from .text import cleanable, component_names, hostile_text, names, path_parameter_names, segments
+from .text import cleanable, component_names, hostile_text, http_tokens, names, path_parameter_names, segments
 
 T = TypeVar("T")
 Draw = Callable[[st.SearchStrategy[T]], T]
@@ -606,7 +606,7 @@ class _Operations:
         taken = {(name, "path") for name in path_params}
         for _ in range(b.draw(st.integers(0, 5))):
             location = b.draw(st.sampled_from(("query", "query", "header", "cookie")))
-            name = b.draw(cleanable(names()))
+            name = b.draw(cleanable(names()) if location == "query" else cleanable(http_tokens(names())))
             if (name, location) in taken:
                 continue
             taken.add((name, location))
@@ -632,28 +632,45 @@ class _Operations:
         return op
 
     def paginated(self, path_params: list[str]) -> Schema:
-        """A list operation with `x-pagination`, its page object and offset/limit parameters."""
+        """A list operation with `x-pagination` in one of its styles, its page object (or a root array)
+        and the query parameters the style names. Field paths are lists: a drawn name may hold a dot."""
         b = self.b
         items, next_token, total, offset, limit = b.draw(
             st.lists(cleanable(names()), min_size=5, max_size=5, unique=True)
         )
+        item_schema = b.schema(1, None, nested=True)
         page: Schema = {
             "type": "object",
             "required": [items],
             "properties": {
-                items: {"type": "array", "items": b.schema(1, None, nested=True)},
+                items: {"type": "array", "items": item_schema},
                 next_token: b.nullable({"type": "string"}),
                 total: {"type": "integer"},
             },
         }
+        style = b.draw(st.sampled_from(("offset", "cursor", "page", "next-url", "link-header")))
+        advanced = {"type": "string"} if style == "cursor" else {"type": "integer", "minimum": 0}
         parameters = [self.parameter(name, "path") for name in path_params]
         parameters += [
-            {"name": offset, "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            {"name": offset, "in": "query", "schema": advanced},
             {"name": limit, "in": "query", "schema": {"type": "integer"}},
         ]
-        pagination = {"style": "offset", "items": items, "offset-param": offset}
-        if b.flag():
-            pagination |= {"limit-param": limit, "next-token": next_token, "total": total}
+        pagination: Schema = {"style": style, "items": [items]}
+        if style == "offset":
+            pagination["offset-param"] = offset
+            if b.flag():
+                pagination |= {"limit-param": limit, "next-token": [next_token], "total": [total]}
+        elif style == "cursor":
+            pagination |= {"next-token": [next_token], "token-param": offset}
+        elif style == "page":
+            pagination |= {"page-param": offset, "first-page": b.draw(st.sampled_from((0, 1)))}
+            if b.flag():
+                pagination |= {"limit-param": limit, "total": [total], "total-pages": [total]}
+        elif style == "next-url":
+            pagination["next-url"] = [next_token]
+        elif b.flag():  # link-header over the root array
+            page = {"type": "array", "items": item_schema}
+            del pagination["items"]
         operation_id = f"list_{len(self.used_operation_ids)}_page"
         self.used_operation_ids.add(operation_id)
         return {

@@ -152,6 +152,14 @@ def component_names() -> st.SearchStrategy[str]:
     return names().map(lambda n: re.sub(r"[^A-Za-z0-9._-]", "_", n))
 
 
+def http_tokens(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Header and cookie names: what an HTTP token may not hold replaced by `-` (the generator refuses
+    a header or cookie name that is no token, by design); one in twenty is left as drawn, refusal and all."""
+    return st.tuples(st.integers(0, 99), strategy).map(
+        lambda drawn: drawn[1] if drawn[0] < 5 else re.sub(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]", "-", drawn[1])
+    )
+
+
 def _has_ascii_alnum(name: str) -> bool:
     return bool(re.search(r"[A-Za-z0-9]", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()))
 

@@ -41,15 +41,17 @@ class Build:
 
 @dataclass(frozen=True)
 class Wanted:
-    """A build to share: `spec` built as `package` under PYTHONHASHSEED `seed` (None: the caller's)."""
+    """A build to share: `spec` built as `package` under PYTHONHASHSEED `seed` (None: the caller's),
+    with further command-line `options` (`--custom DIR`, ...)."""
 
     spec: Path
     package: str
     seed: str | None = "0"
+    options: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
-        where = hashlib.sha256(str(self.spec).encode()).hexdigest()[:10]
+        where = hashlib.sha256("\0".join([str(self.spec), *self.options]).encode()).hexdigest()[:10]
         return f"{self.package}-{self.seed or 'env'}-{where}"
 
 
@@ -92,7 +94,10 @@ def build_once(factory: pytest.TempPathFactory, wanted: Wanted) -> Build:
 
     def build(folder: Path) -> None:
         out = folder / "out"
-        args: list[str | os.PathLike[str]] = ["--spec", wanted.spec, "--out", out, "--package", wanted.package]
+        args: list[str | os.PathLike[str]] = [
+            *("--spec", wanted.spec, "--out", out, "--package", wanted.package),
+            *wanted.options,
+        ]
         env = goldens.generator_env(None if wanted.seed is None else {"PYTHONHASHSEED": wanted.seed})
         done = subprocess.run(
             goldens.build_command(*args),
@@ -113,6 +118,7 @@ def build_once(factory: pytest.TempPathFactory, wanted: Wanted) -> Build:
 
 def build_all_once(factory: pytest.TempPathFactory, wanted: Sequence[Wanted]) -> list[Build]:
     """Several shared builds, run concurrently (each build is a subprocess of its own)."""
+    factory.getbasetemp()  # made here, once: the first call empties a given --basetemp, racing the threads
     with ThreadPoolExecutor(max_workers=max(len(wanted), 1)) as pool:
         return list(pool.map(lambda w: build_once(factory, w), wanted))
 

@@ -1,0 +1,213 @@
+"""Adding an endpoint is a spec edit and nothing else: the README's "Adding an endpoint" section, followed
+word for word in a copy of the project, adds a POST with a JSON body and a paginated GET to
+`client.beta.batch`; the rebuilt package has both methods (the POST taking its body's properties as
+keyword arguments), `--check` is clean, `generator diff` reports the additions the section names, and
+the test modules that depend on the spec pass in the copy.
+
+Only the section is read: its YAML blocks that open with a placement comment (`# spec/paths/batch.yaml
+(append)`, `# spec/openapi.yaml, under paths`) are the edits, and every file, key and command the test
+relies on must be named in the section's prose, so a step missing from the README fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
+import yaml
+
+REPO = goldens.REPO
+# Spec-dependent test modules run in the copy (with the seed pages beside it, as in the repository). The
+# golden test of the main package is the `build --check` the test runs first (the golden module's session
+# fixture would also build every fixture, none of which depends on spec/).
+MODULES = (
+    "tests/test_build.py",
+    "tests/test_cli.py",
+    "tests/test_docs.py",
+    "tests/test_doc_examples.py",
+    "tests/test_models.py",
+    "tests/test_spec.py",
+    "tests/test_small_diffs.py",
+    "tests/test_wire.py",
+    "tests/test_client_wire.py",
+    "tests/test_client_surface.py",
+    "tests/test_client_pagination.py",
+)
+# Never copied: environments, caches, version control.
+NOT_COPIED = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".*_cache", ".generator-cache")
+PLACEMENT = re.compile(r"# (spec/\S+\.yaml)(?: \((append)\)|, under (\S+))\n")
+
+
+def readme_section() -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    return readme.split("\n## Adding an endpoint\n", 1)[1].split("\n## ", 1)[0]
+
+
+def edits(section: str) -> list[tuple[str, str | None, str]]:
+    """(file, the key path to add under or None to append, YAML text) of each placed block."""
+    found = []
+    for block in re.findall(r"```yaml\n(.*?)```", section, re.S):
+        text = "\n".join(line.removeprefix("   ") for line in block.splitlines()) + "\n"  # list-item indent
+        placed = PLACEMENT.match(text)
+        if placed is not None:
+            found.append((placed.group(1), placed.group(3), text[placed.end() :]))
+    return found
+
+
+def prose(section: str) -> str:
+    return re.sub(r"```.*?```", "", section, flags=re.S)
+
+
+def operations(blocks: list[tuple[str, str | None, str]]) -> dict[str, dict[str, Any]]:
+    """Method name -> operation object, for the operations the section adds."""
+    found = {}
+    for file, _, text in blocks:
+        if file.startswith("spec/paths/"):
+            for item in yaml.safe_load(text).values():
+                for operation in item.values():
+                    found[operation["x-method"]] = operation
+    return found
+
+
+def schemas(blocks: list[tuple[str, str | None, str]], file: str, under: str | None = None) -> dict[str, Any]:
+    """Name -> value of the blocks placed in `file` (under the key path `under`)."""
+    found: dict[str, Any] = {}
+    for placed, where, text in blocks:
+        if (placed, where) == (file, under):
+            found.update(yaml.safe_load(text))
+    return found
+
+
+def body_properties(blocks: list[tuple[str, str | None, str]], operation: dict[str, Any]) -> list[str]:
+    """The properties of the (JSON, referenced) body schema `operation` takes, as the section writes it."""
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    file, name = ref.split("#/")
+    schema = schemas(blocks, "spec/schemas/" + Path(file).name)[name]
+    return list(schema["properties"])
+
+
+NUMBERS = ("no", "one", "two", "three", "four", "five")
+
+
+def test_the_section_describes_every_step_and_both_kinds_of_endpoint() -> None:
+    section = readme_section()
+    blocks = edits(section)
+    written = prose(section)
+    assert {file for file, _, _ in blocks} == {"spec/paths/batch.yaml", "spec/schemas/batch.yaml", "spec/openapi.yaml"}
+    for file, under, _ in blocks:
+        assert f"`{file}`" in written, f"the steps never name {file}"
+        assert under is None or f"`{under}`" in written, f"the steps never say where in {file}: {under}"
+    for word in ("`spec/paths/*.yaml`", "`spec/schemas/*.yaml`", "`x-resource`", "`x-method`", "`requestBody`"):
+        assert word in written, word
+    for word in ("`application/json`", "`x-pagination`", "`python -m generator build`", "`python -m pytest`"):
+        assert word in written, word
+    added = operations(blocks)
+    kinds = {
+        (op["x-resource"], "body" if "requestBody" in op else "paged" if "x-pagination" in op else "")
+        for op in added.values()
+    }
+    assert kinds == {("beta.batch", "body"), ("beta.batch", "paged")}
+    (body,) = [op for op in added.values() if "requestBody" in op]
+    assert list(body["requestBody"]["content"]) == ["application/json"]
+    pagination_keys = {key for op in added.values() for key in op.get("x-pagination", {})}
+    assert pagination_keys <= set(re.findall(r"^  ([\w-]+):", section, re.M))  # each key explained below
+
+
+def apply(copy: Path, blocks: list[tuple[str, str | None, str]]) -> None:
+    """Makes each edit as its placement comment says: appended to the file, or added under a key."""
+    for file, under, text in blocks:
+        path = copy / file
+        if under is None:
+            current = path.read_text(encoding="utf-8")
+            path.write_text(current + ("" if current.endswith("\n") else "\n") + text, encoding="utf-8")
+            continue
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        node = document
+        for key in under.split("/"):
+            node = node[key]
+        node.update(yaml.safe_load(text))
+        path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def run(copy: Path, *command: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    paths = os.pathsep.join([str(copy), str(copy / "generated")])
+    env = {**os.environ, "PYTHONPATH": paths, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    return subprocess.run(
+        [sys.executable, *command], cwd=copy, env=env, capture_output=True, text=True, check=False, timeout=timeout
+    )
+
+
+@pytest.mark.slow
+def test_following_the_readme_adds_both_methods_and_keeps_the_tests_green(tmp_path: Path) -> None:
+    copy = tmp_path / "project"
+    shutil.copytree(REPO, copy, ignore=NOT_COPIED)
+    (tmp_path / "shared").symlink_to(REPO.parent / "shared")  # the seed pages the spec tests read
+    assert not (copy / ".venv").exists() and not list(copy.rglob("__pycache__"))
+    blocks = edits(readme_section())
+    apply(copy, blocks)
+
+    done = run(copy, "-m", "generator", "build")
+    assert (done.returncode, done.stderr) == (0, ""), done.stdout
+    assert run(copy, "-m", "generator", "build", "--check").returncode == 0
+    added = sorted(operations(blocks))
+    check = (
+        "import sys, inspect, llamacloud\n"
+        "batch = llamacloud.Client(api_key='k', base_url='http://127.0.0.1:9').beta.batch\n"
+        "print(' '.join(n for n in sys.argv[1:] if inspect.ismethod(getattr(batch, n, None))))\n"
+    )
+    shown = run(copy, "-c", check, *added)
+    assert (shown.returncode, shown.stdout.split()) == (0, added), shown.stderr
+    # The body's properties are keyword arguments of the POST method, as the section says.
+    (method, operation), *_ = [(name, op) for name, op in operations(blocks).items() if "requestBody" in op]
+    keywords = (
+        "import inspect, llamacloud\n"
+        f"signature = inspect.signature(llamacloud.Client(api_key='k').beta.batch.{method})\n"
+        "print(' '.join(n for n, p in signature.parameters.items() if p.kind is p.KEYWORD_ONLY))\n"
+    )
+    shown = run(copy, "-c", keywords)
+    assert shown.returncode == 0, shown.stderr
+    properties = body_properties(blocks, operation)
+    assert properties and shown.stdout.split()[: len(properties)] == properties
+    assert f"{method}(" in prose(readme_section()) and f"{properties[0]}=" in prose(readme_section())
+
+    # `generator diff` says what the section says it says: the methods and models added, a minor version.
+    done = run(
+        copy, "-m", "generator", "diff", str(REPO / "spec" / "openapi.yaml"), "spec/openapi.yaml", "--format", "json"
+    )
+    report = json.loads(done.stdout)
+    models = schemas(blocks, "spec/openapi.yaml", "components/schemas")
+    assert (done.returncode, report["breaking"], report["bump"]) == (0, [], "minor"), done.stderr
+    assert sorted((c["kind"], c["subject"]) for c in report["non_breaking"]) == sorted(
+        [("method-added", f"beta.batch.{name}") for name in added] + [("model-added", f"models.{m}") for m in models]
+    )
+    said = f"{NUMBERS[len(added)]} methods and {NUMBERS[len(models)]} models added, a minor version"
+    assert said in " ".join(prose(readme_section()).split())
+
+    tests = run(
+        copy,
+        "-m",
+        "pytest",
+        "-n",
+        "0",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--basetemp",
+        str(tmp_path / "t"),
+        *MODULES,
+        timeout=600,
+    )
+    summary = tests.stdout.strip().splitlines()[-1] if tests.stdout.strip() else ""
+    assert tests.returncode == 0, tests.stdout[-6000:] + tests.stderr[-2000:]
+    passed = re.search(r"(\d+) passed", summary)
+    assert passed is not None and int(passed.group(1)) > 100, summary
+    assert not re.search(r"failed|error", summary), summary
