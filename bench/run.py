@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import big_specs
 import builds
 import calls
 import import_times
@@ -41,6 +42,9 @@ MEASURES: dict[int, tuple[str, Callable[[Settings], list[Row]]]] = {
     10: ("1 GiB streamed download vs raw httpx", streaming.download_rows),
     11: ("100,000 typed SSE events vs raw httpx iter_lines", streaming.events_rows),
     12: ("build stages per class, synthetic 200 -> 4,000 models", schema_scaling.rows),
+    13: ("stripe.yaml build vs datamodel-codegen, peak memory", big_specs.stripe_build),
+    14: ("box.json build vs datamodel-codegen", big_specs.box_build),
+    15: ("stripe.yaml package: import and first call vs httpx + pydantic", big_specs.stripe_import),
 }
 OUTPUT = REPO / "BENCHMARKS.md"
 
