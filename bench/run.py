@@ -20,10 +20,12 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import big_specs
 import builds
 import calls
 import import_times
 import report
+import schema_scaling
 import streaming
 from common import REPO, Row, Settings, snapshot
 
@@ -39,6 +41,10 @@ MEASURES: dict[int, tuple[str, Callable[[Settings], list[Row]]]] = {
     9: ("build scaling, synthetic specs", builds.scaling),
     10: ("1 GiB streamed download vs raw httpx", streaming.download_rows),
     11: ("100,000 typed SSE events vs raw httpx iter_lines", streaming.events_rows),
+    12: ("build stages per class, synthetic 200 -> 4,000 models", schema_scaling.rows),
+    13: ("stripe.yaml build vs datamodel-codegen, peak memory", big_specs.stripe_build),
+    14: ("box.json build vs datamodel-codegen", big_specs.box_build),
+    15: ("stripe.yaml package: import and first call vs httpx + pydantic", big_specs.stripe_import),
 }
 OUTPUT = REPO / "BENCHMARKS.md"
 
@@ -50,7 +56,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="fewer repetitions (1 per process, 3 per loop): a smoke test, figures indicative only",
     )
-    parser.add_argument("--only", metavar="N,M", help="run only these measures (1-11)")
+    parser.add_argument("--only", metavar="N,M", help=f"run only these measures (1-{max(MEASURES)})")
     parser.add_argument(
         "--source",
         choices=("working", "head"),

@@ -13,6 +13,8 @@ The specs:
   YAML. For these, exit 2 is accepted only for the documented refusals (a schema name without a
   letter or digit, a name empty after cleaning, two operations with one method name, a header or
   cookie name that is no HTTP token).
+- `test_lenient_specs`: the same, with what real specs get wrong and the generator builds with a
+  warning (`openapi_documents(lenient=True)`); each warning must be located.
 - `test_spec_folder_mutations`: spec/openapi.yaml and the files it references, copied and broken
   (tests/fuzz/mutations.py): keys deleted, types changed, wrong-typed values, broken `$ref`s,
   duplicate operationIds, renamed path parameters, hostile text, YAML syntax, invalid UTF-8. Half
@@ -30,9 +32,9 @@ nothing: each worker writes its own log and summary (FUZZ_ARTIFACTS/gw0, gw1, ..
 them in one process, which prints the summary at the end.
 
 Environment:
-    FUZZ_EXAMPLES=N     N valid specs, N mutations of spec/, N // 3 of the platform spec,
-                        N // 10 package names (default 10, 10, 1, 4; plus one fixed example
-                        each for the mutations).
+    FUZZ_EXAMPLES=N     N valid specs, N // 2 lenient ones, N mutations of spec/, N // 3 of the
+                        platform spec, N // 10 package names (default 10, 5, 10, 1, 4; plus one
+                        fixed example each for the mutations).
     FUZZ_SEED=S         another reproducible sequence of examples (default: derandomized).
     FUZZ_ARTIFACTS=DIR  where the log (log.jsonl, summary.txt), failing specs (failures/) and the
                         mypy batch go (default: a pytest temporary folder); one folder per
@@ -74,6 +76,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0") or 0)
 LONG = EXAMPLES > 0
 VALID_EXAMPLES = EXAMPLES or 10
+LENIENT_EXAMPLES = EXAMPLES // 2 or 5
 SPEC_FOLDER_EXAMPLES = EXAMPLES or 10
 PLATFORM_EXAMPLES = max(EXAMPLES // 3, 1)
 PACKAGE_NAME_EXAMPLES = max(EXAMPLES // 10, 4)
@@ -202,6 +205,24 @@ def test_valid_specs(fuzzer: Fuzzer) -> None:
         try:
             spec = write_document(document, folder / "spec", as_yaml)
             check(fuzzer, spec, label="valid", valid=True)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    checked(fuzzer, run)
+
+
+@pytest.mark.slow
+def test_lenient_specs(fuzzer: Fuzzer) -> None:
+    """Valid documents holding what real specs get wrong (`enum: []`, a path parameter without
+    `required`, `x-methd`, ...): they build, every warning located."""
+
+    @fuzzing(LENIENT_EXAMPLES)
+    @given(document=openapi_documents(lenient=True), as_yaml=st.booleans())
+    def run(document: dict[str, Any], as_yaml: bool) -> None:
+        folder = fuzzer.scratch()
+        try:
+            spec = write_document(document, folder / "spec", as_yaml)
+            check(fuzzer, spec, label="lenient", valid=True, warned=True)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

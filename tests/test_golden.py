@@ -70,7 +70,7 @@ def test_build_from_spec_equals_committed_generated_package(builds: dict[str, Bu
     committed_root = goldens.GENERATED / goldens.MAIN_PACKAGE
     committed = goldens.read_tree(committed_root)
     fresh = built(builds[MAIN])
-    assert "models.py" in committed, f"{committed_root} is missing or empty; {REFRESH}"
+    assert "models/__init__.py" in committed, f"{committed_root} is missing or empty; {REFRESH}"
     mismatch = tree_mismatch(committed_root, committed, fresh)
     if mismatch is not None:
         pytest.fail(mismatch, pytrace=False)
@@ -92,7 +92,7 @@ def test_fixture_build_equals_its_committed_expected_output(builds: dict[str, Bu
     expected_root = goldens.fixture_expected(name)
     expected = goldens.read_tree(expected_root)
     fresh = built(builds[name])
-    assert "models.py" in expected, f"{expected_root} is missing or empty; {REFRESH}"
+    assert "models/__init__.py" in expected, f"{expected_root} is missing or empty; {REFRESH}"
     mismatch = tree_mismatch(expected_root, expected, fresh)
     if mismatch is not None:
         pytest.fail(mismatch, pytrace=False)

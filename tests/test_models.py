@@ -1,4 +1,4 @@
-"""The generated models (`generated/llamacloud/models.py`) against the seed pages and the spec.
+"""The generated models (`generated/llamacloud/models/`) against the seed pages and the spec.
 
 Every JSON example of the seed reference pages parses, with each field of the right Python type;
 class docstrings and field docstrings carry the spec's descriptions. The generator puts a field's
@@ -190,9 +190,9 @@ def test_enums_list_the_spec_values_as_members_equal_to_the_strings() -> None:
 
 def _attribute_docstrings() -> dict[str, dict[str, str | None]]:
     """Class -> field -> the string literal right after the field's annotated assignment, if any."""
-    tree = ast.parse(Path(models.__file__).read_text(encoding="utf-8"))
     found: dict[str, dict[str, str | None]] = {}
-    for node in tree.body:
+    modules = sorted(Path(models.__file__).parent.glob("_*.py"))
+    for node in (node for path in modules for node in ast.parse(path.read_text(encoding="utf-8")).body):
         if not isinstance(node, ast.ClassDef):
             continue
         fields: dict[str, str | None] = {}

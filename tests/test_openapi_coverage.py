@@ -457,7 +457,8 @@ def test_maps_enums_wire(server: TestServer) -> None:
 # -- inline ------------------------------------------------------------------------------------
 def test_inline_schemas_are_hoisted_under_readable_names() -> None:
     m = models("inline")
-    names = {n for n, v in vars(m).items() if isinstance(v, type) and v.__module__ == m.__name__}
+    names = set(m.__all__)
+    assert all(getattr(m, n).__module__.startswith(m.__name__ + "._") for n in names)
     assert names == {
         "CreateOrderBody",  # the component keeps its name...
         "CreateOrderBody2",  # ...so the inline body takes the next one, and so do its parts:

@@ -119,7 +119,7 @@ def test_a_warning_is_one_located_line_with_a_hint_counted_in_the_summary(
         " 'id' is not marked `required: true`; taken as required, as every path parameter is",
         "  hint: add `required: true`",
     ]
-    assert (built.target / "models.py").is_file()
+    assert (built.target / "models" / "__init__.py").is_file()
 
 
 def test_strict_makes_every_warning_an_error_and_writes_nothing(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -252,7 +252,7 @@ components:
     )
     built = build(here, capsys)
     assert (built.code, built.warnings) == (0, [])
-    source = (built.target / "models.py").read_text(encoding="utf-8")
+    source = "".join(p.read_text(encoding="utf-8") for p in sorted((built.target / "models").glob("*.py")))
     assert "datetime.datetime(" not in source and "datetime.date(" not in source
     models = imported(here / "out", "pkg").models
     assert [m.value for m in models.Switch] == ["on", "off", "yes", "no", "y", "n"]

@@ -171,5 +171,6 @@ def test_remote_refs_are_fetched_only_when_allowed(tmp_path: Path, capsys: pytes
         assert server.requests == []  # nothing fetched without the flag
         assert main([*argv, "--allow-remote-refs"]) == 0
         assert [r.path for r in server.requests] == ["/schemas/thing.yaml", "/schemas/part.yaml"]
-    models = (tmp_path / "out" / "remote" / "models.py").read_text(encoding="utf-8")
+    folder = tmp_path / "out" / "remote" / "models"
+    models = "".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py")))
     assert "class Thing(BaseModel):" in models and "class Part(BaseModel):" in models

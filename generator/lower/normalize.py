@@ -176,7 +176,7 @@ class SchemaNormalizer:
                 result["required"] = [k for k in required if not isinstance(k, str) or not _one_way(properties.get(k))]
         for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
             if isinstance(schema.get(key), dict):
-                result[key] = self.child(schema[key], hint + suffix)
+                result[key] = _unconstrained(self.child(schema[key], hint + suffix))
         for key in ("anyOf", "oneOf"):
             variants = schema.get(key)
             if isinstance(variants, list):
@@ -189,8 +189,13 @@ class SchemaNormalizer:
                     else self.child(v, hint if len(real) == 1 else _variant_name(hint, v, i), nullable_ref=plain)
                     for i, v in enumerate(variants)
                 ]
+                if len(real) > 1:
+                    result[key] = [_unconstrained(v) for v in result[key]]
         if isinstance(schema.get("allOf"), list):
             result["allOf"] = [self.normalize(v, hint, nullable_ref=nullable_ref) for v in schema["allOf"]]
+        kind = result.get("type")
+        if isinstance(kind, list) and len([k for k in kind if k != "null"]) > 1:
+            result = _unconstrained(result)
         return _collapse_nullable(result)
 
     def child(self, schema: Any, hint: str, *, nullable_ref: bool = True) -> Any:
@@ -206,6 +211,29 @@ class SchemaNormalizer:
         while name in self.schemas:
             name, n = f"{wanted}{n}", n + 1
         return name
+
+
+# Validation keywords of strings, numbers and arrays that the models can keep on a field, but on an
+# array's items, a map's values, a member of a union or a value of several types only by wrapping
+# the value in a class of its own (`list[CurrentlyDueItem]`, `.root` to read it) or by a call
+# inside the annotation (`constr(max_length=3) | int`), which type checkers refuse.
+_VALUE_CONSTRAINTS = frozenset(
+    {
+        *("maxLength", "minLength", "pattern", "minItems", "maxItems", "uniqueItems"),
+        *("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    }
+)
+
+
+def _unconstrained(schema: Any) -> Any:
+    """`schema` without the constraints of `_VALUE_CONSTRAINTS` when it is a plain value (no
+    reference, enum or constant): the server checks what it receives, and a client reading a
+    response has no use for refusing a string one character too long."""
+    if not isinstance(schema, dict) or "$ref" in schema or "enum" in schema or "const" in schema:
+        return schema
+    if not any(key in schema for key in _VALUE_CONSTRAINTS):
+        return schema
+    return {k: v for k, v in schema.items() if k not in _VALUE_CONSTRAINTS}
 
 
 def _mentions(schema: Any, name: str, *, depth: int) -> bool:

@@ -58,16 +58,33 @@ def render_models(api: ModelsRequest) -> str:
     """Source of `models.py` without its header; enums are made open (unknown values kept)."""
     if not api.schemas:
         return "from __future__ import annotations\n"
-    from datamodel_code_generator import generate
-    from datamodel_code_generator.enums import DataModelType, InputFileType
-    from datamodel_code_generator.format import DatetimeClassType, PythonVersion
+    return finish_models(library_models(models_document(api), field_aliases(api.schemas)), api)
 
-    document: dict[str, Any] = {
+
+def library_models_reporting(document: dict[str, Any], aliases: dict[str, str]) -> tuple[bool, str]:
+    """`library_models` for a worker process: (True, source) or (False, the error message)."""
+    try:
+        return True, library_models(document, aliases)
+    except SpecError as exc:
+        return False, "; ".join(d.message for d in exc.diagnostics)
+
+
+def models_document(api: ModelsRequest) -> dict[str, Any]:
+    """The document the library reads: the schemas alone, each default checked against its schema."""
+    return {
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version or "0"},
         "paths": {},
         "components": {"schemas": _typed_defaults(api.schemas)},
     }
+
+
+def library_models(document: dict[str, Any], aliases: dict[str, str]) -> str:
+    """datamodel-code-generator's source of the models of `document`, as it writes it."""
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator.format import DatetimeClassType, PythonVersion
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -82,11 +99,14 @@ def render_models(api: ModelsRequest) -> str:
                 use_field_description=True,
                 use_double_quotes=True,
                 disable_timestamp=True,
+                # Annotations evaluated when the class is made, not strings compiled when it is
+                # first used (most of the import time of a large module of models).
+                disable_future_imports=True,
                 field_constraints=True,
                 capitalise_enum_members=True,
                 set_default_enum_member=True,
                 type_mappings=_TYPE_MAPPINGS,
-                aliases=_field_aliases(api.schemas),
+                aliases=aliases,
                 field_extra_keys_without_x_prefix={_VALIDATE_DEFAULT},
                 use_subclass_enum=True,
                 use_specialized_enum=True,
@@ -105,7 +125,12 @@ def render_models(api: ModelsRequest) -> str:
         raise SpecError(
             [Diagnostic("datamodel-code-generator returned several modules; expected one", hint=MODELS_HINT)]
         )
-    return _self_referencing_lists(_open_enums(source, api), api)
+    return source
+
+
+def finish_models(source: str, api: ModelsRequest) -> str:
+    """The library's source made the package's: checked, enums opened, arrays of themselves typed."""
+    return _tidy(_rewrite_classes(source, api))
 
 
 # A field pydantic refuses beside `model_config` (it reads it as a v1 `class Config`), and builtin
@@ -114,7 +139,7 @@ _PYDANTIC_REFUSES = frozenset({"Config"})
 _BUILTIN_TYPES = frozenset({"int", "str", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple"})
 
 
-def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
+def field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
     """Field names for the properties the library would name badly: one that is a name models.py
     imports (`Field`, `BaseModel`: the library renames the import and misses some uses), `Config`
     or a builtin type, and one Python would read as another (`ﬁle` is `file`, `Ⅸ` is `IX`: NFKC), which the alias
@@ -169,51 +194,89 @@ def _format_types() -> dict[str, Any]:
     }
 
 
-def _self_referencing_lists(source: str, api: ModelsRequest) -> str:
-    """`A: {type: array, items: {$ref: A}}` comes out as `RootModel[list]`, items untyped (which
-    mypy --strict refuses): typed here as `list["A"]`, rebuilt once the class exists."""
-    for name, schema in sorted(api.schemas.items()):
+# A class statement as the library writes it: `class Name(Base1, Base2):` on a line of its own.
+_CLASS_HEADER = re.compile(r"^class (\w+)\((.*)\):$", re.MULTILINE)
+_UNTYPED_ROOT = re.compile(r"^    root: list\b(?!\[)", re.MULTILINE)
+# The configuration the library writes in each model, and what makes the model build on first use.
+_CONFIG = "    model_config = ConfigDict(\n"
+_DEFERRED = "        defer_build=True,\n"
+_DEFERRED_ROOT = "    model_config = ConfigDict(defer_build=True)"
+
+
+def _self_referencing(api: ModelsRequest) -> frozenset[str]:
+    """Names of the schemas that are arrays of themselves (`A: {type: array, items: {$ref: A}}`)."""
+    names: set[str] = set()
+    for name, schema in api.schemas.items():
         items = schema.get("items") if isinstance(schema, dict) else None
-        if not isinstance(items, dict) or items.get("$ref") != SCHEMA_PREFIX + escape_pointer(name):
-            continue
-        header = f"class {name}(RootModel[list]):\n"
-        start = source.find(header)
-        if start < 0:
-            continue
-        end = source.find("\n\n\nclass ", start)
-        end = len(source) if end < 0 else end
-        body = re.sub(
-            r"^    root: list\b(?!\[)",
-            f"    root: list[{name}]",
-            source[start + len(header) : end],
-            count=1,
-            flags=re.M,
-        )
-        typed = f'class {name}(RootModel[list["{name}"]]):\n'
-        source = source[:start] + typed + body + source[end:]
-        source = source.rstrip("\n") + f"\n\n\n{name}.model_rebuild()\n"
-    return source
+        if isinstance(items, dict) and items.get("$ref") == SCHEMA_PREFIX + escape_pointer(name):
+            names.add(name)
+    return frozenset(names)
 
 
-def _open_enums(source: str, api: ModelsRequest) -> str:
-    """Enum classes derive from the runtime's open enums, so values added to the API later still parse."""
-    missing = []
-    for name in sorted(api.enum_names):
-        pattern = re.compile(rf"^class {re.escape(name)}\((StrEnum|IntEnum|Enum)\):", re.MULTILINE)
-        source, count = pattern.subn(
-            lambda m, name=name: f"class {name}({_ENUM_BASES[m.group(1)]}):",  # type: ignore[misc]
-            source,
-        )
-        if count == 0 and f"class {name}(" not in source:
-            missing.append(name)
+def _rewrite_classes(source: str, api: ModelsRequest) -> str:
+    """One pass over the class statements, so the cost stays linear in the source, however many
+    enums: enum classes derive from the runtime's open enums (values added to the API later still
+    parse); an array of itself, which the library writes `RootModel[list]`, items untyped (which
+    mypy --strict refuses), is typed `list["A"]`; and every model defers building its validator to
+    its first use (`defer_build`), so importing a module of models costs little."""
+    self_referencing = _self_referencing(api)
+    seen: set[str] = set()
+    roots: dict[str, str] = {}
+    pieces: list[str] = []
+    done = 0
+    headers = list(_CLASS_HEADER.finditer(source))
+    for index, header in enumerate(headers):
+        name, bases = header.group(1), header.group(2)
+        seen.add(name)
+        if name in api.enum_names and bases in _ENUM_BASES:
+            pieces += [source[done : header.start()], f"class {name}({_ENUM_BASES[bases]}):"]
+            done = header.end()
+        elif bases.startswith("RootModel["):
+            roots[name] = bases
+            end = headers[index + 1].start() if index + 1 < len(headers) else len(source)
+            body = source[header.end() : end]
+            if name in self_referencing and bases == "RootModel[list]":
+                bases = f'RootModel[list["{name}"]]'
+                body = _UNTYPED_ROOT.sub(f'    root: list["{name}"]', body, count=1)
+            body = body.replace("\n    root:", f"\n{_DEFERRED_ROOT}\n    root:", 1)
+            pieces += [source[done : header.start()], f"class {name}({bases}):", body]
+            done = end
+    pieces.append(source[done:])
     # Every schema is a class, or the build fails naming it: nothing is dropped silently.
-    missing += [n for n in sorted(api.schemas) if n not in api.enum_names and f"class {n}(" not in source]
+    missing = sorted(set(api.schemas) - seen)
     if missing:
         raise SpecError(
             [Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}", hint=MODELS_HINT)]
         )
-    future = "from __future__ import annotations\n"
-    source = source.replace(future, "", 1)
+    # A class the library names itself (an inline value it wraps) may take a schema's name, the
+    # schema's own class then going by another (`CustomerModel`): the client would parse into the
+    # wrong class. An object schema whose name went to a root model is the sign of it.
+    taken = sorted(name for name, bases in roots.items() if _plain_object(api.schemas.get(name)))
+    if taken:
+        raise SpecError(
+            [
+                Diagnostic(
+                    f"datamodel-code-generator gave the name of the model(s) {', '.join(taken)} to another class",
+                    hint=MODELS_HINT,
+                )
+            ]
+        )
+    return "".join(pieces).replace(_CONFIG, _CONFIG + _DEFERRED)
+
+
+def _plain_object(schema: Any) -> bool:
+    """An object with properties and nothing that could make its class a root model."""
+    return (
+        isinstance(schema, dict)
+        and bool(schema.get("properties"))
+        and schema.get("type", "object") == "object"
+        and not any(key in schema for key in ("anyOf", "oneOf", "allOf", "enum", "const", "$ref"))
+    )
+
+
+def _tidy(source: str) -> str:
+    """The library's output as the package's module: the runtime's open enums imported, its banner
+    dropped."""
     # Typed extra properties come as `__annotations__ = {"__pydantic_extra__": Dict[str, T]}`; the
     # builtin `dict` keeps `ruff check` clean (the unused `Dict` import is pruned when formatting).
     source = re.sub(r"""(["']__pydantic_extra__["']: )Dict\[""", r"\1dict[", source)
@@ -226,7 +289,8 @@ def _open_enums(source: str, api: ModelsRequest) -> str:
         ).lstrip("\n")
         + "\n"
     )
-    return future + "\nfrom ._types import OpenEnum, OpenIntEnum, OpenStrEnum\n" + source
+    imports = "\nfrom pydantic import ConfigDict\n\nfrom ._types import OpenEnum, OpenIntEnum, OpenStrEnum\n"
+    return imports.lstrip("\n") + source
 
 
 def _typed_defaults(schemas: dict[str, Any]) -> dict[str, Any]:
@@ -255,13 +319,13 @@ def _typed_defaults(schemas: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(value, dict):
             return value
         result = {k: visit(v) for k, v in value.items()}
-        if "default" not in result or result["default"] is None:
+        if "default" not in result:
             return result
         if not _fits(result["default"], result, schemas, frozenset()):
-            del result["default"]
+            del result["default"]  # `null` too, where the value cannot be null (`root: int = None`)
             return result
         typed = python_type(result)
-        if typed is not None:
+        if typed is not None and result["default"] is not None:
             try:
                 TypeAdapter(typed).validate_python(result["default"])
             except (ValidationError, TypeError, ValueError):

@@ -14,6 +14,7 @@ from ..errors import Diagnostic, Origin, SpecError
 from ..ir import Api
 from .environment import TEMPLATES, environment
 from .examples import auth_for_docs, readme_operations
+from .model_modules import split_models
 from .text import tidy_markdown
 
 
@@ -55,10 +56,12 @@ def render_package(api: Api, models_source: str, extras: Extras | None = None) -
         "__init__.py": env.get_template("__init__.py.jinja").render(context),
         "_client.py": env.get_template("_client.py.jinja").render(context),
         MANIFEST: env.get_template("_version.py.jinja").render(context),
-        "models.py": f"{top}\n{models_source}",
         "resources/__init__.py": f'{top}\n"""One module per resource; loaded on first use."""\n',
         "py.typed": "",
     }
+    models = split_models(models_source)
+    init = env.get_template("models_init.py.jinja").render({**context, "groups": sorted(models.members.items())})
+    files.update(models.files(top, init))
     if api.params:
         files["params.py"] = env.get_template("params.py.jinja").render(context)
     for name in runtime_files():

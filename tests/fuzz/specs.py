@@ -7,9 +7,15 @@ with path/query/header/cookie parameters, request bodies (JSON, multipart, form,
 responses (JSON, text, binary, empty, errors); security schemes; and awkward names and hostile
 text everywhere a spec allows free text. And what real specs do that the generator reads leniently:
 enum values YAML 1.1 would misread (`on`, `2024-05-01`, `012`, written plain in YAML 1.2), enums of
-mixed types, `$ref`s inside examples, operations without `responses` (3.1 and 3.2), and 3.2
-documents (`$self`, hierarchical tags, `query`, `additionalOperations`, `in: querystring`,
-`itemSchema`).
+mixed types and of arrays or objects, `$ref`s inside examples, enum values, defaults and `x-` values,
+`null` defaults where the type allows no null, a union's default fitting one member alone,
+operations without `responses` (3.1 and 3.2), and 3.2 documents (`$self`, hierarchical tags,
+`query`, `additionalOperations`, `in: querystring`, `itemSchema`).
+
+With `lenient=True`, also what real specs get wrong and the generator builds with a warning:
+`enum: []`, an enum value listed twice, a path parameter without `required: true`, a `schema:`
+beside `application/json` in a response's `content`, an extension a typo away from the generator's
+own (`x-methd`), and in 3.0 an operation without `responses`.
 
 A document is valid by construction: `$ref`s at the top of a component (aliases, union members,
 allOf parents) only point at components drawn after it, so no schema is its own alias; recursion
@@ -108,6 +114,8 @@ class _Builder:
     components: dict[str, Any] = field(default_factory=dict)
     v32: bool = False
     self_uri: str = ""  # the 3.2 document's `$self`, when it has one
+    strict: bool = False  # only what OpenAPI allows, for a validator (no `$ref` as data but examples')
+    lenient: bool = False  # also what the generator warns about (see the module's docstring)
 
     # -- small pieces --------------------------------------------------------------------------
     def flag(self, p: float = 0.5) -> bool:
@@ -127,6 +135,8 @@ class _Builder:
         if self.flag(0.04):
             # Data that looks like a reference (a SCIM schema URN): never followed.
             schema["example"] = {"schemas": [{"$ref": "urn:ietf:params:scim:schemas:core:2.0:User"}]}
+        if not self.strict and self.flag(0.04):
+            schema["x-origin"] = {"$ref": "#/not/a/reference", "note": self.text()}  # an extension's value is data
         return schema
 
     def nullable(self, schema: Schema) -> Schema:
@@ -162,6 +172,8 @@ class _Builder:
             schema["default"] = self.draw(st.booleans())
         if self.v31 and self.flag(0.1):
             schema["examples"] = [schema.get("default", "x")]
+        if not self.strict and self.flag(0.04):
+            schema["default"] = None  # a null the type does not allow: the default is dropped
         return self.decorate(schema)
 
     def string(self, schema: Schema) -> None:
@@ -222,8 +234,14 @@ class _Builder:
     def enum(self, *, integer: bool) -> Schema:
         if self.flag(0.12):
             return self.mixed_enum()
+        if self.flag(0.05):
+            # Arrays and objects (an object holding `$ref` is data): the open type of their values.
+            values: list[Any] = [[]] if self.flag() or self.strict else [[1, "a"], {"$ref": "#/not/a/reference"}]
+            return self.decorate({"enum": values})
+        if self.lenient and self.flag(0.08):
+            return self.decorate({"type": "integer" if integer else "string", "enum": []})  # warned, ignored
         if integer:
-            values: list[Any] = self.draw(
+            values = self.draw(
                 st.lists(
                     st.one_of(st.integers(-5, 5), st.sampled_from([2**31, -(2**31), 2**63 - 1, 10**20])),
                     min_size=1,
@@ -249,6 +267,8 @@ class _Builder:
             schema = {"type": "string", "enum": values}
         if self.flag(0.3):
             schema["default"] = self.draw(st.sampled_from(values))
+        if self.lenient and self.flag(0.08):
+            schema["enum"] = [*values, values[0]]  # a value listed twice: warned, listed once
         return self.decorate(schema)
 
     def mixed_enum(self) -> Schema:
@@ -340,6 +360,10 @@ class _Builder:
         return self.decorate({"type": "object", "additionalProperties": self.schema(depth, owner, nested=True)})
 
     def union(self, key: str, depth: int, owner: int | None, nested: bool) -> Schema:
+        if self.flag(0.05):
+            # A number or the word "auto", defaulting to the word: the default fits the second member.
+            word = {"type": "string", "enum": ["auto"]}
+            return self.decorate({key: [{"type": "number", "minimum": 0}, word], "default": "auto"})
         variants = [self.schema(depth, owner, nested) for _ in range(self.draw(st.integers(1, 4)))]
         if self.v31 and self.flag(0.4):
             variants.append({"type": "null"})
@@ -444,7 +468,8 @@ class _Operations:
         b = self.b
         parameter: Schema = {"name": name, "in": location}
         if location == "path":
-            parameter["required"] = True
+            if not (b.lenient and b.flag(0.15)):  # else warned, taken as required
+                parameter["required"] = True
             kind = b.draw(st.sampled_from(("string", "string", "integer")))
             schema: Schema = {"type": kind}
             if kind == "string" and b.flag(0.2):
@@ -459,7 +484,7 @@ class _Operations:
                     parameter["explode"] = b.flag()
             else:
                 schema = b.schema(2, None, nested=True)
-        if b.flag(0.1):
+        if "style" not in parameter and b.flag(0.1):  # `content` excludes `style` and `explode`
             parameter["content"] = {"application/json": {"schema": schema}}
         else:
             parameter["schema"] = schema
@@ -523,6 +548,9 @@ class _Operations:
             if b.flag(0.05):
                 media["examples"] = {"one": {"value": {"$ref": "#/not/a/reference"}}}
             response["content"] = {b.draw(st.sampled_from(JSON_TYPES)): media}
+            if b.lenient and b.flag(0.1):
+                # `schema` slipped beside the media type: warned, read as the media type's.
+                response["content"] = {"application/json": {}, "schema": media["schema"]}
         elif kind == "jsonl":  # a sequence of items (3.2 `itemSchema`)
             response["content"] = {"application/jsonl": {"itemSchema": b.schema(1, None, nested=True)}}
         elif kind == "text":
@@ -572,6 +600,8 @@ class _Operations:
             op["x-resource"] = ".".join(b.draw(st.lists(part, min_size=1, max_size=2)))
         if b.flag(0.1):
             op["x-method"] = b.draw(cleanable(names()))
+        elif b.lenient and b.flag(0.05):
+            op["x-methd"] = b.draw(cleanable(names()))  # a typo of x-method: warned, not read
         parameters: list[Schema] = [self.parameter(name, "path") for name in path_params]
         taken = {(name, "path") for name in path_params}
         for _ in range(b.draw(st.integers(0, 5))):
@@ -595,7 +625,7 @@ class _Operations:
         if b.v32 and not any(p.get("in") == "query" for p in parameters if isinstance(p, dict)) and b.flag(0.1):
             op.setdefault("parameters", []).append(self.querystring())
         codes = b.draw(st.lists(st.sampled_from(SUCCESS_CODES + ERROR_CODES), min_size=1, max_size=4, unique=True))
-        if not b.v31 or b.flag(0.95):  # optional since 3.1
+        if not (b.v31 or b.lenient) or b.flag(0.95):  # optional since 3.1; in 3.0, warned
             op["responses"] = {code: self.response(code) for code in codes}
         if self.schemes and b.flag(0.3):
             op["security"] = self.security()
@@ -679,10 +709,11 @@ def snake_like(name: str) -> str:
 
 
 @st.composite
-def openapi_documents(draw: Draw[Any], *, strict: bool = False) -> dict[str, Any]:
+def openapi_documents(draw: Draw[Any], *, strict: bool = False, lenient: bool = False) -> dict[str, Any]:
     """One valid OpenAPI document (a plain dict, ready for JSON or YAML). Unless `strict`, a
     document may name its component schemas outside `^[a-zA-Z0-9._-]+$` (unicode, punctuation),
-    as real specs do although OpenAPI says they should not."""
+    as real specs do although OpenAPI says they should not. `lenient`: also what the generator
+    builds with a warning (see the module's docstring)."""
     version = draw(st.sampled_from(("3.0.3", "3.1.0", "3.0.0", "3.1.1", "3.2.0")))
     schema_names = cleanable(names() if not strict and draw(st.integers(0, 99)) < 20 else component_names())
     all_names = draw(st.lists(schema_names, max_size=9, unique=True))
@@ -690,7 +721,7 @@ def openapi_documents(draw: Draw[Any], *, strict: bool = False) -> dict[str, Any
     plain = all_names[: len(all_names) - tagged_count]
     kinds = [draw(st.sampled_from(COMPONENT_KINDS)) for _ in plain]
     v32 = version.startswith("3.2")
-    b = _Builder(draw, not version.startswith("3.0"), plain, kinds, v32=v32)
+    b = _Builder(draw, not version.startswith("3.0"), plain, kinds, v32=v32, strict=strict, lenient=lenient)
     # `strict`: no `$self`, whose references a validator would fetch from the network.
     if v32 and not strict and b.flag(0.5):
         b.self_uri = "https://api.example.com/v1/openapi.yaml"

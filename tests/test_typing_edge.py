@@ -1,0 +1,121 @@
+"""Schemas of large public specs that once gave models `mypy --strict` refuses, or the wrong class.
+
+The `typing_edge` fixture holds one component per case; its committed package is compared byte for
+byte, imported and type-checked by tests/test_golden.py. Here: each case parses what a server sends
+into the type its annotation says, and the models stage refuses to build when the models library
+gives a schema's name to a class of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
+import yaml
+from support.fixtures import fixture_package
+
+from generator.errors import SpecError
+from generator.render.models import ModelsRequest, render_models
+
+SPEC: dict[str, Any] = yaml.safe_load(goldens.fixture_spec("typing_edge").read_text(encoding="utf-8"))
+SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
+
+
+def models() -> Any:
+    return fixture_package("typing_edge", "models")
+
+
+def annotation(model: str, field: str) -> str:
+    """The annotation of `model.field` as written in the committed module of the class."""
+    module = sys.modules[getattr(models(), model).__module__]
+    source = Path(module.__file__ or "").read_text(encoding="utf-8")
+    body = source.split(f"\nclass {model}(", 1)[1].split("\n\n\nclass ", 1)[0]
+    found = re.search(rf"^    {field}: (.+?)(?: = .*)?$", body, re.MULTILINE)
+    assert found is not None, f"{model}.{field} not in {module.__file__}"
+    return found.group(1)
+
+
+def test_an_id_or_object_union_keeps_the_component_its_name() -> None:
+    # `customer` is a constrained string or the Customer object: the string is a plain `str`, and the
+    # class named Customer is the component's.
+    assert SCHEMAS["Charge"]["properties"]["customer"]["anyOf"][0]["maxLength"] == 5000
+    assert annotation("Charge", "customer") == "str | Customer | None"
+    charge = models().Charge.model_validate({"id": "ch_1", "customer": "cus_1"})
+    assert charge.customer == "cus_1"
+    expanded = models().Charge.model_validate({"id": "ch_1", "customer": {"id": "cus_1", "email": None}})
+    assert isinstance(expanded.customer, models().Customer)
+    assert expanded.customer.id == "cus_1"
+
+
+def test_constraints_the_models_could_only_keep_by_wrapping_are_dropped() -> None:
+    # Items, map values, union members and values of several types are plain values.
+    assert annotation("Settings", "tags") == "list[str] | None"
+    assert annotation("Settings", "labels") == "dict[str, str] | None"
+    assert annotation("Settings", "code") == "str | int | None"
+    assert annotation("Charge", "amount") == "int | str | None"
+    settings = models().Settings.model_validate({"tags": ["x" * 60], "labels": {"a": "b"}, "code": "toolongcode"})
+    assert settings.tags == ["x" * 60]  # longer than maxLength: the server's business, not the client's
+    assert settings.labels == {"a": "b"}
+    assert settings.code == "toolongcode"
+    # On a field of its own, a constraint stays.
+    assert annotation("Charge", "id") == "str"
+    with pytest.raises(ValueError, match="5000"):
+        models().Charge.model_validate({"id": "x" * 5001})
+
+
+def test_a_union_default_lands_on_the_branch_it_fits() -> None:
+    assert SCHEMAS["Temperature"]["default"] == "auto"
+    assert models().Temperature().root == "auto"
+    assert models().Settings().temperature.root == "auto"
+    assert models().Settings().top_p == "auto"
+    assert models().Settings.model_validate({"temperature": 0.5}).temperature.root == 0.5
+
+
+def test_a_null_default_the_type_does_not_allow_is_dropped() -> None:
+    assert SCHEMAS["PageSize"]["default"] is None
+    with pytest.raises(ValueError):
+        models().PageSize()  # no default: a PageSize is a number
+    assert models().PageSize(7).root == 7
+    assert models().Settings().limit is None  # the property is optional: absent is None
+
+
+def test_a_child_narrowing_its_parents_fields_is_one_flat_class() -> None:
+    event = models().CardEvent.model_validate({"object": "card_event", "type": "card", "last4": "4242"})
+    assert event.type == "card"
+    assert models().CardEvent.__mro__[1].__name__ == "BaseModel"
+    with pytest.raises(ValueError):
+        models().CardEvent.model_validate({"object": "event", "type": "card"})
+
+
+def test_fields_that_several_bases_type_differently_take_the_nearest() -> None:
+    assert annotation("Document", "version") == "str | None"  # Versioned comes after Named
+    assert models().Document.model_validate({"version": "v2"}).version == "v2"
+
+
+def test_untyped_arrays_and_an_enum_of_an_empty_array_are_lists_of_any() -> None:
+    assert annotation("Settings", "sizes") == "list[Any] | None"
+    assert annotation("Settings", "matrix") == "list[list[Any]] | None"
+    assert annotation("Settings", "shape") == "list[Any] | None"
+    settings = models().Settings.model_validate({"sizes": [1, "a"], "matrix": [[None]], "shape": []})
+    assert (settings.sizes, settings.matrix, settings.shape) == ([1, "a"], [[None]], [])
+
+
+def test_a_schema_name_taken_by_a_class_the_library_names_is_refused() -> None:
+    # Schemas that reach the models stage without the normalizer: the library wraps the constrained
+    # string of `customer` in a class it names after the property, `Customer`, and would call the
+    # component CustomerModel.
+    schemas = {
+        "Charge": {
+            "type": "object",
+            "properties": {
+                "customer": {"anyOf": [{"type": "string", "maxLength": 5}, {"$ref": "#/components/schemas/Customer"}]}
+            },
+        },
+        "Customer": {"type": "object", "properties": {"id": {"type": "string"}}},
+    }
+    with pytest.raises(SpecError, match=r"gave the name of the model\(s\) Customer to another class"):
+        render_models(ModelsRequest("t", "1", schemas, frozenset()))
