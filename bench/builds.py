@@ -75,9 +75,7 @@ def peer_models_build(spec: Path, out: Path) -> list[str]:
     ]
 
 
-def _timed_into(
-    command: list[str], out: Path, settings: Settings, ok_codes: tuple[int, ...] = (0,)
-) -> ProcessTime:
+def _timed_into(command: list[str], out: Path, settings: Settings, ok_codes: tuple[int, ...] = (0,)) -> ProcessTime:
     """Runs a build into the fresh folder `out`, removed afterwards (outside the timing)."""
     out.mkdir(parents=True, exist_ok=True)
     try:
@@ -101,9 +99,7 @@ def cache_hits(samples: list[ProcessTime]) -> str:
 
 def _check_peer_ran_hooks(result: ProcessTime) -> None:
     if "not in PATH" in result.stdout or "Skipping Integration" in result.stdout:
-        raise RuntimeError(
-            "openapi-python-client skipped its ruff post-hooks: the comparison would be unfair"
-        )
+        raise RuntimeError("openapi-python-client skipped its ruff post-hooks: the comparison would be unfair")
 
 
 def platform_build(settings: Settings) -> list[Row]:
@@ -164,9 +160,7 @@ def seed_build(settings: Settings) -> list[Row]:
             Target("ratio", 1.0, "<= 1.00x"),
             [
                 describe("ours `python -m generator build --spec spec/openapi.yaml`", samples["ours"]),
-                describe(
-                    "peer `datamodel-codegen --output-model-type pydantic_v2.BaseModel`", samples["peer"]
-                ),
+                describe("peer `datamodel-codegen --output-model-type pydantic_v2.BaseModel`", samples["peer"]),
                 cpu_ratio(samples["ours"], samples["peer"]),
             ],
         )
@@ -255,10 +249,7 @@ def scaling(settings: Settings) -> list[Row]:
     cpu_first = (cpu[middle] - cpu[small]) / (middle - small) * 1000
     cpu_second = (cpu[large] - cpu[middle]) / (large - middle) * 1000
     details = [
-        *(
-            describe(f"{size} operations ({per_op[size]:.2f} ms/op)", samples[str(size)])
-            for size in SYNTHETIC_SIZES
-        ),
+        *(describe(f"{size} operations ({per_op[size]:.2f} ms/op)", samples[str(size)]) for size in SYNTHETIC_SIZES),
         f"by median CPU time: {cpu[large] / large * 1000:.2f} vs {cpu[small] / small * 1000:.2f} ms/op, "
         f"{cpu[large] / large / (cpu[small] / small):.2f}x",
     ]

@@ -59,9 +59,7 @@ def _status_callers(settings: Settings, transport: httpx.MockTransport) -> dict[
         api_key="x", base_url=BASE_URL, http_client=httpx.Client(transport=transport)
     )
     llama_cloud: Any = importlib.import_module("llama_cloud")
-    peer = llama_cloud.LlamaCloud(
-        api_key="x", base_url=BASE_URL, http_client=httpx.Client(transport=transport)
-    )
+    peer = llama_cloud.LlamaCloud(api_key="x", base_url=BASE_URL, http_client=httpx.Client(transport=transport))
     raw = httpx.Client(transport=transport)
     return {
         "ours": lambda: ours.beta.batch.get_status(JOB_ID),

@@ -57,9 +57,7 @@ class Settings:
 
 def git(*args: str) -> str:
     """Output of a read-only git command in the repository ("" if it fails)."""
-    done = subprocess.run(
-        ["git", "--no-optional-locks", *args], cwd=REPO, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run(["git", "--no-optional-locks", *args], cwd=REPO, capture_output=True, text=True, check=False)
     return done.stdout.strip() if done.returncode == 0 else ""
 
 

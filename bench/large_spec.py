@@ -76,8 +76,10 @@ def main() -> int:
         spec.write_text(json.dumps(document, indent=1), encoding="utf-8")
         size = spec.stat().st_size
         operations = sum(1 for item in document["paths"].values() for op in item.values() if isinstance(op, dict))
-        print(f"spec: {size / 1024 / 1024:.1f} MB, {copies} copies of the platform spec, {operations} operations, "
-              f"{len(document['components']['schemas'])} schemas")
+        print(
+            f"spec: {size / 1024 / 1024:.1f} MB, {copies} copies of the platform spec, {operations} operations, "
+            f"{len(document['components']['schemas'])} schemas"
+        )
         command = [sys.executable, "-m", "generator", "build", "--spec", str(spec), "--out", str(root / "out"),
                    "--package", "big"]  # fmt: skip
         started = time.perf_counter()

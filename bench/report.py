@@ -129,8 +129,7 @@ def console_table(rows: Sequence[Row]) -> str:
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(
-            v.rjust(w) if i in right else v.ljust(w)
-            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+            v.rjust(w) if i in right else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths, strict=True))
         )
 
     rule = "  ".join("-" * w for w in widths)
@@ -200,9 +199,7 @@ def markdown(
     command: str,
 ) -> str:
     samples = [f"- {row.number}: {detail}" for row in rows for detail in row.details]
-    failed = (
-        ["", "Failed measures (no figures):", "", *(f"- {line}" for line in failures)] if failures else []
-    )
+    failed = ["", "Failed measures (no figures):", "", *(f"- {line}" for line in failures)] if failures else []
     passed = sum(row.passed for row in rows)
     parts = [
         "# Benchmarks",

@@ -47,9 +47,7 @@ def _operation(index: int, schemas: int) -> dict[str, Any]:
         "responses": {
             "200": {
                 "description": "OK",
-                "content": {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/Item{index % schemas}"}}
-                },
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/Item{index % schemas}"}}},
             }
         },
     }

@@ -346,9 +346,7 @@ def test_smoke_on_the_wire(platform: Platform, server: TestServer, flavour: Flav
         calls: list[Callable[[], Any]] = [
             lambda: client.api_keys.generate_key(name="ci", project_id=PROJECT_ID),
             lambda: client.api_keys.update_existing(KEY_ID, name="renamed"),
-            lambda: client.reports.update(
-                REPORT_ID, content={"id": REPORT_ID, "blocks": []}, project_id=PROJECT_ID
-            ),
+            lambda: client.reports.update(REPORT_ID, content={"id": REPORT_ID, "blocks": []}, project_id=PROJECT_ID),
             lambda: client.files.upload(upload_file=("a.txt", b"hello\x00", "text/plain"), project_id=PROJECT_ID),
             lambda: client.api_keys.delete(KEY_ID, session="sess-1"),
             lambda: client.parsing.get_job_image_result("job-1", "page 1.jpg"),
