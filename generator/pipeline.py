@@ -102,7 +102,8 @@ def generate_into(folder: Path, api: Api, worker: ModelsWorker, extras: Extras) 
     from .render.models import ModelsRequest
     from .render.package import HEADER, render_package
 
-    write_files(folder, render_package(api, worker.render(ModelsRequest.of(api)), extras))
+    # The client is rendered while the worker generates the models.
+    write_files(folder, render_package(api, worker.submit(ModelsRequest.of(api)), extras))
     format_tree(folder)
     for relative, data in extras.custom.package_files(HEADER).items():
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ def settled_enum(schema: dict[str, Any]) -> dict[str, Any]:
         return schema
     if not enum:
         return {k: v for k, v in schema.items() if k != "enum"}
-    unique = [v for i, v in enumerate(enum) if not any(_same(v, w) for w in enum[:i])]
+    unique = _unique(enum)
     result = {**schema, "enum": unique} if len(unique) != len(enum) else schema
     kinds = sorted({json_type(v) for v in unique})
     if any(kind in ("array", "object") for kind in kinds):
@@ -41,6 +41,26 @@ def settled_enum(schema: dict[str, Any]) -> dict[str, Any]:
     if declared is not None and any(kind not in declared_kinds for kind in kinds if kind != "null"):
         result = {k: v for k, v in result.items() if k != "type"}
     return result
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    """`values` without repeats (equal and of one type), in order: a set of the hashable ones, so an
+    enum of hundreds of values (currencies, countries) costs a pass, not a pass per value."""
+    seen: set[tuple[type, Any]] = set()
+    others: list[Any] = []  # arrays and objects, compared one by one
+    unique: list[Any] = []
+    for value in values:
+        try:
+            key = (type(value), value)
+            if key in seen:
+                continue
+            seen.add(key)
+        except TypeError:
+            if any(_same(value, other) for other in others):
+                continue
+            others.append(value)
+        unique.append(value)
+    return unique
 
 
 def _same(a: Any, b: Any) -> bool:

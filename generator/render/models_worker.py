@@ -3,16 +3,20 @@
 datamodel-code-generator takes most of a build (0.65 s just to import, then the models). Nothing
 else waits on it until the models are written, so a forked worker imports it and generates them
 while this process loads, resolves, lowers and renders everything else. A large spec whose schemas
-come apart in groups that share no reference is generated in two parts at once, by two workers
-(model_parts.py), with the same result. Where `fork` is not the platform's way, the models are
-generated in this process instead, with the same result.
+come apart in groups that share no reference is generated in two parts at once (model_parts.py):
+the worker forks a child of its own, the library already imported and warm, for the second part;
+the result is the same. Where `fork` is not the platform's way, the models are generated in this
+process instead, with the same result.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
 import signal
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from types import TracebackType
 
@@ -55,102 +59,109 @@ WARM_UP = ModelsRequest(
 
 
 # From this many schemas on, the document is cut into two parts that share no reference, generated
-# at once by two processes (below, a second process costs about what it saves).
+# at once (below, the second process costs about what it saves).
 PARALLEL_FROM = 1000
-_PARTS = 2
 
 
-def _serve(connection: Connection, warm: bool) -> None:
+def _serve(connection: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if warm:
-        render_models_reporting(WARM_UP)  # the slow first run, overlapped with the parent's work
-    while True:
+    render_models_reporting(WARM_UP)  # the slow first run, overlapped with the parent's work
+    try:
+        request = connection.recv()
+    except EOFError:
+        return  # the parent stopped early (a bad spec): nothing to do
+    if len(request.schemas) >= PARALLEL_FROM:
+        source = _render_in_parts(request)
+        if source is not None:
+            connection.send((True, source))
+            return
+    connection.send(render_models_reporting(request))
+
+
+def _render_in_parts(request: ModelsRequest) -> str | None:
+    """The models from two parts generated at once, the second by a child forked from this warmed-up
+    process; None when the schemas do not come apart, or the parts do not join (a name the library
+    chose in both), or a part fails (the whole document, generated in one piece, then says why)."""
+    parts = partition(models_document(request), 2)
+    if len(parts) < 2:
+        return None
+    aliases = field_aliases(request.schemas)
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: the second part, sent back whole, then gone
+        os.close(reader)
         try:
-            job = connection.recv()
-        except EOFError:
-            return  # the parent is done, or stopped early (a bad spec)
-        if isinstance(job, ModelsRequest):
-            connection.send(render_models_reporting(job))
-        else:
-            connection.send(library_models_reporting(*job))
-
-
-class _Process:
-    """One forked worker and the parent's end of its pipe."""
-
-    def __init__(self, context: multiprocessing.context.BaseContext, warm: bool) -> None:
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, warm), daemon=True)  # type: ignore[attr-defined]
-        self.process.start()
-        child.close()
-
-    def send(self, job: object) -> None:
+            with os.fdopen(writer, "wb") as out:
+                pickle.dump(library_models_reporting(parts[1], aliases), out)
+        finally:
+            os._exit(0)
+    os.close(writer)
+    first = library_models_reporting(parts[0], aliases)
+    with os.fdopen(reader, "rb") as answer:
         try:
-            self.connection.send(job)
-        except OSError:
-            raise SpecError([Diagnostic("the models worker process stopped unexpectedly", hint=MODELS_HINT)]) from None
-
-    def receive(self) -> tuple[bool, str]:
-        try:
-            ok, text = self.connection.recv()
-        except (EOFError, OSError):
-            raise SpecError([Diagnostic("the models worker process stopped unexpectedly", hint=MODELS_HINT)]) from None
-        return bool(ok), str(text)
-
-    def close(self) -> None:
-        self.connection.close()
-        self.process.join(timeout=0.05)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join()
+            second: tuple[bool, str] = pickle.load(answer)
+        except (EOFError, pickle.UnpicklingError):
+            second = (False, "")
+    os.waitpid(child, 0)
+    if not (first[0] and second[0]):
+        return None
+    joined = join_sources([first[1], second[1]])
+    if joined is None:
+        return None
+    try:
+        return finish_models(joined, request)
+    except SpecError:
+        return None
 
 
 class ModelsWorker:
-    """Two forked workers: the first imports and warms up the library at once; the second waits,
-    and only a large spec's second part wakes it."""
+    """The forked worker, or this process where there is no `fork`."""
 
     def __init__(self) -> None:
-        self._processes: list[_Process] = []
+        self._connection: Connection | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
         if sys.platform == "linux":
             context = multiprocessing.get_context("fork")
-            self._processes = [_Process(context, warm=index == 0) for index in range(_PARTS)]
+            self._connection, child = context.Pipe()
+            self._process = context.Process(target=_serve, args=(child,), daemon=True)
+            self._process.start()
+            child.close()
+
+    def submit(self, request: ModelsRequest) -> Callable[[], str]:
+        """Sends `request` to the worker; the returned function waits for its models (so the caller
+        renders the rest of the package meanwhile)."""
+        connection = self._connection
+        if connection is None or not request.schemas:
+            return lambda: render_models(request)
+        try:
+            connection.send(request)
+        except OSError:
+            raise SpecError([Diagnostic("the models worker process stopped unexpectedly", hint=MODELS_HINT)]) from None
+
+        def receive() -> str:
+            try:
+                ok, text = connection.recv()
+            except (EOFError, OSError):
+                raise SpecError(
+                    [Diagnostic("the models worker process stopped unexpectedly", hint=MODELS_HINT)]
+                ) from None
+            if not ok:
+                raise SpecError([Diagnostic(text, hint=MODELS_HINT)])
+            return str(text)
+
+        return receive
 
     def render(self, request: ModelsRequest) -> str:
-        if not self._processes or not request.schemas:
-            return render_models(request)
-        if len(request.schemas) >= PARALLEL_FROM:
-            source = self._render_in_parts(request)
-            if source is not None:
-                return source
-        first = self._processes[0]
-        first.send(request)
-        ok, text = first.receive()
-        if not ok:
-            raise SpecError([Diagnostic(text, hint=MODELS_HINT)])
-        return text
-
-    def _render_in_parts(self, request: ModelsRequest) -> str | None:
-        """The models from parts generated at once; None when the schemas do not come apart, or the
-        parts do not join (a name the library chose in two parts), or one fails (the whole document,
-        generated in one piece, then says why)."""
-        parts = partition(models_document(request), _PARTS)
-        if len(parts) < 2:
-            return None
-        aliases = field_aliases(request.schemas)
-        for process, part in zip(self._processes, parts, strict=False):
-            process.send((part, aliases))
-        answers = [process.receive() for process, _ in zip(self._processes, parts, strict=False)]
-        joined = join_sources([text for _, text in answers]) if all(ok for ok, _ in answers) else None
-        if joined is None:
-            return None
-        try:
-            return finish_models(joined, request)
-        except SpecError:
-            return None
+        return self.submit(request)()
 
     def close(self) -> None:
-        for process in self._processes:
-            process.close()
+        if self._connection is not None:
+            self._connection.close()
+        if self._process is not None:
+            self._process.join(timeout=0.05)
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join()
 
     def __enter__(self) -> ModelsWorker:
         return self

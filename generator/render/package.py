@@ -3,6 +3,7 @@ file comes from which template, and the runtime copied under the package's heade
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,9 @@ class Extras:
     package_version: str | None = None  # else the spec's `info.version`
 
 
-def render_package(api: Api, models_source: str, extras: Extras | None = None) -> dict[str, str]:
-    """Relative path -> source, for every file of the package (but the custom code, copied as it is)."""
+def render_package(api: Api, models_source: str | Callable[[], str], extras: Extras | None = None) -> dict[str, str]:
+    """Relative path -> source, for every file of the package (but the custom code, copied as it is).
+    `models_source` may be a function waiting for the models: it is called once the rest is rendered."""
     extras = extras or Extras()
     env = environment(extras.templates)
     top = HEADER
@@ -59,9 +61,6 @@ def render_package(api: Api, models_source: str, extras: Extras | None = None) -
         "resources/__init__.py": f'{top}\n"""One module per resource; loaded on first use."""\n',
         "py.typed": "",
     }
-    models = split_models(models_source)
-    init = env.get_template("models_init.py.jinja").render({**context, "groups": sorted(models.members.items())})
-    files.update(models.files(top, init))
     if api.params:
         files["params.py"] = env.get_template("params.py.jinja").render(context)
     for name in runtime_files():
@@ -70,6 +69,9 @@ def render_package(api: Api, models_source: str, extras: Extras | None = None) -
     for resource in api.all_resources():
         files[f"resources/{resource.module}.py"] = resource_template.render({**context, "resource": resource})
     files.update(_cli_and_docs(api, env, context))
+    models = split_models(models_source() if callable(models_source) else models_source)
+    init = env.get_template("models_init.py.jinja").render({**context, "groups": sorted(models.members.items())})
+    files.update(models.files(top, init))
     if extras.templates is not None:
         _check_headers(files, extras.templates)
     return files

@@ -42,12 +42,15 @@ def fenced(text: str, language: str = "") -> str:
     return f"{fence}{language}\n{body}\n{fence}"
 
 
+_FENCE = re.compile(r"(`{3,})")
+
+
 def tidy_markdown(text: str) -> str:
     """One blank line between blocks (templates lay out loosely), none at the end; code untouched."""
     lines: list[str] = []
     fence = ""
     for line in text.splitlines():
-        marker = re.match(r"(`{3,})", line.strip())
+        marker = _FENCE.match(line.strip()) if "```" in line else None
         if marker and (not fence or marker.group(1) == fence):
             fence = "" if fence else marker.group(1)
         if fence or line.strip() or (lines and lines[-1].strip()):
