@@ -13,7 +13,7 @@ RESERVED_PARAMETERS = frozenset(dir(builtins)) | {
     "self", "extra_headers", "extra_query", "extra_body", "timeout", "cls",
 }  # fmt: skip
 
-# Names models.py imports or may import (from pydantic, typing, enum, datetime, uuid, decimal and
+# Names a models module imports or may import (from pydantic, typing, enum, datetime, uuid, decimal and
 # the package runtime), and capitalised builtins, which pydantic would take for a class not yet
 # defined: a schema with one of these names gets another.
 RESERVED_CLASS_NAMES = frozenset(name for name in dir(builtins) if name[:1].isupper()) | {
