@@ -1,4 +1,4 @@
-"""Rows 13 to 15: the large public specs in ../shared/specs (stripe.yaml, box.json).
+"""Rows 13 to 15: the large public specs in tests/real_specs (stripe.yaml, box.json).
 
 13, 14: our whole client vs datamodel-codegen's models alone, each a cold process on the same spec,
 alternating; with the peak memory of our build (the largest process: the build or its models
@@ -36,7 +36,7 @@ from common import (
 )
 from import_times import ImportSample, compare_imports
 
-SPECS = REPO.parent / "shared" / "specs"
+SPECS = REPO / "tests" / "real_specs"
 STRIPE, BOX = SPECS / "stripe.yaml", SPECS / "box.json"
 MEMORY_LIMIT_MB = 600.0
 SAMPLE_SECONDS = 0.05

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PYTHON = sys.executable
-PLATFORM_SPEC = REPO.parent / "shared" / "specs" / "llamacloud-platform.json"
+PLATFORM_SPEC = REPO / "tests" / "real_specs" / "llamacloud-platform.json"
 PROCESS_TIMEOUT = 900.0
 # What a run measures, copied once at its start so that every row sees the same code even while the
 # tree is being edited: the generator, its templates and config, the spec and the committed client.

@@ -3,7 +3,7 @@
     .venv/bin/python bench/large_spec.py               # about 50 MB (copies of the platform spec)
     .venv/bin/python bench/large_spec.py --mb 10       # another size
 
-The spec is the platform spec (../shared/specs/llamacloud-platform.json) copied side by side until
+The spec is the platform spec (tests/real_specs/llamacloud-platform.json) copied side by side until
 the JSON reaches the size asked for: every copy's schemas, paths and operationIds renamed, its
 `$ref`s pointing at its own schemas. The build runs as `python -m generator build` in a child
 process; its peak memory is the largest resident set of that process and its models worker
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-PLATFORM = REPO.parent / "shared" / "specs" / "llamacloud-platform.json"
+PLATFORM = REPO / "tests" / "real_specs" / "llamacloud-platform.json"
 SCHEMA_PREFIX = "#/components/schemas/"
 
 

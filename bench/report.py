@@ -36,7 +36,7 @@ METHOD = """\
   `PYTHONPYCACHEPREFIX` set to a private temporary folder (nothing is written into the tree) and
   `PYTHONDONTWRITEBYTECODE` removed, for ours and the peers alike. CPU times (user + system, ruff
   subprocesses included) are listed under Samples.
-- 1: `python -m generator build --spec ../shared/specs/llamacloud-platform.json --out TMP --package
+- 1: `python -m generator build --spec tests/real_specs/llamacloud-platform.json --out TMP --package
   llamaplatform` vs `openapi-python-client generate --path SPEC --output-path TMP --overwrite --meta
   none`. `--meta none` writes the bare package (no pyproject.toml/README); its default post-hooks for
   that meta (`ruff check --fix-only --extend-select=I .`, `ruff format .`) still run, with ruff on
@@ -81,7 +81,7 @@ METHOD = """\
   the library, our finishing of its source, the client's templates, writing, ruff), the library
   warmed up first. 12a: the whole build's milliseconds per class at the largest size vs the
   smallest; 12b: the same for the stage that grows the most of those taking 2% of the build or more.
-- 13, 14 (bench/big_specs.py): `python -m generator build --spec ../shared/specs/stripe.yaml`
+- 13, 14 (bench/big_specs.py): `python -m generator build --spec tests/real_specs/stripe.yaml`
   (box.json) into an empty folder vs `datamodel-codegen --input SPEC --input-file-type openapi
   --output TMP/models --output-model-type pydantic_v2.BaseModel` (a folder: stripe's dotted schema
   names give modules), alternating. 13b: the largest resident set of a process of our build (the

@@ -63,9 +63,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="working",
         help="measure a copy of the working tree taken at the start (default) or of the commit HEAD",
     )
-    parser.add_argument(
-        "--write", action="store_true", help="rewrite BENCHMARKS.md even after --quick or --only"
-    )
+    parser.add_argument("--write", action="store_true", help="rewrite BENCHMARKS.md even after --quick or --only")
     return parser.parse_args(argv)
 
 
@@ -75,9 +73,7 @@ def selected(only: str | None) -> list[int]:
     try:
         chosen = sorted({int(part) for part in only.split(",") if part.strip()})
     except ValueError:
-        raise SystemExit(
-            f"--only takes measure numbers separated by commas, e.g. 1,4; got {only!r}"
-        ) from None
+        raise SystemExit(f"--only takes measure numbers separated by commas, e.g. 1,4; got {only!r}") from None
     unknown = [n for n in chosen if n not in MEASURES]
     if unknown:
         raise SystemExit(f"unknown measure(s) {unknown}; choose among {list(MEASURES)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -21,6 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 for _path in (ROOT / "generated", ROOT / "tests"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
+
+import update_goldens  # noqa: E402
+
+update_goldens.use_bytecode_cache()
 
 import llamacloud  # type: ignore[import-not-found, unused-ignore]  # noqa: E402
 from llamacloud import _base_client  # type: ignore[import-not-found, unused-ignore]  # noqa: E402
@@ -44,6 +49,12 @@ JOB: dict[str, Any] = {
     "created_at": "2024-05-01T12:00:00Z",
 }
 STATUS_BODY: dict[str, Any] = {"job": JOB, "progress_percentage": 40.0}
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: a worker more than cores, since many tests wait (on a server, a subprocess, a
+    shared build another worker makes) and a third worker fills those waits."""
+    return (os.cpu_count() or 1) + 1
 
 
 @pytest.hookimpl(trylast=True)

@@ -1,12 +1,13 @@
-"""The large public specs of ../shared/specs: `box.json` (296 operations, 305 schemas) and
+"""The large public specs of tests/real_specs: `box.json` (296 operations, 305 schemas) and
 `stripe.yaml` (468 operations, 819 schemas) build without a warning; every operation is a method of
 both clients and has its endpoint; every module imports; the package passes `mypy --strict`; and a
 first call parses its answer, importing the model modules its answer reaches and no others.
 
 Together they take about 80 s of CPU (`stripe.yaml` alone a build of 13 s on both cores, mypy and
 the imports of 4,774 classes), 35 s on two cores: more than the default suite can take, so they
-run with `BIG_SPECS=1`, which CI sets in a step of its own (.ci/run). Each build is made once per
-run and shared by the parallel workers; the checks run in fresh interpreters.
+are marked `big`, a group the README's `pytest` leaves out and CI runs in a step of its own
+(`pytest -m big`, .ci/run). Each build is made once per run and shared by the parallel workers;
+the checks run in fresh interpreters.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ import pytest
 import yaml
 from support.shared import MYPY_STRICT, Wanted, build_once, mypy_cache
 
-SPECS = Path(__file__).resolve().parents[1].parent / "shared" / "specs"
+SPECS = Path(__file__).resolve().parents[1] / "tests" / "real_specs"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+pytestmark = pytest.mark.big
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,6 @@ class Big:
 @pytest.fixture(scope="module", params=sorted(CASES))
 def big(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Big:
     case = CASES[request.param]
-    if os.environ.get("BIG_SPECS") != "1":
-        pytest.skip("the large specs run with BIG_SPECS=1 (a step of its own in CI)")
-    if not case.spec.is_file():
-        pytest.skip(f"{case.spec} is not there")
     done = build_once(tmp_path_factory, Wanted(case.spec, case.package, seed=None))
     return Big(case, done.out, done.returncode, done.stdout, done.stderr)
 
@@ -87,7 +85,7 @@ def run_python(big: Big, code: str) -> str:
     done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=big.out,
-        env={**os.environ, "PYTHONPATH": str(big.out), "PYTHONDONTWRITEBYTECODE": "1"},
+        env={**os.environ, "PYTHONPATH": str(big.out)},
         capture_output=True,
         text=True,
         check=False,
@@ -164,7 +162,7 @@ def test_passes_mypy_strict(big: Big, tmp_path: Path, tmp_path_factory: pytest.T
     done = subprocess.run(
         [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", big.case.package],
         cwd=big.out,  # no project configuration: --strict alone decides
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        env=dict(os.environ),
         capture_output=True,
         text=True,
         check=False,

@@ -38,7 +38,7 @@ EXIT_OK, EXIT_RESPONSE, EXIT_USAGE, EXIT_STATUS, EXIT_CONNECTION = 0, 1, 2, 3, 4
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment of a run: none of the caller's LlamaCloud settings, only `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LLAMA_CLOUD_", "LLAMACLOUD_"))}
-    env.update(PYTHONPATH=str(GENERATED), PYTHONDONTWRITEBYTECODE="1", COLUMNS="100", **extra)
+    env.update(PYTHONPATH=str(GENERATED), COLUMNS="100", **extra)
     return env
 
 

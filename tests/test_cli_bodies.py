@@ -24,7 +24,6 @@ def writes(server: TestServer, cwd: Path, *args: str) -> subprocess.CompletedPro
     env = {k: v for k, v in os.environ.items() if not k.startswith("WRITES_")}
     env.update(
         PYTHONPATH=str(goldens.fixture_expected("writes").parent),
-        PYTHONDONTWRITEBYTECODE="1",
         COLUMNS="200",
         WRITES_API_KEY=API_KEY,
         WRITES_BASE_URL=server.url,

@@ -31,7 +31,7 @@ from generator.pipeline import load_api
 from generator.render import render_package
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "spec" / "sources"
 GENERATED = ROOT / "generated" / "llamacloud"
 REFERENCE = "reference/beta_batch.md"
 PAGES = {"000": "Get Batch Job Status", "004": "List Batch Jobs"}  # seed -> the operation it documents

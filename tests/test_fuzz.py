@@ -19,7 +19,7 @@ The specs:
   (tests/fuzz/mutations.py): keys deleted, types changed, wrong-typed values, broken `$ref`s,
   duplicate operationIds, renamed path parameters, hostile text, YAML syntax, invalid UTF-8. Half
   the builds go over an existing package, which a failed build must leave untouched.
-- `test_platform_mutations`: the same edits of ../shared/specs/llamacloud-platform.json (209
+- `test_platform_mutations`: the same edits of tests/real_specs/llamacloud-platform.json (209
   operations; a build takes 3-4 s, so few examples).
 - `test_package_names`: awkward `--package` names.
 
@@ -33,8 +33,9 @@ them in one process, which prints the summary at the end.
 
 Environment:
     FUZZ_EXAMPLES=N     N valid specs, N // 2 lenient ones, N mutations of spec/, N // 3 of the
-                        platform spec, N // 10 package names (default 10, 5, 10, 1, 4; plus one
-                        fixed example each for the mutations).
+                        platform spec, N // 10 package names (default: 5, 3, 5, 1, 4 in the
+                        README's run, 25, 12, 25, 4 in the `big` group CI runs; plus one fixed
+                        example each for the mutations).
     FUZZ_SEED=S         another reproducible sequence of examples (default: derandomized).
     FUZZ_ARTIFACTS=DIR  where the log (log.jsonl, summary.txt), failing specs (failures/) and the
                         mypy batch go (default: a pytest temporary folder); one folder per
@@ -75,10 +76,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0") or 0)
 LONG = EXAMPLES > 0
-VALID_EXAMPLES = EXAMPLES or 10
-LENIENT_EXAMPLES = EXAMPLES // 2 or 5
-SPEC_FOLDER_EXAMPLES = EXAMPLES or 10
-PLATFORM_EXAMPLES = max(EXAMPLES // 3, 1)
+
+
+def depths(sample: int, more: int) -> list[Any]:
+    """The number of examples of a fuzz test: a sample in the default run, more in the `big` group CI
+    runs (the sample's examples first: the draws are derandomized), FUZZ_EXAMPLES in both if set."""
+    return [
+        pytest.param(sample, id="sample"),
+        pytest.param(more, id="more", marks=pytest.mark.big),
+    ]
+
+
+VALID_EXAMPLES = depths(EXAMPLES or 5, EXAMPLES or 25)
+LENIENT_EXAMPLES = depths(EXAMPLES // 2 or 3, EXAMPLES // 2 or 12)
+SPEC_FOLDER_EXAMPLES = depths(EXAMPLES or 5, EXAMPLES or 25)
+PLATFORM_EXAMPLES = depths(max(EXAMPLES // 3, 1), max(EXAMPLES // 3, 4))
 PACKAGE_NAME_EXAMPLES = max(EXAMPLES // 10, 4)
 SEED = os.environ.get("FUZZ_SEED")
 SURVEY = os.environ.get("FUZZ_SURVEY") == "1"
@@ -197,8 +209,9 @@ def test_strategy_draws_valid_openapi() -> None:
 
 
 @pytest.mark.slow
-def test_valid_specs(fuzzer: Fuzzer) -> None:
-    @fuzzing(VALID_EXAMPLES)
+@pytest.mark.parametrize("examples", VALID_EXAMPLES)
+def test_valid_specs(fuzzer: Fuzzer, examples: int) -> None:
+    @fuzzing(examples)
     @given(document=openapi_documents(), as_yaml=st.booleans())
     def run(document: dict[str, Any], as_yaml: bool) -> None:
         folder = fuzzer.scratch()
@@ -212,11 +225,12 @@ def test_valid_specs(fuzzer: Fuzzer) -> None:
 
 
 @pytest.mark.slow
-def test_lenient_specs(fuzzer: Fuzzer) -> None:
+@pytest.mark.parametrize("examples", LENIENT_EXAMPLES)
+def test_lenient_specs(fuzzer: Fuzzer, examples: int) -> None:
     """Valid documents holding what real specs get wrong (`enum: []`, a path parameter without
     `required`, `x-methd`, ...): they build, every warning located."""
 
-    @fuzzing(LENIENT_EXAMPLES)
+    @fuzzing(examples)
     @given(document=openapi_documents(lenient=True), as_yaml=st.booleans())
     def run(document: dict[str, Any], as_yaml: bool) -> None:
         folder = fuzzer.scratch()
@@ -249,8 +263,9 @@ def seed_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-def test_spec_folder_mutations(fuzzer: Fuzzer, seed_package: Path) -> None:
-    @fuzzing(SPEC_FOLDER_EXAMPLES)
+@pytest.mark.parametrize("examples", SPEC_FOLDER_EXAMPLES)
+def test_spec_folder_mutations(fuzzer: Fuzzer, seed_package: Path, examples: int) -> None:
+    @fuzzing(examples)
     @given(edits=mutations(corpus("spec")), over_previous=st.booleans())
     @example(edits=[Mutation("inject", "openapi.yaml", ("info", "description"), INJECTED)], over_previous=True)
     def run(edits: list[Mutation], over_previous: bool) -> None:
@@ -266,11 +281,9 @@ def test_spec_folder_mutations(fuzzer: Fuzzer, seed_package: Path) -> None:
 
 
 @pytest.mark.slow
-def test_platform_mutations(fuzzer: Fuzzer) -> None:
-    if not (REPO.parent / "shared" / "specs" / "llamacloud-platform.json").is_file():
-        pytest.skip("the platform spec is not there")
-
-    @fuzzing(PLATFORM_EXAMPLES)
+@pytest.mark.parametrize("examples", PLATFORM_EXAMPLES)
+def test_platform_mutations(fuzzer: Fuzzer, examples: int) -> None:
+    @fuzzing(examples)
     @given(edits=mutations(corpus("platform"), max_size=2))
     # One build that succeeds, in every run: hostile text where every module repeats it.
     @example(edits=[Mutation("inject", "llamacloud-platform.json", ("info", "title"), INJECTED)])

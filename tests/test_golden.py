@@ -129,7 +129,7 @@ def test_fixture_outputs_import_every_module(builds: dict[str, Build], tmp_path:
     done = subprocess.run(
         [sys.executable, "-c", script, *goldens.FIXTURES],
         cwd=tmp_path,  # an empty folder: only PYTHONPATH makes the packages importable
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env},
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         check=False,
@@ -151,7 +151,7 @@ def test_fixture_outputs_pass_mypy_strict(
     done = subprocess.run(
         [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", *packages],
         cwd=tmp_path,  # no project configuration: --strict alone decides
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        env=dict(os.environ),
         capture_output=True,
         text=True,
         check=False,

@@ -53,7 +53,7 @@ def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
 def run_python(code: str, *roots: Path) -> str:
     done = subprocess.run(
         [sys.executable, "-c", code],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(map(str, roots)), "PYTHONDONTWRITEBYTECODE": "1"},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(map(str, roots))},
         capture_output=True,
         text=True,
         check=False,

@@ -31,7 +31,7 @@ from llamacloud.models import (  # type: ignore[import-not-found, unused-ignore]
 from generator.pipeline import load_api
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "spec" / "sources"
 SCHEMA_FILES = (REPO / "spec" / "schemas" / "batch.yaml", REPO / "spec" / "schemas" / "errors.yaml")
 
 # How many JSON examples each seed page holds (the command-line page, 002, shows its example twice).

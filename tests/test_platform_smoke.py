@@ -1,4 +1,4 @@
-"""The whole LlamaCloud platform API (`shared/specs/llamacloud-platform.json`, 209 operations, 273
+"""The whole LlamaCloud platform API (`tests/real_specs/llamacloud-platform.json`, 209 operations, 273
 schemas) built with default settings: nothing dropped, good names without configuration, a package
 that imports and passes `mypy --strict` and `ruff check`, and a spread of calls checked on the wire.
 
@@ -47,7 +47,7 @@ from generator.naming import (
 )
 from generator.pipeline import load_api
 
-SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "specs" / "llamacloud-platform.json"
+SPEC = Path(__file__).resolve().parents[1] / "tests" / "real_specs" / "llamacloud-platform.json"
 PACKAGE = "llamaplatform"
 OPERATIONS = 209
 SCHEMAS = 273
@@ -102,7 +102,7 @@ def checked_by(command: list[str], platform: Platform) -> subprocess.CompletedPr
     return subprocess.run(
         command,
         cwd=platform.out,  # no project configuration: the flags alone decide
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        env=dict(os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -1,7 +1,7 @@
 """The spec under ``spec/`` is valid OpenAPI 3.1 and faithful to the seed reference pages.
 
 Facts (field names and order, descriptions, enums, optionality, parameter locations, example
-bodies) are parsed from ``../shared/seeds/*.txt`` at test time, so the tests fail when the spec
+bodies) are parsed from ``spec/sources/*.txt`` at test time, so the tests fail when the spec
 drifts from the seeds. Widths come from the Go (003) and Java (001) pages, as the seed README says.
 """
 
@@ -22,7 +22,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "spec" / "openapi.yaml"
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "spec" / "sources"
 
 GET_STATUS = "/api/v1/beta/batch-processing/{job_id}"
 LIST = "/api/v1/beta/batch-processing"

@@ -33,7 +33,6 @@ def env(server: TestServer) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("STREAMING_")}
     return clean | {
         "PYTHONPATH": str(PACKAGE_ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
         "STREAMING_API_KEY": API_KEY,
         "STREAMING_BASE_URL": server.url,
     }

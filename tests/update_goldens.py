@@ -36,6 +36,10 @@ FIXTURES_DIR = REPO / "tests" / "fixtures"
 DIFF_FIXTURES_DIR = REPO / "tests" / "diff_fixtures"
 DIFF_FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
 GENERATED = REPO / "generated"
+# The public specs the tests and benchmarks read (tests/real_specs/README.md), and the seed pages spec/
+# was captured from: everything a test reads is in the repository.
+REAL_SPECS = REPO / "tests" / "real_specs"
+SOURCES = REPO / "spec" / "sources"
 MAIN_PACKAGE = "llamacloud"
 # name -> a fixture under FIXTURES_DIR; the package it generates is named the same.
 FIXTURES: tuple[str, ...] = (
@@ -100,11 +104,31 @@ def main_build_args(out: Path) -> list[str | os.PathLike[str]]:
     return ["--spec", REPO / "spec" / "openapi.yaml", "--out", out, "--package", MAIN_PACKAGE]
 
 
+# The bytecode of every interpreter the tests (and this script) start goes to one folder outside the
+# source trees and stays there between runs: nothing is written into a package a build or a golden
+# compares, and each later process loads .pyc files instead of compiling the generator again.
+PYCACHE = Path(tempfile.gettempdir()) / f"openapi-client-generator-pycache-{os.getuid()}"
+
+
+def bytecode_env() -> dict[str, str]:
+    """What a process's environment needs for that (and PYTHONDONTWRITEBYTECODE removed)."""
+    return {"PYTHONPYCACHEPREFIX": str(PYCACHE)}
+
+
+def use_bytecode_cache() -> None:
+    """This process, and every process it starts, keeps its bytecode in PYCACHE."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ.update(bytecode_env())
+    sys.pycache_prefix = str(PYCACHE)
+    sys.dont_write_bytecode = False
+
+
 def generator_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of a build: the repository importable from any working directory."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(bytecode_env())
     env.update(extra or {})
     return env
 

@@ -5,6 +5,7 @@ not match its schema, and the typed `APIStatusError` of an error status."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import types
@@ -153,12 +154,9 @@ def status_error(
         or endpoint.errors.get("default")
     )
     if parser is not None and raw:
-        try:
+        # pydantic.ValidationError is a ValueError: a body the model refuses stays decoded JSON or text
+        with contextlib.suppress(ValueError):
             body = parser(raw)
-        except (
-            ValueError
-        ):  # pydantic.ValidationError included: keep the decoded JSON or the text
-            pass
     summary = summary if len(summary) <= 500 else summary[:500] + "..."
     message = scrub(f"Error code: {response.status_code} - {summary}".rstrip(" -"))
     return status_error_class(response.status_code)(

@@ -110,7 +110,7 @@ class Call(NamedTuple):
     extra_headers: Mapping[str, str | Omit] | None = None
     extra_query: Mapping[str, object] | None = None
     extra_body: object = None
-    timeout: float | httpx.Timeout | None | NotGiven = not_given
+    timeout: float | httpx.Timeout | NotGiven | None = not_given
     # A next page's URL, absolute, requested as the server gave it: no path or query parameters are added.
     url: str | None = None
 

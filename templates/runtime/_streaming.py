@@ -73,9 +73,7 @@ class BodyReader(_Reader):
 
 
 class AsyncBodyReader(_Reader):
-    def __init__(
-        self, response: httpx.Response, reconnect: AsyncReconnect | None, scrub: Callable[[str], str]
-    ) -> None:
+    def __init__(self, response: httpx.Response, reconnect: AsyncReconnect | None, scrub: Callable[[str], str]) -> None:
         super().__init__(response, scrub)
         self._reconnect = reconnect
 

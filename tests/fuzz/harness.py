@@ -252,7 +252,7 @@ class MypyBatch:
                 text=True,
                 check=False,
                 timeout=1800,
-                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MYPYPATH": ""},
+                env={**os.environ, "MYPYPATH": ""},
             )
         output = done.stdout + done.stderr
         self.checked += len(packages)
@@ -495,7 +495,7 @@ class Fuzzer:
             text=True,
             check=False,
             timeout=600,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": ""},
+            env={**os.environ, "PYTHONPATH": ""},
         )
         if done.returncode != 0 or done.stdout.strip() != "ok":
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]

@@ -26,7 +26,7 @@ from .text import hostile_text, names
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC_DIR = REPO / "spec"
-PLATFORM_SPEC = REPO.parent / "shared" / "specs" / "llamacloud-platform.json"
+PLATFORM_SPEC = REPO / "tests" / "real_specs" / "llamacloud-platform.json"
 
 Segment = str | int
 Location = tuple[str, tuple[Segment, ...]]  # (file, path inside its data)

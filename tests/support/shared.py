@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -139,10 +140,19 @@ def copy_build(build: Build, out: Path) -> Path:
 MYPY_STRICT = ("--strict", "--python-version", "3.11", "--config-file=")
 
 
+def dependencies_cache_folder() -> Path:
+    """Where the analysed dependencies of this environment (a checkout's venv) are kept between runs:
+    mypy checks a cache against the sources it was made from, so an upgraded dependency is analysed
+    again, and a second run starts warm."""
+    environment = hashlib.sha256(sys.prefix.encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / "openapi-client-generator-mypy" / environment
+
+
 def mypy_cache(factory: pytest.TempPathFactory, dest: Path) -> Path:
     """A mypy cache at `dest` that already holds what generated packages import (the standard library
-    modules, pydantic, httpx: most of a run's time), analysed once per test run. The package itself is
-    not in it, so mypy checks every module of the package as from an empty cache."""
+    modules, pydantic, httpx: most of a run's time), analysed once per environment and refreshed once
+    per test run (fast when nothing changed). The package itself is not in it, so mypy checks every
+    module of the package as from an empty cache."""
 
     def analyse(folder: Path) -> None:
         imported: set[str] = set()
@@ -156,14 +166,18 @@ def mypy_cache(factory: pytest.TempPathFactory, dest: Path) -> Path:
         (folder / "_dependencies").mkdir()
         lines = "".join(f"import {name}\n" for name in sorted(imported))
         (folder / "_dependencies" / "__init__.py").write_text(lines, encoding="utf-8")
-        subprocess.run(
-            [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(folder / "cache"), "-p", "_dependencies"],
-            cwd=folder,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MYPYPATH": ""},
-            capture_output=True,
-            check=False,
-            timeout=300,
-        )
+        kept = dependencies_cache_folder()
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        with locked(kept.with_name(kept.name + ".lock")):
+            subprocess.run(
+                [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(kept), "-p", "_dependencies"],
+                cwd=folder,
+                env={**os.environ, "MYPYPATH": ""},
+                capture_output=True,
+                check=False,
+                timeout=300,
+            )
+            shutil.copytree(kept, folder / "cache")
 
     shutil.copytree(made_once(factory, "mypy-cache", analyse) / "cache", dest)
     return dest
