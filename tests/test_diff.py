@@ -20,6 +20,7 @@ import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 
 from generator.diff.compare import KINDS
+from generator.diff.rules import RULES
 from generator.diff.types import relation
 
 REFRESH = "run `python tests/update_goldens.py --diffs-only` and review the reports"
@@ -56,6 +57,15 @@ def test_the_fixtures_hold_every_kind_of_change_and_no_other() -> None:
     kinds = {entry["kind"] for entry in reported()}
     assert kinds <= set(KINDS)
     assert sorted(set(KINDS) - kinds) == []
+
+
+def test_every_change_has_its_rule_level_and_the_readme_lists_every_rule() -> None:
+    for entry in reported():
+        rule = RULES[entry["kind"]]
+        assert entry["level"] in ("breaking", rule.level), entry
+    readme = (goldens.REPO / "README.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| `([a-z-]+)` \| (warning|info) \| ", readme, re.M))
+    assert listed == {name: rule.level for name, rule in RULES.items()}
 
 
 def test_each_change_is_located_in_the_spec_that_has_it() -> None:
