@@ -57,7 +57,10 @@ def drawn_failures(spec: Spec, factory: pytest.TempPathFactory, names: list[str]
     classes = component_classes(SPECS / spec.file)
     wanted = names if names is not None else list(schemas.components)
     drawn = schemas.draw_components(wanted, PER_SCHEMA, seed=0)
-    cases = [Case(name, {"class": classes[name], "path": []}, drawn[name]) for name in wanted]
+    cases = [
+        Case(name, {"class": classes[name], "path": [], "nullable": schemas.admits_null(name)}, drawn[name])
+        for name in wanted
+    ]
     # Every schema gives instances, but those that admit none within the generator's depth.
     assert sum(1 for name in wanted if drawn[name]) >= 0.95 * len(wanted)
     return round_trips(built.out, spec.package, cases, work)

@@ -181,7 +181,7 @@ def _method(
         endpoint=f"{op.http_method} {op.path}",
         params=params,
         returns=returns,
-        errors={str(status): model for status, model in op.error_models},
+        errors={str(status): model for status, model, _ in op.error_models},
         pagination={k: v for k, v in pagination.items() if v},
         location=where.operation(op.path, op.http_method),
         deprecated=op.deprecated,

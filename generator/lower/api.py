@@ -10,6 +10,7 @@ from ..errors import Collector, Origin
 from ..ir import Api
 from ..resolver import ResolvedSpec
 from .context import LowerContext
+from .discriminators import Discriminators
 from .normalize import SchemaNormalizer
 from .param_types import ParamTypes
 from .placement import PlacementChecker
@@ -55,6 +56,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     resources = build_resources(ctx, schemes)
     normalizer.settle_inheritance()
     normalizer.hoist_self_items()
+    Discriminators(schemas, normalizer.free_name).settle()
     enums = frozenset(n for n, s in schemas.items() if isinstance(s, dict) and "enum" in s)
     info = _info(doc)
     api = Api(

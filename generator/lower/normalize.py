@@ -5,8 +5,9 @@
   a plain `float | None` with its constraints rather than a wrapper model.
 - Inline enums and inline objects are hoisted into named schemas (`BatchJob` + `status` ->
   `BatchJobStatus`), so every generated class has a name a person would choose. A nullable one is
-  hoisted without its null and referenced as `anyOf: [$ref, null]`; a nullable enum component is
-  stored without its null and every reference to it made nullable, so the enum class stays open.
+  hoisted without its null and referenced as `anyOf: [$ref, null]`; a nullable enum or object
+  component is stored without its null and every reference to it made nullable (so the enum class
+  stays open, and a class is never asked to be null).
 - A property that is `readOnly` or `writeOnly` is not required: one model serves requests and
   responses, and the server never sends the one nor expects the other. Such properties, and
   deprecated ones, say so in their docstring.
@@ -22,6 +23,7 @@ from typing import Any
 from ..errors import escape_pointer, unescape_pointer
 from ..naming import pascal, safe_class_name
 from ..resolver import SCHEMA_PREFIX
+from .shapes import constant, reshaped
 
 _DATA_KEYWORDS = frozenset({"default", "example", "examples", "enum", "const"})
 _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"})
@@ -30,15 +32,16 @@ _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"}
 class SchemaNormalizer:
     def __init__(self, schemas: dict[str, Any]) -> None:
         self.schemas = schemas  # class name -> schema; grows as schemas are hoisted
-        # Enum components that allow null: stored without it, referenced as `anyOf: [$ref, null]`.
-        self.nullable_enums = frozenset(
-            name for name, schema in schemas.items() if isinstance(schema, dict) and _nullable_enum(schema)
+        # Enum and object components that allow null: stored without it, referenced as `anyOf: [$ref,
+        # null]` (a class cannot be null; a field or a response holding one can).
+        self.nullable_classes = frozenset(
+            name for name, schema in schemas.items() if isinstance(schema, dict) and _nullable_class(schema)
         )
 
     def normalize_components(self) -> None:
         for name in list(self.schemas):
             schema = self.normalize(_annotated(self.schemas[name]), name, nullable_ref=False)
-            self.schemas[name] = _without_null(schema)[0] if name in self.nullable_enums else schema
+            self.schemas[name] = _without_null(schema)[0] if name in self.nullable_classes else schema
 
     def settle_inheritance(self) -> None:
         """An `allOf` whose parts give one property two different schemas (`id: string` in the
@@ -159,11 +162,11 @@ class SchemaNormalizer:
     def normalize(self, schema: Any, hint: str, *, nullable_ref: bool = True) -> Any:
         if not isinstance(schema, dict):
             return schema
+        schema = reshaped(_upgrade_30(schema))
         ref = schema.get("$ref")
-        if nullable_ref and isinstance(ref, str) and _ref_target(ref) in self.nullable_enums:
+        if nullable_ref and isinstance(ref, str) and _ref_target(ref) in self.nullable_classes:
             outer = {k: v for k, v in schema.items() if k != "$ref"}
             return {**outer, "anyOf": [{"$ref": ref}, {"type": "null"}]}
-        schema = _upgrade_30(schema)
         result = dict(schema)
         properties = schema.get("properties")
         if isinstance(properties, dict):
@@ -201,7 +204,9 @@ class SchemaNormalizer:
     def child(self, schema: Any, hint: str, *, nullable_ref: bool = True) -> Any:
         """`schema` normalized, then hoisted when it is an object or an enum. Its name is settled
         first, so the schemas hoisted from inside it share its prefix (`Body2` has `Body2Customer`)."""
-        if isinstance(schema, dict) and self.hoistable(_upgrade_30(schema)):
+        if isinstance(schema, dict):
+            schema = constant(reshaped(_upgrade_30(schema)))
+        if self.hoistable(schema):
             hint = self.free_name(hint)
         return self.hoist(self.normalize(schema, hint, nullable_ref=nullable_ref), hint)
 
@@ -253,9 +258,12 @@ def _ref_target(ref: str) -> str | None:
     return unescape_pointer(ref[len(SCHEMA_PREFIX) :]) if ref.startswith(SCHEMA_PREFIX) else None
 
 
-def _nullable_enum(schema: dict[str, Any]) -> bool:
-    enum = _upgrade_30(schema).get("enum")
-    return isinstance(enum, list) and None in enum and any(v is not None for v in enum)
+def _nullable_class(schema: dict[str, Any]) -> bool:
+    upgraded = _upgrade_30(schema)
+    enum, kind = upgraded.get("enum"), upgraded.get("type")
+    if isinstance(enum, list):
+        return None in enum and any(v is not None for v in enum)
+    return isinstance(kind, list) and sorted(map(str, kind)) == ["null", "object"]
 
 
 def _without_null(schema: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -310,8 +318,25 @@ def _is_null(schema: Any) -> bool:
 
 
 def _variant_name(hint: str, variant: Any, index: int) -> str:
+    """A union member's name: its title, else the constant it is told apart by, else its place."""
     title = variant.get("title") if isinstance(variant, dict) else None
-    return hint + (pascal(title) if isinstance(title, str) and pascal(title) else f"Variant{index + 1}")
+    if isinstance(title, str) and pascal(title):
+        return hint + pascal(title)
+    tag = _tag(variant)
+    return hint + (pascal(tag) if tag is not None and pascal(tag) else f"Variant{index + 1}")
+
+
+def _tag(variant: Any) -> str | None:
+    """The string constant of the first property a member requires with one value (`type: {const: x}`)."""
+    properties = variant.get("properties") if isinstance(variant, dict) else None
+    required = variant.get("required") if isinstance(variant, dict) else None
+    if not isinstance(properties, dict) or not isinstance(required, list):
+        return None
+    for key in required:
+        value = constant(properties.get(key)) if isinstance(key, str) else None
+        if isinstance(value, dict) and isinstance(value.get("const"), str):
+            return str(value["const"])
+    return None
 
 
 def _upgrade_30(schema: dict[str, Any]) -> dict[str, Any]:

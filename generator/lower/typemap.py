@@ -93,6 +93,36 @@ class TypeMapper:
             return f"dict[str, {value}]"
         return "Any"
 
+    def is_class(self, name: str) -> bool:
+        """Whether component `name` is a class of the models (an object model or an enum), not a type
+        alias (a union, an array, a map, a plain value): a class parses with `model_validate_json`,
+        an alias through a `TypeAdapter`. As the models library decides it: an object with
+        properties, or without a schema for its other keys; an `allOf` of such; an enum."""
+        schema = self.schemas.get(name)
+        if not isinstance(schema, dict):
+            return False
+        if "enum" in schema:
+            return True
+        if any(k in schema for k in ("anyOf", "oneOf", "$ref", "const")):
+            return False
+        kind = schema.get("type")
+        kinds = [k for k in kind if k != "null"] if isinstance(kind, list) else [kind]
+        if kinds not in ([None], ["object"]):
+            return False
+        parts = schema.get("allOf")
+        if isinstance(parts, list) and parts:
+            return all(self._object_part(part) for part in parts)
+        if schema.get("properties"):
+            return True
+        extra = schema.get("additionalProperties")
+        return kinds == ["object"] and "patternProperties" not in schema and not (isinstance(extra, dict) and extra)
+
+    def _object_part(self, part: Any) -> bool:
+        name = ref_name(part) if isinstance(part, dict) else None
+        if name is not None:
+            return self.is_class(name) and "enum" not in (self.schemas.get(name) or {})
+        return isinstance(part, dict) and not any(k in part for k in ("anyOf", "oneOf", "enum", "const", "items"))
+
     @staticmethod
     def literal(values: list[Any]) -> str:
         """`Literal[...]` of the values, or "" when there is none or one a type checker would refuse

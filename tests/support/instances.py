@@ -188,9 +188,15 @@ class Schemas:
                 continue
             elif key in _KEPT:
                 result[key] = value
+        if "type" not in result and any(k in result for k in _OBJECT_KEYWORDS) and not _composed(result):
+            result["type"] = "object"  # as the generator reads it: an object, not any value
         if self.oas30:
             result = _upgrade_30(result)
         return _discriminated(result, schema)
+
+    def admits_null(self, name: str) -> bool:
+        """Whether component `name` admits null (its class then stands for `Class | None` where used)."""
+        return not self.problems(None, {"$ref": SCHEMA_PREFIX + _escape(name)})
 
     def validator(self, version: tuple[int, int] | None = None) -> Any:
         from openapi_schema_validator import (
@@ -238,6 +244,13 @@ _ANNOTATIONS = frozenset({"description", "title", "example", "examples", "defaul
 
 
 _APPLICATORS = ("allOf", "anyOf", "oneOf")
+_OBJECT_KEYWORDS = ("properties", "required", "additionalProperties", "patternProperties")
+
+
+def _composed(schema: dict[str, Any]) -> bool:
+    return any(k in schema for k in (*_APPLICATORS, "enum", "const", "not"))
+
+
 _VALUES = ("properties", "patternProperties")
 
 

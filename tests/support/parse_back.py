@@ -3,6 +3,7 @@
 CASES is a JSON file: a list of cases, each `{"target": ..., "instances": [...]}`, where the target is
 - `{"class": "Name", "path": [...]}`: a class of `PACKAGE.models`, or a value inside one: each step of
   `path` is `["property", wire_name]`, `["items"]` or `["values"]` (an array's items, a map's values);
+  with `"nullable": true`, the class or None (a schema admitting null is `Class | None` where used);
 - `{"endpoint": [METHOD, path], "status": "200"}`: the parser the package uses for that response.
 
 Each instance is parsed from its JSON text as the client parses a body and dumped back as
@@ -97,6 +98,8 @@ def parsers(target: dict[str, Any], package: str, cache: dict[str, Any]) -> list
         annotation: Any = getattr(models, target["class"])
         for move in target.get("path", []):
             annotation = step(annotation, move)
+        if target.get("nullable"):  # what holds a schema that admits null holds `Class | None`
+            annotation = annotation | None
         adapter = pydantic.TypeAdapter(annotation)
         return [adapter.validate_json]
     if "by_endpoint" not in cache:
