@@ -71,10 +71,10 @@ def _json_type(value: Any) -> str:
 
 def _folded(schema: dict[str, Any]) -> dict[str, Any]:
     """`schema` with its annotation-only `allOf` parts merged into it (what it says itself wins); a
-    lone reference left is the schema, when nothing else constrains it."""
+    lone part left is the schema, when nothing else constrains it."""
     parts: list[Any] = schema["allOf"]
     kept = [p for p in parts if not _annotation_only(p)]
-    if len(kept) == len(parts):
+    if len(kept) == len(parts) and not (len(parts) == 1 and isinstance(parts[0], dict) and "$ref" not in parts[0]):
         return schema
     result = {k: v for k, v in schema.items() if k != "allOf"}
     for part in parts:
@@ -84,7 +84,8 @@ def _folded(schema: dict[str, Any]) -> dict[str, Any]:
                     result.setdefault(key, value)
     if not kept:
         return result
-    if len(kept) == 1 and isinstance(kept[0], dict) and "$ref" in kept[0] and not _constrains(result):
+    if len(kept) == 1 and isinstance(kept[0], dict) and not _constrains(result):
+        # One part left, a reference or a schema of its own: it is the schema (what it says wins).
         return {**result, **kept[0]}
     return {**result, "allOf": kept}
 

@@ -114,8 +114,9 @@ class TypeMapper:
             return all(self._object_part(part) for part in parts)
         if schema.get("properties"):
             return True
+        # A schema for the other keys (`{}` included) makes a map, `true` or none an open model.
         extra = schema.get("additionalProperties")
-        return kinds == ["object"] and "patternProperties" not in schema and not (isinstance(extra, dict) and extra)
+        return kinds == ["object"] and "patternProperties" not in schema and not isinstance(extra, dict)
 
     def _object_part(self, part: Any) -> bool:
         name = ref_name(part) if isinstance(part, dict) else None

@@ -21,9 +21,13 @@ _ENUM_BASES = {"StrEnum": "OpenStrEnum", "IntEnum": "OpenIntEnum", "Enum": "Open
 
 # Formats kept as the plain strings the server sent: no extra dependency (email-validator, ulid),
 # and nothing a round trip would change (a password masked, base64 decoded, a string made an int).
+# A format never changes the JSON type either: a number of `format: unixtime` may have a fraction, an
+# integer of `format: date-time` is a number, not a date to write back as text.
 _TYPE_MAPPINGS = [
     *("email=string", "idn-email=string", "uri=string", "ulid=string", "path=string", "password=string"),
     *("byte=string", "string+integer=string", "uuid1=uuid", "uuid3=uuid", "uuid4=uuid", "uuid5=uuid"),
+    *("string+unixtime=string", "number+unixtime=number", "integer+date-time=integer"),
+    *("number+date-time=number", "number+time=number", "number+time-delta=number"),
 ]
 # A default of a format typed otherwise than `str` (`date: date = "2024-05-01"`) is validated when
 # the model is built (the library writes `Field(default, validate_default=True)` for this key).

@@ -192,7 +192,7 @@ class Schemas:
             result["type"] = "object"  # as the generator reads it: an object, not any value
         if self.oas30:
             result = _upgrade_30(result)
-        return _discriminated(result, schema)
+        return _discriminated(result, schema, self.components)
 
     def admits_null(self, name: str) -> bool:
         """Whether component `name` admits null (its class then stands for `Class | None` where used)."""
@@ -215,6 +215,7 @@ class Schemas:
                 if self.oas30
                 else (OAS31Validator, oas31_format_checker, DRAFT202012)
             )
+            cls = _mapping_less(cls, self.components)
             resource = Resource.from_contents(self.document, default_specification=spec)
             registry: Any = Registry().with_resource("urn:spec", resource)
             self._validators[key] = (cls, checker, registry)
@@ -295,6 +296,8 @@ def _declared(schema: Any, names: set[str]) -> bool:
         return False
     if isinstance(schema.get("properties"), dict):
         names.update(schema["properties"])
+    if isinstance(schema.get("required"), list):  # a name required but not declared is admitted too
+        names.update(n for n in schema["required"] if isinstance(n, str))
     return all(_declared(part, names) for key in _APPLICATORS for part in schema.get(key) or [])
 
 
@@ -334,9 +337,10 @@ def _upgrade_30(schema: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _discriminated(result: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
-    """A `oneOf`/`anyOf` with a discriminator: each branch that is a reference fixes the property to
-    its value (the mapping's key naming it, else the schema's name), as the validator requires."""
+def _discriminated(result: dict[str, Any], original: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    """A `oneOf`/`anyOf` with a discriminator: each member that is a reference fixes the property to
+    its value: the mapping's keys naming it, else the values its own schema lists for the property,
+    else its schema's name (see `_mapping_less`)."""
     discriminator = original.get("discriminator")
     result.pop("discriminator", None)
     if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
@@ -353,11 +357,56 @@ def _discriminated(result: dict[str, Any], original: dict[str, Any]) -> dict[str
             if not isinstance(ref, str) or done is False:
                 converted.append(done)
                 continue
-            values = [k for k, v in mapping.items() if v == ref or v == unescape(ref.rsplit("/", 1)[-1])]
-            values = values or [unescape(ref.rsplit("/", 1)[-1])]
-            converted.append({"allOf": [done, {"properties": {prop: {"enum": values}}, "required": [prop]}]})
+            name = unescape(ref.rsplit("/", 1)[-1])
+            values = [k for k, v in mapping.items() if v in (ref, name)]
+            if not values and _own_constants(components.get(name), prop, components):
+                converted.append(done)
+                continue
+            converted.append({"allOf": [done, {"properties": {prop: {"enum": values or [name]}}, "required": [prop]}]})
         result[key] = converted
     return result
+
+
+def _own_constants(schema: Any, prop: str, components: dict[str, Any], depth: int = 0) -> bool:
+    """Whether `schema` (or a component its `allOf` names) lists the values of `prop` (`const`, `enum`)."""
+    if not isinstance(schema, dict) or depth > 10:
+        return False
+    value = (schema.get("properties") or {}).get(prop)
+    if isinstance(value, dict) and ("const" in value or "enum" in value):
+        return True
+    for part in schema.get("allOf") or []:
+        ref = part.get("$ref") if isinstance(part, dict) else None
+        target = components.get(unescape(ref.rsplit("/", 1)[-1])) if isinstance(ref, str) else part
+        if _own_constants(target, prop, components, depth + 1):
+            return True
+    return False
+
+
+def _mapping_less(cls: Any, components: dict[str, Any]) -> Any:
+    """The OpenAPI validator `cls`, but for a discriminator value that neither its `mapping` nor a
+    component's name gives: then the union is checked as written, its members' own values telling
+    them apart. OpenAPI would take the value for a schema name and refuse everything else, which
+    makes such unions (OpenAI writes many: `type: {enum: [text]}` members, no mapping) admit no
+    value; the generator reads them as their authors meant, and so do these checks."""
+    from jsonschema import _keywords as plain
+    from jsonschema import validators
+
+    def lenient(keyword: str) -> Any:
+        strict = cls.VALIDATORS[keyword]
+        as_written = getattr(plain, keyword)
+
+        def check(validator: Any, members: Any, instance: Any, schema: Any) -> Any:
+            discriminator = schema.get("discriminator")
+            if isinstance(discriminator, dict) and isinstance(instance, dict):
+                value = instance.get(discriminator.get("propertyName"))
+                named = value in (discriminator.get("mapping") or {}) or value in components
+                if isinstance(value, str) and value and not named:
+                    return as_written(validator, members, instance, schema)
+            return strict(validator, members, instance, schema)
+
+        return check
+
+    return validators.extend(cls, {"oneOf": lenient("oneOf"), "anyOf": lenient("anyOf")})
 
 
 def _format_strategies() -> dict[str, Any]:
