@@ -11,6 +11,7 @@ from ..ir import Api
 from ..resolver import ResolvedSpec
 from .context import LowerContext
 from .discriminators import Discriminators
+from .shapes import constants
 from .normalize import SchemaNormalizer
 from .param_types import ParamTypes
 from .placement import PlacementChecker
@@ -57,7 +58,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     normalizer.settle_inheritance()
     normalizer.hoist_self_items()
     Discriminators(schemas, normalizer.free_name).settle()
-    enums = frozenset(n for n, s in schemas.items() if isinstance(s, dict) and "enum" in s)
+    enums = frozenset(n for n, s in schemas.items() if isinstance(s, dict) and ("enum" in s or constants(s)))
     info = _info(doc)
     api = Api(
         title=str(info.get("title") or package),

@@ -62,13 +62,17 @@ class Discriminators:
         discriminator."""
         if not isinstance(schema, dict) or not self._discriminate(schema):
             return schema
-        title = schema.get("title")
-        name = self.free_name(pascal(title) if isinstance(title, str) and pascal(title) else wanted)
-        if isinstance(title, str) and name != pascal(title):
-            name = self.free_name(wanted)
         key = next(k for k in _UNIONS if isinstance(schema.get(k), list))
         members = [v for v in schema[key] if not (isinstance(v, dict) and _is_null(v))]
-        self.schemas[name] = {**schema, key: members}
+        stored = {**schema, key: members}
+        # The same union as a component (Box writes `Item` inline too): that component.
+        same = next((n for n, s in self.schemas.items() if _undiscriminated(s) == _undiscriminated(stored)), None)
+        title = schema.get("title")
+        name = same or self.free_name(pascal(title) if isinstance(title, str) and pascal(title) else wanted)
+        if same is None and isinstance(title, str) and name != pascal(title):
+            name = self.free_name(wanted)
+        if same is None:
+            self.schemas[name] = stored
         reference = {"$ref": SCHEMA_PREFIX + escape_pointer(name)}
         if len(members) == len(schema[key]):
             return reference
@@ -159,6 +163,10 @@ class Discriminators:
         if target is not None and target not in seen:
             return self._constants(self.schemas.get(target), seen | {target})
         return []
+
+
+def _undiscriminated(schema: Any) -> Any:
+    return {k: v for k, v in schema.items() if k != "discriminator"} if isinstance(schema, dict) else schema
 
 
 def _is_null(schema: dict[str, Any]) -> bool:

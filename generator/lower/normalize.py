@@ -183,7 +183,8 @@ class SchemaNormalizer:
         for key in ("anyOf", "oneOf"):
             variants = schema.get(key)
             if isinstance(variants, list):
-                real = [v for v in variants if not _is_null(v)]
+                # A member admitting anything (`{}`: `items` without `type`) does not count for names.
+                real = [v for v in variants if not _is_null(v) and v != {}]
                 # With a null variant beside them, references to nullable enums need no null of their own.
                 plain = len(real) == len(variants)
                 result[key] = [

@@ -69,6 +69,13 @@ def _json_type(value: Any) -> str:
     return "number" if isinstance(value, float) else "string"
 
 
+def constants(schema: dict[str, Any]) -> bool:
+    """Whether `schema` is a union of constants (`oneOf: [{title: RED, const: 1}, ...]`), which the
+    models library makes an enum class, the titles naming its members."""
+    variants = next((schema[k] for k in _UNIONS if isinstance(schema.get(k), list)), None)
+    return bool(variants) and all(isinstance(v, dict) and "const" in v for v in variants)
+
+
 def _folded(schema: dict[str, Any]) -> dict[str, Any]:
     """`schema` with its annotation-only `allOf` parts merged into it (what it says itself wins); a
     lone part left is the schema, when nothing else constrains it."""
