@@ -18,11 +18,10 @@ from typing import Any
 import pydantic
 import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
+from conftest import Flavour
 from support.fixtures import fixture_package, run
 from support.instances import Case, Schemas, component_classes, examples, load_document, round_trips
 from support.server import Reply, TestServer
-
-from conftest import Flavour
 
 FIXTURES = ("discord_style", "box_style")
 

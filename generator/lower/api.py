@@ -11,7 +11,6 @@ from ..ir import Api
 from ..resolver import ResolvedSpec
 from .context import LowerContext
 from .discriminators import Discriminators
-from .shapes import constants
 from .normalize import SchemaNormalizer
 from .param_types import ParamTypes
 from .placement import PlacementChecker
@@ -19,6 +18,7 @@ from .resources import build_resources
 from .schema_names import class_names, component_schemas, operation_method_names, ref_renamer
 from .security import requirements, security_schemes
 from .settings import ClientSettingsReader
+from .shapes import constants
 from .typemap import TypeMapper
 from .validate import SchemaChecker, check_version
 
