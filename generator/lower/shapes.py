@@ -72,7 +72,7 @@ def _json_type(value: Any) -> str:
 def constants(schema: dict[str, Any]) -> bool:
     """Whether `schema` is a union of constants (`oneOf: [{title: RED, const: 1}, ...]`), which the
     models library makes an enum class, the titles naming its members."""
-    variants = next((schema[k] for k in _UNIONS if isinstance(schema.get(k), list)), [])
+    variants: list[Any] = next((schema[k] for k in _UNIONS if isinstance(schema.get(k), list)), [])
     return bool(variants) and all(isinstance(v, dict) and "const" in v for v in variants)
 
 
