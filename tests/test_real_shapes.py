@@ -1,12 +1,16 @@
-"""Shapes of real specs the models once refused data for, as fixtures (`discord_style`, `box_style`):
-their committed packages (built, imported and type-checked by tests/test_golden.py) parse what the
-schemas admit, the specs' own examples first, and hand unions over as their members.
+"""Shapes of real specs the models once refused data for, or typed so that mypy refused them, as
+fixtures (`discord_style`, `box_style`, `inheritance_style`): their committed packages (built,
+imported and type-checked by tests/test_golden.py) parse what the schemas admit, the specs' own
+examples first, and hand unions over as their members.
 
 - Discord writes a component's type as a one-value `enum` beside an `allOf` to an enum of titled
   constants: the field is that constant (`Literal[2]`), which tells a row's buttons from its selects.
 - Box writes a union as an object with a `oneOf`, the same union inline (titled like the component),
   fields as an `allOf` of a reference and annotations, a map of a union of values with an example,
   nullable components and an array with `items` but no `type`.
+- GitHub and Cloudflare derive events and envelopes with `allOf`: members of a discriminated union
+  inheriting their tag from a base that types it as an enum, children re-describing a property,
+  "one of these must be present" unions of `required` lists.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from support.fixtures import fixture_package, run
 from support.instances import Case, Schemas, component_classes, examples, load_document, round_trips
 from support.server import Reply, TestServer
 
-FIXTURES = ("discord_style", "box_style")
+FIXTURES = ("discord_style", "box_style", "inheritance_style")
 
 
 def models(name: str) -> Any:
@@ -141,3 +145,33 @@ def test_items_without_a_type_take_an_array_and_other_values() -> None:
     assert m.Items.model_validate({"order": [{"by": "name"}]}).order[0].by == "name"
     assert m.Items.model_validate({"order": None}).order is None
     assert m.Items.model_validate({"order": "name"}).order == "name"
+
+
+# -- GitHub, Cloudflare ------------------------------------------------------------------------
+def test_a_member_inheriting_an_enum_tag_is_one_flat_class_of_its_value() -> None:
+    m = models("inheritance_style")
+    assert m.IssuesClosed.__mro__[1] is pydantic.BaseModel  # no base whose `action` it would narrow
+    assert typing.get_type_hints(m.IssuesClosed)["action"] == typing.Literal["closed"]
+    event = pydantic.TypeAdapter(m.Event).validate_python({"action": "labeled", "issue": {"number": 1, "state": "o"}})
+    assert type(event) is m.IssuesLabeled
+
+
+def test_a_child_re_describing_a_property_keeps_its_type() -> None:
+    m = models("inheritance_style")
+    assert typing.get_type_hints(m.IssuesClosed)["sender"] == m.SimpleUser | None
+
+
+def test_unions_of_required_lists_leave_one_class_with_every_property() -> None:
+    m = models("inheritance_style")
+    contact = m.ZoneContact.model_validate({"phone": "+33", "name": "ops"})
+    assert (contact.email, contact.phone, contact.name) == (None, "+33", "ops")
+    assert issubclass(m.ZoneContact, m.Contact)
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_an_envelope_narrowed_by_its_response_parses(server: TestServer, flavour: Flavour) -> None:
+    m = models("inheritance_style")
+    body = {"success": True, "errors": [], "messages": [], "result": {"id": "z1", "name": "example.com"}}
+    server.enqueue(Reply(200, body=body))
+    zone = run(flavour, "inheritance_style", server, lambda c: c.zones.get("z1"))
+    assert type(zone.result) is m.Zone and zone.result.name == "example.com"

@@ -55,9 +55,9 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     client = ClientSettingsReader(ctx)
     schemes = security_schemes(ctx, client)
     resources = build_resources(ctx, schemes)
+    Discriminators(schemas, normalizer.free_name).settle()  # may give members tags that settle their bases
     normalizer.settle_inheritance()
     normalizer.hoist_self_items()
-    Discriminators(schemas, normalizer.free_name).settle()
     enums = frozenset(n for n, s in schemas.items() if isinstance(s, dict) and ("enum" in s or constants(s)))
     info = _info(doc)
     api = Api(

@@ -95,6 +95,8 @@ class Discriminators:
             mapping = self._mapping(names, prop, required=False) if isinstance(prop, str) else None
             if mapping is not None:
                 node["discriminator"] = {**given, "mapping": mapping}
+            elif isinstance(prop, str):
+                self._own_tags(names, prop, given)
             return True
         for prop in self._candidates(names[0]):
             mapping = self._mapping(names, prop, required=True)
@@ -102,6 +104,33 @@ class Discriminators:
                 node["discriminator"] = {"propertyName": prop, "mapping": mapping}
                 return True
         return False
+
+    def _own_tags(self, names: list[str], prop: str, given: dict[str, Any]) -> None:
+        """Gives a member its own tag when it inherits the property from an `allOf` part typed other
+        than a plain string (an enum): the models narrow a member's tag to its value(s), which a
+        subclass cannot do to such a field, so the member then becomes one flat class (see
+        `SchemaNormalizer.settle_inheritance`). Its value: the mapping's keys naming it, else its name."""
+        raw = given.get("mapping")
+        mapping = raw if isinstance(raw, dict) else {}
+        for name in names:
+            schema = self.schemas[name]
+            own = schema.get("properties")
+            if (isinstance(own, dict) and prop in own) or not isinstance(schema.get("allOf"), list):
+                continue
+            inherited = next(
+                (
+                    p["properties"][prop]
+                    for p in self._parts(name, frozenset())[1:]
+                    if prop in (p.get("properties") or {})
+                ),
+                None,
+            )
+            if inherited is None or inherited == {"type": "string"}:
+                continue
+            ref = SCHEMA_PREFIX + escape_pointer(name)
+            values = [k for k, v in mapping.items() if v == ref] or [name]
+            tag = {"const": values[0]} if len(values) == 1 else {"type": "string", "enum": values}
+            schema["properties"] = {**(own if isinstance(own, dict) else {}), prop: tag}
 
     def _mapping(self, names: list[str], prop: str, *, required: bool) -> dict[str, str] | None:
         """Tag value -> member, when every member has (`required`: requires) `prop` with constant values."""

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import escape_pointer, unescape_pointer
 from ..naming import pascal, safe_class_name
 from ..resolver import SCHEMA_PREFIX
-from .shapes import constant, reshaped
+from .shapes import annotation_only, constant, reshaped
 
 _DATA_KEYWORDS = frozenset({"default", "example", "examples", "enum", "const"})
 _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"})
@@ -101,7 +101,7 @@ class SchemaNormalizer:
             return None
         flat = {k: v for k, v in schema.items() if k not in ("allOf", "properties", "required", "type")}
         flat["type"] = "object"
-        flat["properties"] = {key: found[-1] for key, found in seen.items()}
+        flat["properties"] = {key: _nearest(found) for key, found in seen.items()}
         if required:
             flat["required"] = list(dict.fromkeys(required))
         return flat
@@ -157,7 +157,11 @@ class SchemaNormalizer:
             or kind == "object"
             or (isinstance(kind, list) and sorted(map(str, kind)) == ["null", "object"])
         )
-        return is_object and isinstance(schema.get("properties"), dict) and bool(schema["properties"])
+        if not is_object:
+            return False
+        # An object of several `allOf` parts is a class too: named here, not numbered by the library.
+        parts = schema.get("allOf")
+        return bool(schema.get("properties")) or (isinstance(parts, list) and len(parts) > 1)
 
     def normalize(self, schema: Any, hint: str, *, nullable_ref: bool = True) -> Any:
         if not isinstance(schema, dict):
@@ -240,6 +244,15 @@ def _unconstrained(schema: Any) -> Any:
     if not any(key in schema for key in _VALUE_CONSTRAINTS):
         return schema
     return {k: v for k, v in schema.items() if k not in _VALUE_CONSTRAINTS}
+
+
+def _nearest(found: list[Any]) -> Any:
+    """The schema of a property the `allOf` parts give several times: the nearest, but one that only
+    annotates (`name: {description: ...}`) annotates the one before it."""
+    result = found[0]
+    for schema in found[1:]:
+        result = {**result, **schema} if annotation_only(schema) and isinstance(result, dict) else schema
+    return result
 
 
 def _mentions(schema: Any, name: str, *, depth: int) -> bool:

@@ -8,6 +8,9 @@
   enum: [1], allOf: [{$ref: Kind}]}` is `1` (the library otherwise makes an empty class refusing it).
 - `type: object` beside a union of objects with nothing else of an object is left to the members: the
   library otherwise makes a class per member, each deriving from an empty one.
+- A union whose members only say which properties must be present (`anyOf: [{required: [email]},
+  {required: [phone]}]`) is left out: the object admits them all (the library otherwise makes a class
+  per member, their fields at odds).
 - `items` without `type` constrains arrays only: the value is an array of those items, or any other
   JSON value (as JSON Schema reads it), not an array always.
 - `constant`: a one-value `enum` is a `const` (a `Literal` in the models): a tag a union can be
@@ -35,6 +38,10 @@ def reshaped(schema: dict[str, Any]) -> dict[str, Any]:
         schema = _folded(schema)
     if ("enum" in schema or "const" in schema) and any(k in schema for k in ("allOf", *_UNIONS)):
         schema = {k: v for k, v in schema.items() if k not in ("allOf", *_UNIONS)}
+    for key in _UNIONS:
+        variants = schema.get(key)
+        if isinstance(variants, list) and variants and all(_presence_only(v) for v in variants):
+            schema = {k: v for k, v in schema.items() if k != key}
     if schema.get("type") == "object" and not any(k in schema for k in _OBJECT_KEYWORDS):
         variants = next((schema[k] for k in _UNIONS if isinstance(schema.get(k), list)), None)
         if variants and all(isinstance(v, dict) and "$ref" in v for v in variants):
@@ -44,6 +51,17 @@ def reshaped(schema: dict[str, Any]) -> dict[str, Any]:
         rest = {k: v for k, v in schema.items() if k not in _ARRAY_KEYWORDS}
         schema = {**rest, "anyOf": [{"type": "array", **array}, {}]}
     return schema
+
+
+def _presence_only(variant: Any) -> bool:
+    """A union member that only says which properties must be there (`{required: [email]}`, `{not:
+    {required: [a]}}`): the object admits those properties anyway, so the union can go."""
+    if not isinstance(variant, dict):
+        return False
+    keys = set(variant) - _ANNOTATIONS
+    if keys <= {"required", "minProperties", "maxProperties"} and keys:
+        return True
+    return keys == {"not"} and _presence_only(variant["not"])
 
 
 def constant(schema: Any) -> Any:
@@ -80,12 +98,12 @@ def _folded(schema: dict[str, Any]) -> dict[str, Any]:
     """`schema` with its annotation-only `allOf` parts merged into it (what it says itself wins); a
     lone part left is the schema, when nothing else constrains it."""
     parts: list[Any] = schema["allOf"]
-    kept = [p for p in parts if not _annotation_only(p)]
+    kept = [p for p in parts if not annotation_only(p)]
     if len(kept) == len(parts) and not (len(parts) == 1 and isinstance(parts[0], dict) and "$ref" not in parts[0]):
         return schema
     result = {k: v for k, v in schema.items() if k != "allOf"}
     for part in parts:
-        if _annotation_only(part):
+        if annotation_only(part):
             for key, value in part.items():
                 if key != "nullable":
                     result.setdefault(key, value)
@@ -97,7 +115,7 @@ def _folded(schema: dict[str, Any]) -> dict[str, Any]:
     return {**result, "allOf": kept}
 
 
-def _annotation_only(part: Any) -> bool:
+def annotation_only(part: Any) -> bool:
     """A part that constrains nothing: annotations and extensions, `nullable: false`."""
     return isinstance(part, dict) and all(
         key in _ANNOTATIONS or key.startswith("x-") or (key == "nullable" and part[key] is False) for key in part

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import json
 import math
 import os
@@ -130,6 +131,30 @@ class Schemas:
                 stack.extend(node)
         return found
 
+    @functools.cached_property
+    def mapped(self) -> dict[str, tuple[str, list[str]]]:
+        """Component -> (property, values) for a member a discriminator's `mapping` names that inherits
+        the property from an `allOf` part rather than saying it: the models give such a member the
+        mapping's tag (one flat class, its tag narrowed), so it is drawn with that tag."""
+        found: dict[str, tuple[str, list[str]]] = {}
+        stack: list[Any] = [self.components]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                discriminator = node.get("discriminator")
+                mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+                if isinstance(mapping, dict) and isinstance(discriminator.get("propertyName"), str):
+                    prop = discriminator["propertyName"]
+                    for value, ref in mapping.items():
+                        name = unescape(str(ref).rsplit("/", 1)[-1])
+                        own = (self.components.get(name) or {}).get("properties") or {}
+                        if prop not in own and "allOf" in (self.components.get(name) or {}):
+                            found.setdefault(name, (prop, []))[1].append(value)
+                stack.extend(node.values())
+        return found
+
     @property
     def components(self) -> dict[str, Any]:
         schemas = (self.document.get("components") or {}).get("schemas") or {}
@@ -145,9 +170,11 @@ class Schemas:
         converted = self._convert(schema, 0, frozenset(), nodes)
         return _closed(converted) if self.closed else converted
 
-    def _convert(self, schema: Any, outer: int, here: frozenset[str], nodes: list[int]) -> Any:
+    def _convert(self, schema: Any, outer: int, here: frozenset[str], nodes: list[int], part: bool = False) -> Any:
         """`schema` converted; `outer`: the values around this one reached through a reference, `here`:
-        the components this value is made of so far (through `$ref` and `allOf`)."""
+        the components this value is made of so far (through `$ref` and `allOf`); `part`: another
+        `allOf` part may narrow this value (or the value holding it), so a reference in it is inlined
+        rather than one of the instances drawn already."""
         nodes[0] += 1
         if not isinstance(schema, dict):
             return schema
@@ -156,11 +183,14 @@ class Schemas:
             name = unescape(ref[len(SCHEMA_PREFIX) :]) if ref.startswith(SCHEMA_PREFIX) else None
             if name is None or name not in self.components or name in here:
                 return False
-            if outer > 0 and name in self.known:
+            if outer > 0 and name in self.known and not part:  # an `allOf` part narrows: inlined
                 return {"enum": self.known[name]} if self.known[name] else False
             if outer >= self.depth or nodes[0] > self.budget:
                 return False
-            target = self._convert(self.components[name], outer, here | {name}, nodes)
+            target = self._convert(self.components[name], outer, here | {name}, nodes, part)
+            if name in self.mapped:
+                prop, values = self.mapped[name]
+                target = {"allOf": [target, {"properties": {prop: {"enum": values}}}]}
             siblings = {k: v for k, v in schema.items() if k != "$ref"}
             if self.oas30 or not _assertions(siblings):
                 return target
@@ -170,15 +200,15 @@ class Schemas:
         for key, value in schema.items():
             if key in ("properties", "patternProperties"):
                 if isinstance(value, dict):
-                    result[key] = {k: self._convert(v, inner, frozenset(), nodes) for k, v in value.items()}
+                    result[key] = {k: self._convert(v, inner, frozenset(), nodes, part) for k, v in value.items()}
             elif key in ("items", "additionalProperties", "contains", "propertyNames"):
                 if isinstance(value, list):  # draft-4 tuple items
-                    result[key] = [self._convert(v, inner, frozenset(), nodes) for v in value]
+                    result[key] = [self._convert(v, inner, frozenset(), nodes, part) for v in value]
                 else:
-                    result[key] = self._convert(value, inner, frozenset(), nodes)
+                    result[key] = self._convert(value, inner, frozenset(), nodes, part)
             elif key in ("allOf", "anyOf", "oneOf"):
                 if isinstance(value, list):
-                    result[key] = [self._convert(v, outer, here, nodes) for v in value]
+                    result[key] = [self._convert(v, outer, here, nodes, part or key == "allOf") for v in value]
             elif key == "not":
                 result[key] = self._convert(value, outer, here, nodes)
             elif key == "prefixItems" and isinstance(value, list):
