@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import escape_pointer, unescape_pointer
 from ..naming import pascal, safe_class_name
 from ..resolver import SCHEMA_PREFIX
-from .shapes import annotation_only, constant, reshaped
+from .shapes import annotation_only, constant, reshaped, variant_name
 
 _DATA_KEYWORDS = frozenset({"default", "example", "examples", "enum", "const"})
 _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"})
@@ -194,7 +194,7 @@ class SchemaNormalizer:
                 result[key] = [
                     v
                     if _is_null(v)
-                    else self.child(v, hint if len(real) == 1 else _variant_name(hint, v, i), nullable_ref=plain)
+                    else self.child(v, hint if len(real) == 1 else variant_name(hint, v, i), nullable_ref=plain)
                     for i, v in enumerate(variants)
                 ]
                 if len(real) > 1:
@@ -329,28 +329,6 @@ def _annotated(schema: Any) -> Any:
 
 def _is_null(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "null" and len(schema) <= 2
-
-
-def _variant_name(hint: str, variant: Any, index: int) -> str:
-    """A union member's name: its title, else the constant it is told apart by, else its place."""
-    title = variant.get("title") if isinstance(variant, dict) else None
-    if isinstance(title, str) and pascal(title):
-        return hint + pascal(title)
-    tag = _tag(variant)
-    return hint + (pascal(tag) if tag is not None and pascal(tag) else f"Variant{index + 1}")
-
-
-def _tag(variant: Any) -> str | None:
-    """The string constant of the first property a member requires with one value (`type: {const: x}`)."""
-    properties = variant.get("properties") if isinstance(variant, dict) else None
-    required = variant.get("required") if isinstance(variant, dict) else None
-    if not isinstance(properties, dict) or not isinstance(required, list):
-        return None
-    for key in required:
-        value = constant(properties.get(key)) if isinstance(key, str) else None
-        if isinstance(value, dict) and isinstance(value.get("const"), str):
-            return str(value["const"])
-    return None
 
 
 def _upgrade_30(schema: dict[str, Any]) -> dict[str, Any]:

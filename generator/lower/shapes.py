@@ -15,11 +15,14 @@
   JSON value (as JSON Schema reads it), not an array always.
 - `constant`: a one-value `enum` is a `const` (a `Literal` in the models): a tag a union can be
   discriminated by, rather than an enum class of one member.
+- `variant_name`: an inline union member is named by its title, else by its tag, before any number.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from ..naming import pascal
 
 # Keywords that describe a value without constraining it.
 _ANNOTATIONS = frozenset(
@@ -128,3 +131,25 @@ def _constrains(schema: dict[str, Any]) -> bool:
 
 def _composed(schema: dict[str, Any]) -> bool:
     return any(key in schema for key in ("allOf", "anyOf", "oneOf", "$ref", "enum", "const"))
+
+
+def variant_name(hint: str, variant: Any, index: int) -> str:
+    """A union member's name: its title, else the constant it is told apart by, else its place."""
+    title = variant.get("title") if isinstance(variant, dict) else None
+    if isinstance(title, str) and pascal(title):
+        return hint + pascal(title)
+    tag = _tag(variant)
+    return hint + (pascal(tag) if tag is not None and pascal(tag) else f"Variant{index + 1}")
+
+
+def _tag(variant: Any) -> str | None:
+    """The string constant of the first property a member requires with one value (`type: {const: x}`)."""
+    properties = variant.get("properties") if isinstance(variant, dict) else None
+    required = variant.get("required") if isinstance(variant, dict) else None
+    if not isinstance(properties, dict) or not isinstance(required, list):
+        return None
+    for key in required:
+        value = constant(properties.get(key)) if isinstance(key, str) else None
+        if isinstance(value, dict) and isinstance(value.get("const"), str):
+            return str(value["const"])
+    return None
