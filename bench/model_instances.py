@@ -57,9 +57,7 @@ def measure(name: str, work: Path) -> str:
     schemas = Schemas(document)
     classes = component_classes(spec)
     drawn = schemas.draw_components(list(schemas.components), PER_SCHEMA, seed=0)
-    cases = [
-        Case(n, {"class": classes[n], "path": [], "nullable": schemas.admits_null(n)}, drawn[n]) for n in drawn
-    ]
+    cases = [Case(n, {"class": classes[n], "path": [], "nullable": schemas.admits_null(n)}, drawn[n]) for n in drawn]
     failures = round_trips(out, package, cases, work)
     found = examples(document, classes)
     refused = [e for e in found if schemas.problems(e.value, e.schema)]
