@@ -45,7 +45,7 @@ ALL = {
     "stripe": Spec("stripe.yaml", "stripe_client"),
     "openai": Spec("openai.yaml", "openai_client"),
 }
-SAMPLE = 12  # schemas drawn in the default run (with the schemas their values hold)
+SAMPLE = 8  # schemas drawn in the default run (with the schemas their values hold)
 PER_SCHEMA = 3  # instances drawn from each schema
 
 
