@@ -22,14 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support.instances import (  # noqa: E402
-    Case,
-    Schemas,
-    component_classes,
-    examples,
-    load_document,
-    round_trips,
-)
+from support.instances import Schemas, component_classes, load_document  # noqa: E402
+from support.round_trip import Case, round_trips  # noqa: E402
+from support.spec_examples import examples  # noqa: E402
 
 SPECS = {
     "platform": ("llamacloud-platform.json", "llamaplatform"),

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support.instances import Case, Failure, Schemas, component_classes, examples, load_document, round_trips
+from support.instances import Schemas, component_classes, load_document
+from support.round_trip import Case, Failure, round_trips
 from support.shared import Wanted, build_once
+from support.spec_examples import examples
 
 SPECS = Path(__file__).resolve().parent / "real_specs"
 

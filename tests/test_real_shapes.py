@@ -24,8 +24,10 @@ import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 from conftest import Flavour
 from support.fixtures import fixture_package, run
-from support.instances import Case, Schemas, component_classes, examples, load_document, round_trips
+from support.instances import Schemas, component_classes, load_document
+from support.round_trip import Case, round_trips
 from support.server import Reply, TestServer
+from support.spec_examples import examples
 
 FIXTURES = ("discord_style", "box_style", "inheritance_style")
 

@@ -1,43 +1,34 @@
-"""Values a spec's schemas accept, and whether a generated package's models take them back unchanged.
+"""Values a spec's component schemas admit, drawn and checked as OpenAPI reads them.
 
-- `Schemas(document)`: the component schemas of an OpenAPI 3.0/3.1/3.2 document, each as a plain
-  JSON Schema (draft 7) an instance generator reads (`draft7`), and an OpenAPI-aware validator of
-  instances against the schema as written (`problems`: OAS 3.0's `nullable` and its own keywords,
-  3.1's JSON Schema 2020-12, discriminators, formats).
-- `draw(schema, count, seed)`: `count` distinct instances of a draft-7 schema (hypothesis-jsonschema),
-  the same for the same seed.
-- `examples(document)`: every example the document holds with the schema it illustrates (a schema's
-  `example` and `examples`, a media type's or parameter's `example` and Example Objects' `value`).
-- `round_trips(package_dir, package, cases)`: each case (a class of `models`, instances) parsed from
-  JSON by the generated models in a fresh interpreter and dumped back (`mode="json", by_alias=True,
-  exclude_unset=True`); what is refused or comes back changed, up to the normalisation of
-  date-times, numbers and UUIDs.
+- `Schemas(document)`: the component schemas of an OpenAPI 3.0/3.1/3.2 document; `draft7` gives one
+  as a self-contained draft-7 JSON Schema the instance generator reads, `problems` checks an instance
+  against the schema as written with openapi-schema-validator (3.0's `nullable`, 3.1's JSON Schema
+  2020-12, discriminators, formats), `draw_components` draws instances of components and keeps
+  those the validator accepts.
+- `draw(schema, count, seed)`: up to `count` distinct instances of a draft-7 schema
+  (hypothesis-jsonschema), the same for the same seed.
 
-References are inlined for the generator to a bounded depth (it reads no recursive schema): past it
-a reference becomes `false`, so an optional property, an array's items or a union branch that recurses
-further is left out of the instances, and a schema that needs more depth gives no instance.
+The draft-7 copies are a reading, said here once: a value inside another is one of the instances
+drawn for its component already (components are drawn in the order of what they hold), unless an
+`allOf` part may narrow it, then inlined; a reference going round a cycle, or past two levels of
+values, is `false` (an optional property, an array's items or a union member left out); objects
+that declare properties get no others; `properties` (or `required`) without `type` is an object; a
+discriminator's value that neither its mapping nor a schema name gives is read as the members' own
+constants (see `_mapping_less`); a member a mapping names is drawn with the mapping's tag; strings
+of the formats the models type (date-time, uuid, duration, decimal, ...) are values of the format.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime
 import functools
 import json
-import math
-import os
 import re
-import subprocess
-import sys
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 SCHEMA_PREFIX = "#/components/schemas/"
-# Formats the models type as other than `str`: drawn as values of the format, and checked as such.
-_TYPED_FORMATS = ("date", "date-time", "time", "uuid", "duration", "decimal", "ipv4", "ipv6")
 
 
 def load_document(spec: Path) -> dict[str, Any]:
@@ -87,7 +78,7 @@ class Schemas:
         for name in self.order(names):
             if name in self.known:
                 continue
-            reference = {"$ref": SCHEMA_PREFIX + _escape(name)}
+            reference = {"$ref": SCHEMA_PREFIX + escape(name)}
             try:
                 drawn = draw(self.draft7(reference), count, seed)
             except Exception:  # the generator gives up on a schema it cannot satisfy
@@ -144,7 +135,9 @@ class Schemas:
                 stack.extend(node)
             elif isinstance(node, dict):
                 discriminator = node.get("discriminator")
-                mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+                if not isinstance(discriminator, dict):
+                    discriminator = {}
+                mapping = discriminator.get("mapping")
                 if isinstance(mapping, dict) and isinstance(discriminator.get("propertyName"), str):
                     prop = discriminator["propertyName"]
                     for value, ref in mapping.items():
@@ -226,9 +219,9 @@ class Schemas:
 
     def admits_null(self, name: str) -> bool:
         """Whether component `name` admits null (its class then stands for `Class | None` where used)."""
-        return not self.problems(None, {"$ref": SCHEMA_PREFIX + _escape(name)})
+        return not self.problems(None, {"$ref": SCHEMA_PREFIX + escape(name)})
 
-    def validator(self, version: tuple[int, int] | None = None) -> Any:
+    def validator(self) -> Any:
         from openapi_schema_validator import (
             OAS30Validator,
             OAS31Validator,
@@ -376,7 +369,7 @@ def _discriminated(result: dict[str, Any], original: dict[str, Any], components:
     if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
         return result
     prop = discriminator["propertyName"]
-    mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+    mapping: dict[str, Any] = discriminator["mapping"] if isinstance(discriminator.get("mapping"), dict) else {}
     for key in ("oneOf", "anyOf"):
         branches = original.get(key)
         if not isinstance(branches, list) or key not in result:
@@ -478,234 +471,5 @@ def draw(schema: Any, count: int, seed: int) -> list[Any]:
     return list(found.values())[:count]
 
 
-# ---------------------------------------------------------------- examples
-
-
-@dataclass(frozen=True)
-class Example:
-    where: str  # JSON pointer of the example in the document
-    schema: Any  # the schema it illustrates (references into the document)
-    value: Any
-    target: dict[str, Any] | None  # what parses it in the generated package (see parse_back.py); None: nothing
-
-
-def examples(document: dict[str, Any], names: dict[str, str]) -> list[Example]:
-    """Every example of the document with the schema it is for and what parses it: a component's class
-    (`names`: component -> class) for one inside a component schema, the operation's parser for a
-    response's, the body's class for a request body's that refers to a component, nothing for a
-    parameter's (parameters are sent, not parsed)."""
-    found: list[Example] = []
-    components = document.get("components") or {}
-
-    def deref(value: Any) -> Any:
-        seen = 0
-        while isinstance(value, dict) and isinstance(value.get("$ref"), str) and seen < 10:
-            ref = value["$ref"]
-            if not ref.startswith("#/"):
-                return None
-            node: Any = document
-            for part in ref[2:].split("/"):
-                node = node.get(unescape(part)) if isinstance(node, dict) else None
-            value, seen = node, seen + 1
-        return value
-
-    def schema_examples(schema: Any, where: str, checked: Any, target: dict[str, Any] | None) -> None:
-        """A schema's own `example`/`examples`, and those of the schemas inside it; `checked`: the schema
-        an example here illustrates (an `allOf` part's example illustrates the whole)."""
-        if not isinstance(schema, dict):
-            return
-        if "example" in schema:
-            found.append(Example(f"{where}/example", checked, schema["example"], target))
-        if isinstance(schema.get("examples"), list):
-            found.extend(Example(f"{where}/examples/{i}", checked, v, target) for i, v in enumerate(schema["examples"]))
-        for key, value in schema.items():
-            if key in ("properties", "patternProperties") and isinstance(value, dict):
-                for name, sub in value.items():
-                    move = ["property", name] if key == "properties" else ["values"]
-                    at = f"{where}/{key}/{_escape(name)}"
-                    schema_examples(sub, at, _pointer(at, sub), _moved(target, move))
-            elif key in ("items", "additionalProperties") and isinstance(value, dict):
-                at = f"{where}/{key}"
-                move = ["items"] if key == "items" else ["values"]
-                schema_examples(value, at, _pointer(at, value), _moved(target, move))
-            elif key in ("allOf", "anyOf", "oneOf") and isinstance(value, list):
-                for i, sub in enumerate(value):
-                    at = f"{where}/{key}/{i}"
-                    # An example beside a reference in an `allOf` describes the whole value.
-                    whole = key == "allOf" and isinstance(sub, dict) and "$ref" not in sub
-                    schema_examples(sub, at, checked if whole else _pointer(at, sub), target)
-
-    def holder(item: dict[str, Any], at: str, schema: Any, target: dict[str, Any] | None) -> None:
-        """The `example` and `examples` (Example Objects) of a media type or a parameter."""
-        if not isinstance(schema, dict):
-            return
-        if "example" in item:
-            found.append(Example(f"{at}/example", schema, item["example"], target))
-        if isinstance(item.get("examples"), dict):
-            for name, example in item["examples"].items():
-                example = deref(example)
-                if isinstance(example, dict) and "value" in example:
-                    found.append(Example(f"{at}/examples/{_escape(name)}/value", schema, example["value"], target))
-
-    def media(content: Any, where: str, target: Any) -> None:
-        for media_type, item in (content or {}).items() if isinstance(content, dict) else ():
-            item = deref(item)
-            if isinstance(item, dict) and "json" in str(media_type):
-                schema = item.get("schema")
-                own = target
-                if own is None and isinstance(schema, dict):
-                    own = _class_target(schema, names)
-                holder(item, f"{where}/{_escape(media_type)}", schema, own)
-
-    for name, schema in (components.get("schemas") or {}).items():
-        pointer = f"{SCHEMA_PREFIX}{_escape(name)}"
-        schema_examples(schema, pointer, {"$ref": pointer}, {"class": names[name], "path": []})
-    for path, item in (document.get("paths") or {}).items():
-        for method, operation in item.items() if isinstance(item, dict) else ():
-            if not isinstance(operation, dict) or method.startswith("x-") or method in ("parameters", "servers"):
-                continue
-            at = f"#/paths/{_escape(path)}/{method}"
-            for i, parameter in enumerate(operation.get("parameters") or []):
-                parameter = deref(parameter)
-                if isinstance(parameter, dict):
-                    holder(parameter, f"{at}/parameters/{i}", parameter.get("schema"), None)
-            body = deref(operation.get("requestBody"))
-            if isinstance(body, dict):
-                media(body.get("content"), f"{at}/requestBody/content", None)
-            for code, response in (operation.get("responses") or {}).items():
-                response = deref(response)
-                if isinstance(response, dict):
-                    endpoint = {"endpoint": [method.upper(), path], "status": str(code).upper()}
-                    media(response.get("content"), f"{at}/responses/{_escape(code)}/content", endpoint)
-    return found
-
-
-def _pointer(at: str, schema: Any) -> Any:
-    """The schema at `at`, as a reference (one that is a reference already, as it is)."""
-    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-        return {"$ref": schema["$ref"]}
-    return {"$ref": at}
-
-
-def _moved(target: dict[str, Any] | None, move: list[str]) -> dict[str, Any] | None:
-    return None if target is None else {**target, "path": [*target["path"], move]}
-
-
-def _class_target(schema: dict[str, Any], names: dict[str, str]) -> dict[str, Any] | None:
-    """The class of a body schema that refers to a component."""
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-        name = unescape(ref[len(SCHEMA_PREFIX) :])
-        return {"class": names[name], "path": []} if name in names else None
-    return None
-
-
-def _escape(name: Any) -> str:
+def escape(name: Any) -> str:
     return str(name).replace("~", "~0").replace("/", "~1")
-
-
-# ---------------------------------------------------------------- parsing by the models
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str  # what the instances come from (a schema's name, an example's pointer)
-    target: dict[str, Any]  # what parses them (see parse_back.py)
-    instances: list[Any]
-
-
-@dataclass(frozen=True)
-class Failure:
-    case: str
-    instance: Any
-    why: str
-
-    def __str__(self) -> str:
-        return f"{self.case}: {self.why}\n    input: {json.dumps(self.instance)[:400]}"
-
-
-def round_trips(out: Path, package: str, cases: list[Case], work: Path) -> list[Failure]:
-    """What the models of `package` (in folder `out`) refuse or give back changed, in a fresh interpreter."""
-    payload = work / "cases.json"
-    payload.write_text(json.dumps([{"target": c.target, "instances": c.instances} for c in cases]), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("parse_back.py")), package, str(payload)],
-        cwd=out,
-        env={**os.environ, "PYTHONPATH": str(out)},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    failures: list[Failure] = []
-    for case, results in zip(cases, json.loads(done.stdout), strict=True):
-        for value, result in zip(case.instances, results, strict=True):
-            if "refused" in result or "missing" in result:
-                why = "refused: " + result["refused"] if "refused" in result else "no parser: " + result["missing"]
-                failures.append(Failure(case.name, value, why))
-                continue
-            difference = differs(value, result["dumped"])
-            if difference is not None:
-                failures.append(
-                    Failure(case.name, value, f"changed at {difference}: {json.dumps(result['dumped'])[:400]}")
-                )
-    return failures
-
-
-def differs(sent: Any, back: Any, at: str = "") -> str | None:
-    """Where `back` is not `sent`, up to date-times, numbers and UUIDs written otherwise; None if equal."""
-    if isinstance(sent, dict) and isinstance(back, dict):
-        if set(sent) != set(back):
-            return f"{at or '/'} (keys {sorted(set(sent) ^ set(back))[:5]})"
-        for key in sent:
-            found = differs(sent[key], back[key], f"{at}/{key}")
-            if found is not None:
-                return found
-        return None
-    if isinstance(sent, list) and isinstance(back, list):
-        if len(sent) != len(back):
-            return at or "/"
-        for index, (a, b) in enumerate(zip(sent, back, strict=True)):
-            found = differs(a, b, f"{at}/{index}")
-            if found is not None:
-                return found
-        return None
-    if isinstance(sent, bool) or isinstance(back, bool):
-        return None if sent is back else at or "/"
-    if isinstance(sent, int | float) and isinstance(back, int | float | str):
-        try:
-            other = float(back)
-        except ValueError:
-            return at or "/"
-        return None if math.isclose(float(sent), other, rel_tol=1e-9, abs_tol=1e-300) else at or "/"
-    if isinstance(sent, str) and isinstance(back, str):
-        return None if sent == back or _same_value(sent, back) else at or "/"
-    return None if sent == back else at or "/"
-
-
-def _same_value(a: str, b: str) -> bool:
-    for parse in (_datetime, datetime.date.fromisoformat, _time, uuid.UUID, float):
-        try:
-            if parse(a) == parse(b):  # type: ignore[operator]
-                return True
-        except (ValueError, TypeError, OverflowError):
-            continue
-    return False
-
-
-def _datetime(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
-
-
-def _time(text: str) -> datetime.time:
-    return datetime.time.fromisoformat(text.replace("z", "Z"))
-
-
-def iter_chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def deep_copy(value: Any) -> Any:
-    return copy.deepcopy(value)

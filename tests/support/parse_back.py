@@ -119,7 +119,11 @@ def parsers(target: dict[str, Any], package: str, cache: dict[str, Any]) -> list
                 break
     if not found:
         raise LookupError(f"no parser for {method} {path} {status}")
-    return [lambda text, parse=parse: parse(text.encode()) for parse in found]
+    return [_from_text(parse) for parse in found]
+
+
+def _from_text(parse: Callable[[bytes], Any]) -> Callable[[str], Any]:
+    return lambda text: parse(text.encode())
 
 
 def main() -> None:
