@@ -39,8 +39,12 @@ class Built:
         return self.out / PACKAGE
 
 
-def build(*args: str | os.PathLike[str], cwd: Path = REPO, seed: str = "0") -> subprocess.CompletedProcess[str]:
-    return goldens.run(goldens.build_command(*args), cwd=cwd, env={"PYTHONHASHSEED": seed})
+def build(
+    *args: str | os.PathLike[str], cwd: Path = REPO, seed: str = "0", project: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """A build with these flags alone, or (`project`) as a maintainer runs it: `[tool.generator]` read."""
+    command = goldens.project_build_command(*args) if project else goldens.build_command(*args)
+    return goldens.run(command, cwd=cwd, env={"PYTHONHASHSEED": seed})
 
 
 def build_into(out: Path, spec: Path = SPEC_DIR / "openapi.yaml", *extra: str) -> subprocess.CompletedProcess[str]:
@@ -329,7 +333,7 @@ def test_flags_fall_back_to_the_tool_generator_table_of_pyproject(builds: dict[s
         '[tool.generator]\nspec = "contract/openapi.yaml"\nout = "client_out"\npackage = "llamacloud"\n',
         encoding="utf-8",
     )
-    done = build(cwd=tmp_path)
+    done = build(cwd=tmp_path, project=True)
     assert (done.returncode, done.stderr) == (0, "")
     expected = builds["0"].files
     assert re.fullmatch(summary_pattern("client_out/llamacloud", len(expected), " written"), done.stdout), done.stdout
