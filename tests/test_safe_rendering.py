@@ -165,7 +165,7 @@ def test_remote_refs_are_fetched_only_when_allowed(tmp_path: Path, capsys: pytes
             f"              schema: {{$ref: '{server.url}/schemas/thing.yaml#/Thing'}}\n",
             encoding="utf-8",
         )
-        argv = ["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "remote"]
+        argv = ["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "remote"]
         assert main(argv) == 2
         assert "pass --allow-remote-refs to fetch it" in capsys.readouterr().err
         assert server.requests == []  # nothing fetched without the flag
