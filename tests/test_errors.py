@@ -28,7 +28,7 @@ def build(tmp_path: Path, spec_text: str, capsys: pytest.CaptureFixture[str], **
     for name, text in files.items():
         (spec.parent / name.replace("__", "/")).parent.mkdir(parents=True, exist_ok=True)
         (spec.parent / name.replace("__", "/")).write_text(textwrap.dedent(text), encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     err = capsys.readouterr().err
     assert not (tmp_path / "out" / "pkg").exists(), "a failed build must write nothing"
     return code, err

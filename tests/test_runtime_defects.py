@@ -163,7 +163,7 @@ def test_a_header_name_that_is_no_http_token_is_refused_at_build_time(
 ) -> None:
     spec = tmp_path / "openapi.yaml"
     spec.write_text(textwrap.dedent(SPEC), encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     err = capsys.readouterr().err
     assert code == 2
     assert not (tmp_path / "out" / "pkg").exists()
