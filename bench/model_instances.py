@@ -40,7 +40,19 @@ def measure(name: str, work: Path) -> str:
     spec = ROOT / "tests" / "real_specs" / file
     out = work / name
     built = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--spec", str(spec), "--out", str(out), "--package", package],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--isolated",
+            "--spec",
+            str(spec),
+            "--out",
+            str(out),
+            "--package",
+            package,
+        ],
         capture_output=True,
         text=True,
         check=False,
