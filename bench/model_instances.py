@@ -1,13 +1,13 @@
 """Counts of the instance and example checks (tests/test_model_instances.py) on the real specs.
 
-For each spec of tests/real_specs: builds it with the generator importable here (this checkout, or
-another one put first on PYTHONPATH), draws instances from every component schema, keeps those the
+For each spec of tests/real_specs: builds it with the generator of the working directory's checkout
+(`python -m generator`), draws instances from every component schema, keeps those the
 OpenAPI validator accepts, has the generated models parse them and dump them back, and does the same
 with every example of the spec. Prints one row per spec (the figures in BENCHMARKS.md, Notes):
 
     python bench/model_instances.py                  # every spec (minutes)
     python bench/model_instances.py --only box,openai
-    PYTHONPATH=/path/to/other/checkout python bench/model_instances.py   # the same checks, another generator
+    cd OTHER && PYTHONPATH=OTHER python /path/to/bench/model_instances.py   # another checkout's generator
 """
 
 from __future__ import annotations

@@ -177,3 +177,11 @@ def test_an_envelope_narrowed_by_its_response_parses(server: TestServer, flavour
     server.enqueue(Reply(200, body=body))
     zone = run(flavour, "inheritance_style", server, lambda c: c.zones.get("z1"))
     assert type(zone.result) is m.Zone and zone.result.name == "example.com"
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_an_inline_discriminated_response_picks_its_member_by_the_tag(server: TestServer, flavour: Flavour) -> None:
+    m = models("inheritance_style")
+    server.enqueue(Reply(200, body={"petType": "dog"}), Reply(200, body={"petType": "cat", "name": "Tom"}))
+    dog, cat = run(flavour, "inheritance_style", server, lambda c: [c.pets.get("1"), c.pets.get("2")])
+    assert (type(dog), type(cat)) == (m.Dog, m.Cat)  # by the tag alone, where the fields say nothing

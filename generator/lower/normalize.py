@@ -151,6 +151,8 @@ class SchemaNormalizer:
         enum = schema.get("enum")
         if isinstance(enum, list) and any(v is not None for v in enum):
             return True
+        if "discriminator" in schema and ("oneOf" in schema or "anyOf" in schema):
+            return True  # the models discriminate a named union only
         kind = schema.get("type")
         is_object = (
             kind is None

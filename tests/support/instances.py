@@ -128,7 +128,7 @@ class Schemas:
         the property from an `allOf` part rather than saying it: the models give such a member the
         mapping's tag (one flat class, its tag narrowed), so it is drawn with that tag."""
         found: dict[str, tuple[str, list[str]]] = {}
-        stack: list[Any] = [self.components]
+        stack: list[Any] = [self.document.get("paths"), self.components]
         while stack:
             node = stack.pop()
             if isinstance(node, list):
@@ -334,10 +334,15 @@ def _rebased(schema: Any) -> Any:
         return [_rebased(v) for v in schema]
     if not isinstance(schema, dict):
         return schema
-    return {
+    rebased = {
         k: ("urn:spec" + v if k == "$ref" and isinstance(v, str) and v.startswith("#") else _rebased(v))
         for k, v in schema.items()
     }
+    discriminator = rebased.get("discriminator")
+    if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
+        mapping = {k: "urn:spec" + v if str(v).startswith("#") else v for k, v in discriminator["mapping"].items()}
+        rebased["discriminator"] = {**discriminator, "mapping": mapping}
+    return rebased
 
 
 def _upgrade_30(schema: dict[str, Any]) -> dict[str, Any]:
