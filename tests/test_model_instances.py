@@ -88,6 +88,7 @@ def report(failures: list[Failure]) -> str:
     return f"{len(failures)} failures:\n" + "\n".join(map(str, failures[:20]))
 
 
+@pytest.mark.slow
 def test_a_sample_of_the_platform_schemas_round_trips(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
     names = sorted(Schemas(load_document(SPECS / PLATFORM.file)).components)
     sample = random.Random(19).sample(names, SAMPLE)

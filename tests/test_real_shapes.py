@@ -51,6 +51,7 @@ def test_the_specs_examples_round_trip(name: str, tmp_path: Path) -> None:
     assert round_trips(package.parent, name, cases, tmp_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", FIXTURES)
 def test_values_drawn_from_every_schema_round_trip(name: str, tmp_path: Path) -> None:
     spec = goldens.fixture_spec(name)
