@@ -118,7 +118,7 @@ def test_every_schema_round_trips(name: str, tmp_path_factory: pytest.TempPathFa
 
 @pytest.mark.big
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(ALL))
+@pytest.mark.parametrize("name", sorted(set(ALL) - {"stripe"}))  # stripe.yaml holds no example
 def test_every_example_round_trips(name: str, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
     failures, _ = example_failures(ALL[name], tmp_path_factory, tmp_path)
     assert not failures, report(failures)
