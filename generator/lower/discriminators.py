@@ -92,11 +92,13 @@ class Discriminators:
         if isinstance(given, dict):
             prop = given.get("propertyName")
             # The spec names the property: its members' values say the tags, required or not.
-            mapping = self._mapping(names, prop, required=False) if isinstance(prop, str) else None
-            if mapping is not None:
-                node["discriminator"] = {**given, "mapping": mapping}
-            elif isinstance(prop, str):
-                self._own_tags(names, prop, given)
+            raw = given.get("mapping")
+            spec_mapping = raw if isinstance(raw, dict) else {}
+            if isinstance(prop, str):
+                mapping = self._mapping(names, prop, required=False, given=spec_mapping)
+                if mapping is not None:
+                    node["discriminator"] = {**given, "mapping": mapping}
+                self._own_tags(names, prop, mapping or spec_mapping)
             return True
         for prop in self._candidates(names[0]):
             mapping = self._mapping(names, prop, required=True)
@@ -105,13 +107,11 @@ class Discriminators:
                 return True
         return False
 
-    def _own_tags(self, names: list[str], prop: str, given: dict[str, Any]) -> None:
+    def _own_tags(self, names: list[str], prop: str, mapping: dict[str, Any]) -> None:
         """Gives a member its own tag when it inherits the property from an `allOf` part typed other
         than a plain string (an enum): the models narrow a member's tag to its value(s), which a
         subclass cannot do to such a field, so the member then becomes one flat class (see
         `SchemaNormalizer.settle_inheritance`). Its value: the mapping's keys naming it, else its name."""
-        raw = given.get("mapping")
-        mapping = raw if isinstance(raw, dict) else {}
         for name in names:
             schema = self.schemas[name]
             own = schema.get("properties")
@@ -125,18 +125,29 @@ class Discriminators:
                 ),
                 None,
             )
-            if inherited is None or inherited == {"type": "string"}:
-                continue
+            if (
+                inherited is None
+                or "const" in inherited
+                or (inherited.get("type") == "string" and "enum" not in inherited)
+            ):
+                continue  # a constant, or a plain string: narrowed as it stands
             ref = SCHEMA_PREFIX + escape_pointer(name)
             values = [k for k, v in mapping.items() if v == ref] or [name]
             tag = {"const": values[0]} if len(values) == 1 else {"type": "string", "enum": values}
             schema["properties"] = {**(own if isinstance(own, dict) else {}), prop: tag}
 
-    def _mapping(self, names: list[str], prop: str, *, required: bool) -> dict[str, str] | None:
-        """Tag value -> member, when every member has (`required`: requires) `prop` with constant values."""
+    def _mapping(
+        self, names: list[str], prop: str, *, required: bool, given: dict[str, Any] | None = None
+    ) -> dict[str, str] | None:
+        """Tag value -> member, when every member has (`required`: requires) `prop` with constant values.
+        With the spec's own `mapping` (`given`), a member without constants goes by its keys, else
+        by its name (OpenAPI's implicit value), so only members saying their values change."""
         mapping: dict[str, str] = {}
         for name in names:
             values = self._tags(name, prop, required)
+            if not values and given is not None:
+                ref = SCHEMA_PREFIX + escape_pointer(name)
+                values = [k for k, v in given.items() if v == ref] or [name]
             if not values:
                 return None
             for value in values:
