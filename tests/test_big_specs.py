@@ -1,5 +1,6 @@
-"""The large public specs of tests/real_specs: `box.json` (296 operations, 305 schemas) and
-`stripe.yaml` (468 operations, 819 schemas) build without a warning; every operation is a method of
+"""The large public specs of tests/real_specs: `box.json` (296 operations, 305 schemas),
+`openai.yaml` (288 operations, 1,422 schemas) and `stripe.yaml` (468 operations, 819 schemas) build
+without a warning; every operation is a method of
 both clients and has its endpoint; every module imports; the package passes `mypy --strict`; and a
 first call parses its answer, importing the model modules its answer reaches and no others.
 
@@ -42,6 +43,13 @@ class Case:
 
 CASES = {
     "box": Case(SPECS / "box.json", "box_client", 'files.get_id("12345")', {"id": "12345", "type": "file"}, "FileFull"),
+    "openai": Case(
+        SPECS / "openai.yaml",
+        "openai_client",
+        'models.retrieve("gpt-4o")',
+        {"id": "gpt-4o", "object": "model", "created": 1, "owned_by": "openai"},
+        "Model",
+    ),
     "stripe": Case(
         SPECS / "stripe.yaml",
         "stripe_client",
