@@ -140,7 +140,8 @@ print(json.dumps({{"sync": sync, "async": async_, "endpoints": sorted(endpoints)
 def test_every_operation_is_a_method_of_both_clients_with_its_endpoint(big: Big) -> None:
     operations = spec_operations(big.case)
     found = json.loads(run_python(big, _SURFACE.format(package=big.case.package)))
-    assert [tuple(e) for e in found["endpoints"]] == operations
+    # An operation answering a body or a stream as asked declares an endpoint for each.
+    assert sorted({tuple(e) for e in found["endpoints"]}) == operations
     assert len(found["sync"]) == len(operations)
     assert sorted(found["sync"]) == sorted(found["async"])
     assert not any(found["sync"].values()) and all(found["async"].values())
