@@ -9,7 +9,7 @@ import httpx
 import llamacloud  # type: ignore[import-not-found, unused-ignore]
 import pytest
 from conftest import API_KEY, JOB, STATUS_BODY, AnyClient, Flavour, first_page, job, resolve, run
-from llamacloud import _base_client  # type: ignore[import-not-found, unused-ignore]
+from llamacloud._runtime import _base_client  # type: ignore[import-not-found, unused-ignore]
 from llamacloud.models import BatchGetStatusResponse, BatchJobStatus, BatchJobType  # type: ignore[import-not-found, unused-ignore]
 from support.server import Reply, TestServer
 

@@ -184,7 +184,7 @@ def test_command_line_example_runs(command: str, server: TestServer) -> None:
 
 
 def test_exit_code_table_matches_the_cli() -> None:
-    from llamacloud._cli import EXIT_CODES  # type: ignore[import-not-found, unused-ignore]
+    from llamacloud._cli._table import EXIT_CODES  # type: ignore[import-not-found, unused-ignore]
 
     rows = re.findall(r"^\| (\d+) \| (.+?) \|$", README.read_text(encoding="utf-8"), re.M)
     assert [(int(code), meaning) for code, meaning in rows] == list(EXIT_CODES)

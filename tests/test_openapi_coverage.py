@@ -126,7 +126,7 @@ def _resource_hints(name: str, resource: str) -> dict[str, dict[str, Any]]:
     module = importlib.import_module(f"{name}.resources.{resource}")
     cls = next(v for k, v in vars(module).items() if k.endswith("Resource") and not k.startswith("Async"))
     # The runtime's aliases (`Headers`) hold forward references to names of `_types`.
-    namespace = {**vars(importlib.import_module(f"{name}._types")), **vars(module)}
+    namespace = {**vars(importlib.import_module(f"{name}._runtime._types")), **vars(module)}
     return {
         k: typing.get_type_hints(v, globalns=namespace)
         for k, v in vars(cls).items()
@@ -379,7 +379,7 @@ def test_maps_additional_properties() -> None:
 
 
 def test_enums_are_open_and_typed() -> None:
-    m, runtime = models("maps_enums"), importlib.import_module("maps_enums._types")
+    m, runtime = models("maps_enums"), importlib.import_module("maps_enums._runtime._types")
     assert issubclass(m.Color, runtime.OpenStrEnum) and [c.value for c in m.Color] == ["red", "green", "blue"]
     assert issubclass(m.Priority, runtime.OpenIntEnum) and [p.value for p in m.Priority] == [1, 2, 3]
     assert issubclass(m.Mode, runtime.OpenStrEnum) and [p.value for p in m.Mode] == ["auto", "manual"]
@@ -660,7 +660,7 @@ def test_multipart_and_form_annotations() -> None:
     got = hints(m.UploadForm)
     assert got["file"] is bytes and members(got["attachments"]) == {list[bytes], type(None)}
     upload = method_hints("bodies", "uploads", "upload")
-    assert upload["file"] == package("bodies._files").FileTypes and upload["purpose"] is str
+    assert upload["file"] == package("bodies._runtime._files").FileTypes and upload["purpose"] is str
     login = method_hints("bodies", "auth", "login")
     assert (login["username"], login["password"]) == (str, str) and m.LoginBody.model_fields.keys() == login.keys() & {
         "username",

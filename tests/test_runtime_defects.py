@@ -56,8 +56,8 @@ def methods(obj: object, package: str, seen: set[int] | None = None) -> Iterator
 @pytest.mark.parametrize("package", PACKAGES)
 def test_type_hints_resolve_on_every_method_of_both_clients(package: str) -> None:
     module = importlib.import_module(package)
-    omit_type: Any = importlib.import_module(f"{package}._types").Omit
-    raw_response = importlib.import_module(f"{package}._response").RawResponse
+    omit_type: Any = importlib.import_module(f"{package}._runtime._types").Omit
+    raw_response = importlib.import_module(f"{package}._runtime._response").RawResponse
     for cls in (module.Client, module.AsyncClient):
         client = cls(**CREDENTIALS, base_url="http://127.0.0.1:9")
         found = dict(methods(client, package))
@@ -78,8 +78,8 @@ def test_type_hints_resolve_on_every_method_of_both_clients(package: str) -> Non
 
 def test_raw_response_methods_say_they_return_a_raw_response() -> None:
     models = importlib.import_module("llamacloud.models")
-    raw_response = importlib.import_module("llamacloud._response").RawResponse
-    pagination = importlib.import_module("llamacloud._pagination")
+    raw_response = importlib.import_module("llamacloud._runtime._response").RawResponse
+    pagination = importlib.import_module("llamacloud._runtime._pagination")
     sync = llamacloud.Client(api_key="k-123456", base_url="http://127.0.0.1:9")
     asynchronous = llamacloud.AsyncClient(api_key="k-123456", base_url="http://127.0.0.1:9")
     cases: list[tuple[Any, Any, Any]] = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
-from ._base_client import AsyncAPIClient, AuthScheme, SyncAPIClient
+from ._runtime._base_client import AsyncAPIClient, AuthScheme, SyncAPIClient
 from ._version import __version__
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from ._operation import Endpoint
 from ._parsing import status_error
 from ._retries import retry_delay, should_retry_status
 
-log = logging.getLogger(__name__.rpartition(".")[0] or __name__)  # the package's logger
+log = logging.getLogger(__name__.rsplit(".", 2)[0])  # the package's logger: `<package>._runtime._attempts`
 _REDACTED_HEADERS = frozenset({"authorization", "cookie", "x-api-key", "api-key", "proxy-authorization"})
 
 
