@@ -26,7 +26,6 @@ import base64
 import importlib
 import inspect
 import json
-import subprocess
 import sys
 import types
 import typing
@@ -874,18 +873,6 @@ def test_binary_download_accepts_its_media_type(server: TestServer) -> None:
     with client("responses", server) as c:
         c.reports.download("r1")
     assert only_request(server).header("Accept") == "application/pdf"
-
-
-def test_fixture_packages_pass_ruff_check() -> None:
-    """`ruff check --isolated` over every coverage package (tests/test_golden.py runs mypy --strict)."""
-    packages = [str(goldens.fixture_expected(name)) for name in COVERAGE_FIXTURES]
-    done = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", *packages],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_every_coverage_fixture_is_registered() -> None:

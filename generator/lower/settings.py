@@ -1,5 +1,5 @@
-"""`x-client` and `servers` -> the client's class name, environment variables and default base URL.
-Gives `ClientSettingsReader`, whose `settings` are decided on first use."""
+"""`x-client` and `servers` -> the client's class name, environment variables, logger and default base
+URL. Gives `ClientSettingsReader`, whose `settings` are decided on first use."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .context import LowerContext
 from .parameters import HTTP_TOKEN
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+LOGGER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 # What the package's `__init__` and `_client` define besides the client classes.
 _PACKAGE_NAMES = frozenset(
     {
@@ -58,6 +59,8 @@ class ClientSettingsReader:
             default_base_url=base_url,
             servers=named,
             idempotency_header=self.header_name(declared.get("idempotency-header"), where.child("idempotency-header")),
+            log_env=self.env_name(declared.get("log-env"), f"{env_prefix}_LOG", where.child("log-env")),
+            logger=self.logger_name(declared.get("logger"), where.child("logger")),
         )
 
     def client_class_name(self, declared: object, where: Origin) -> str:
@@ -86,6 +89,18 @@ class ClientSettingsReader:
             f"x-client idempotency-header {declared!r} is not a header name",
             where,
             "use an HTTP token such as `Idempotency-Key`",
+        )
+        return None
+
+    def logger_name(self, declared: object, where: Origin) -> str | None:
+        if declared is None:
+            return None
+        if isinstance(declared, str) and LOGGER_NAME.fullmatch(declared):
+            return declared
+        self.ctx.problems.error(
+            f"x-client logger {declared!r} is not a logger name",
+            where,
+            "use dotted names of letters, digits and underscores (e.g. `mylib.acme`)",
         )
         return None
 

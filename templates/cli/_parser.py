@@ -176,6 +176,8 @@ def _environment(program: Program) -> list[str]:
     variables = [(program.base_url_env, f"API base URL (instead of --base-url{fallback})")]
     if program.needs_api_key:
         variables.insert(0, (program.api_key_env, "API key (instead of --api-key)"))
+    if program.log_env:
+        variables.append((program.log_env, "`debug` or `info`: log each request, response and retry to stderr"))
     width = max(len(name) for name, _ in variables)
     return ["environment:", *(f"  {name:<{width}}  {meaning}" for name, meaning in variables)]
 

@@ -85,6 +85,7 @@ class Program:
     default_base_url: str
     needs_api_key: bool
     commands: tuple[Command, ...]
+    log_env: str = ""  # `<PACKAGE>_LOG=debug` logs each request, response and retry to stderr
 
 
 __all__ = [

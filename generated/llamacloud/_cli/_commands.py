@@ -16,6 +16,7 @@ PROGRAM = Program(
     base_url_env="LLAMA_CLOUD_BASE_URL",
     default_base_url="https://api.cloud.llamaindex.ai",
     needs_api_key=True,
+    log_env="LLAMACLOUD_LOG",
     commands=(
         Command(
             resource="beta:batch",

@@ -198,6 +198,13 @@ def _environment(program: Program) -> list[str]:
     ]
     if program.needs_api_key:
         variables.insert(0, (program.api_key_env, "API key (instead of --api-key)"))
+    if program.log_env:
+        variables.append(
+            (
+                program.log_env,
+                "`debug` or `info`: log each request, response and retry to stderr",
+            )
+        )
     width = max(len(name) for name, _ in variables)
     return [
         "environment:",

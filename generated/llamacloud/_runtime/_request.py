@@ -91,12 +91,7 @@ def build_request(
         else call.content
     )
     request = http.build_request(
-        endpoint.method,
-        url,
-        headers=headers,
-        json=body.json,
-        content=content,
-        timeout=timeout,
+        endpoint.method, url, headers=headers, content=content, timeout=timeout
     )
     if body.stream is not None:
         # A multipart body streams its files (read again on a retry); httpx takes the stream as it is.
