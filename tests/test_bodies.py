@@ -458,7 +458,7 @@ paths:
 def test_a_bad_encoding_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = tmp_path / "openapi.yaml"
     spec.write_text(BAD_ENCODING, encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     err = capsys.readouterr().err
     assert code == 2 and not (tmp_path / "out" / "pkg").exists()
     pointer = "#/paths/~1up/post/requestBody/content/multipart~1form-data/encoding/file"

@@ -28,7 +28,7 @@ def build(tmp_path: Path, spec_text: str, capsys: pytest.CaptureFixture[str], **
     for name, text in files.items():
         (spec.parent / name.replace("__", "/")).parent.mkdir(parents=True, exist_ok=True)
         (spec.parent / name.replace("__", "/")).write_text(textwrap.dedent(text), encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     err = capsys.readouterr().err
     assert not (tmp_path / "out" / "pkg").exists(), "a failed build must write nothing"
     return code, err
@@ -279,7 +279,7 @@ def test_a_header_name_that_is_no_http_token_is_refused_at_build_time(
 ) -> None:
     spec = tmp_path / "openapi.yaml"
     spec.write_text(textwrap.dedent(HEADER_NAMES_SPEC), encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     err = capsys.readouterr().err
     assert code == 2
     assert not (tmp_path / "out" / "pkg").exists()

@@ -214,7 +214,7 @@ def test_an_idempotency_header_that_is_no_header_name_is_refused(
 ) -> None:
     spec = tmp_path / "openapi.yaml"
     spec.write_text(SPEC.replace("Idempotency-Key}", "'Idempotency Key'}"), encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     err = capsys.readouterr().err
     assert code == 2 and not (tmp_path / "out" / "pkg").exists()
     assert (

@@ -222,7 +222,7 @@ def test_a_wrong_logger_or_log_variable_is_a_located_error(
         "paths:\n  /things:\n    get:\n      operationId: list_things\n      responses: {'200': {description: ok}}\n",
         encoding="utf-8",
     )
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     err = capsys.readouterr().err
     assert code == 2 and not (tmp_path / "out").exists()
     assert f"openapi.yaml:4:{len(key) + 5} #/x-client/{key}: {message}" in err

@@ -192,7 +192,7 @@ def run_build(spec: Path, out: Path, package: str) -> Build:
     ):
         try:
             with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-                code = main(["build", "--spec", str(spec), "--out", str(out), "--package", package])
+                code = main(["build", "--isolated", "--spec", str(spec), "--out", str(out), "--package", package])
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit included: main must return its code

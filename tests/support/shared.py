@@ -43,16 +43,20 @@ class Build:
 @dataclass(frozen=True)
 class Wanted:
     """A build to share: `spec` built as `package` under PYTHONHASHSEED `seed` (None: the caller's),
-    with further command-line `options` (`--custom DIR`, ...)."""
+    with further command-line `options` (`--custom DIR`, ...). `project`: the project's own build,
+    which reads `[tool.generator]` (custom code, templates, overlays) as `python -m generator build`
+    does; every other build is `--isolated` from it."""
 
     spec: Path
     package: str
     seed: str | None = "0"
     options: tuple[str, ...] = ()
+    project: bool = False
 
     @property
     def name(self) -> str:
-        where = hashlib.sha256("\0".join([str(self.spec), *self.options]).encode()).hexdigest()[:10]
+        parts = [str(self.spec), *self.options, "project" * self.project]
+        where = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:10]
         return f"{self.package}-{self.seed or 'env'}-{where}"
 
 
@@ -100,8 +104,9 @@ def build_once(factory: pytest.TempPathFactory, wanted: Wanted) -> Build:
             *wanted.options,
         ]
         env = goldens.generator_env(None if wanted.seed is None else {"PYTHONHASHSEED": wanted.seed})
+        command = goldens.project_build_command if wanted.project else goldens.build_command
         done = subprocess.run(
-            goldens.build_command(*args),
+            command(*args),
             cwd=goldens.REPO,
             env=env,
             capture_output=True,
@@ -125,8 +130,9 @@ def build_all_once(factory: pytest.TempPathFactory, wanted: Sequence[Wanted]) ->
 
 
 def main_spec(seed: str = "0") -> Wanted:
-    """spec/ built as `llamacloud`, as `python -m generator build` does in the repository."""
-    return Wanted(goldens.REPO / "spec" / "openapi.yaml", goldens.MAIN_PACKAGE, seed)
+    """spec/ built as `llamacloud`, as `python -m generator build` does in the repository (its
+    `[tool.generator]` settings included), into a folder of the run."""
+    return Wanted(goldens.REPO / "spec" / "openapi.yaml", goldens.MAIN_PACKAGE, seed, project=True)
 
 
 def copy_build(build: Build, out: Path) -> Path:
