@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_PYPROJECT = ROOT / "generated" / "llamacloud" / "pyproject.toml"
 # What running tests/runtime_tests.txt takes besides the package's dependencies: pytest with the
-# parallel workers the project's `addopts` ask for, and the build backend of the pip-install test.
-TEST_TOOLS = ("pytest", "pytest-xdist", "execnet", "hatchling")
+# parallel workers the project's `addopts` ask for.
+TEST_TOOLS = ("pytest", "pytest-xdist", "execnet")
 _LOWER_BOUND = re.compile(r"([A-Za-z0-9_.-]+)\s*>=\s*([^,;\s]+)")
 
 
