@@ -79,7 +79,8 @@ def rest_of(process: subprocess.Popen[bytes]) -> tuple[bytes, bytes]:
 
 
 def test_each_event_is_printed_as_one_json_line_as_it_arrives(server: TestServer) -> None:
-    body = Chunks.every(0.4, [sse(progress(i)) for i in range(4)])
+    # Seconds apart: on a loaded machine the first line may take over a second to reach the test.
+    body = Chunks.every(1.0, [sse(progress(i)) for i in range(4)])
     server.enqueue(Reply(200, headers=SSE_HEADERS, body=body))
     process = start(server, "jobs", "watch", "--job-id", "j1")
     assert process.stdout is not None
