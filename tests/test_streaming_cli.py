@@ -78,6 +78,7 @@ def rest_of(process: subprocess.Popen[bytes]) -> tuple[bytes, bytes]:
     return out, errors
 
 
+@pytest.mark.slow
 def test_each_event_is_printed_as_one_json_line_as_it_arrives(server: TestServer) -> None:
     # Seconds apart: on a loaded machine the first line may take over a second to reach the test.
     body = Chunks.every(1.0, [sse(progress(i)) for i in range(4)])
