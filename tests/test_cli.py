@@ -424,7 +424,7 @@ def test_command_help_shows_method_path_description_flags_and_exit_codes() -> No
 
 def test_percent_signs_in_spec_text_show_as_written() -> None:
     """argparse %-formats help text; a `%` from the spec must neither crash it nor show doubled."""
-    from llamacloud._cli import Command, Option, Program, build_parser  # type: ignore[import-not-found, unused-ignore]
+    from llamacloud._cli._main import Command, Option, Program, build_parser  # type: ignore[import-not-found, unused-ignore]
 
     option = Option("--share", "share", "number", "query", help="share in % (0-100%)")
     command = Command("jobs", "list", ("jobs", "list"), "GET", "/jobs", "50% of %(prog)s", "100% done", (option,))
@@ -452,8 +452,8 @@ def test_version() -> None:
 def test_the_command_table_has_one_command_per_operation_and_one_flag_per_parameter() -> None:
     """Nothing in the CLI names an endpoint: `_commands.py` is the IR, laid out."""
     api, _ = load_api(ROOT / "spec" / "openapi.yaml", "llamacloud")
-    from llamacloud._cli import GLOBAL_FLAGS  # type: ignore[import-not-found, unused-ignore]
-    from llamacloud._commands import PROGRAM  # type: ignore[import-not-found, unused-ignore]
+    from llamacloud._cli._commands import PROGRAM  # type: ignore[import-not-found, unused-ignore]
+    from llamacloud._cli._table import GLOBAL_FLAGS  # type: ignore[import-not-found, unused-ignore]
 
     assert set(GLOBAL_FLAGS) | {"--body"} == CLI_RESERVED_FLAGS
     commands = {f"{c.resource} {c.name}": c for c in PROGRAM.commands}

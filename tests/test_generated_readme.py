@@ -197,7 +197,7 @@ def test_command_line_example_runs(command: str, server: TestServer) -> None:
 
 
 def test_exit_code_table_matches_the_cli() -> None:
-    from llamacloud._cli import EXIT_CODES  # type: ignore[import-not-found, unused-ignore]
+    from llamacloud._cli._table import EXIT_CODES  # type: ignore[import-not-found, unused-ignore]
 
     rows = re.findall(r"^\| (\d+) \| (.+?) \|$", README.read_text(encoding="utf-8"), re.M)
     assert [(int(code), meaning) for code, meaning in rows] == list(EXIT_CODES)
@@ -210,7 +210,7 @@ def test_configuration_names_the_environment_and_both_installations() -> None:
         "LLAMA_CLOUD_BASE_URL",
         "https://api.cloud.llamaindex.ai",
         "pip install ./generated/llamacloud",
-        "cp -r generated/llamacloud your_project/",
+        "cp -r generated/llamacloud your_project/_vendor/",
         "python -m llamacloud",
         "[api.md](api.md)",
     ):
@@ -256,15 +256,16 @@ def test_pip_install_of_the_folder_gives_the_package_and_the_command(tmp_path: P
 
 
 def test_a_vendored_copy_works_inside_another_package(tmp_path: Path) -> None:
-    project = tmp_path / "your_project"
-    shutil.copytree(PACKAGE, project / "llamacloud", ignore=shutil.ignore_patterns("__pycache__"))
-    (project / "__init__.py").write_text("", encoding="utf-8")
+    vendor = tmp_path / "your_project" / "_vendor"  # as the README's Vendoring section says
+    shutil.copytree(PACKAGE, vendor / "llamacloud", ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in (vendor.parent, vendor):
+        (folder / "__init__.py").write_text("", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(tmp_path)}
-    code = "from your_project.llamacloud import LlamaCloud; print(LlamaCloud(api_key='k').base_url)"
+    code = "from your_project._vendor.llamacloud import LlamaCloud; print(LlamaCloud(api_key='k').base_url)"
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert (done.returncode, done.stdout, done.stderr) == (0, "https://api.cloud.llamaindex.ai/\n", "")
     done = subprocess.run(
-        [sys.executable, "-m", "your_project.llamacloud", "--help"],
+        [sys.executable, "-m", "your_project._vendor.llamacloud", "--help"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

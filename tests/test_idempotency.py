@@ -96,7 +96,7 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch, package: ModuleType) -> list[float
     async def async_sleep(seconds: float) -> None:
         waited.append(seconds)
 
-    base_client = package._base_client
+    base_client = package._runtime._base_client
     monkeypatch.setattr(base_client, "sleep", waited.append)
     monkeypatch.setattr(base_client, "async_sleep", async_sleep)
     return waited

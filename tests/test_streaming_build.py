@@ -16,7 +16,9 @@ from generator.cli import main
 
 
 def hints(function: Any) -> dict[str, Any]:
-    names = vars(importlib_module("streaming._types")) | vars(inspect.getmodule(function)) | {"_models": models}
+    names = (
+        vars(importlib_module("streaming._runtime._types")) | vars(inspect.getmodule(function)) | {"_models": models}
+    )
     return typing.get_type_hints(function, names)
 
 
