@@ -31,9 +31,26 @@ def union(parts: list[str]) -> str:
                 unique.append(piece)
     if "Any" in unique:
         return "Any"
+    unique = _one_literal(unique)
     # `None` last reads best: `str | None`.
     unique.sort(key=lambda p: p == "None")
     return " | ".join(unique)
+
+
+def _one_literal(members: list[str]) -> list[str]:
+    """`Literal[1] | Literal[2]` as `Literal[1, 2]`, where the first literal stood (ruff's PYI030)."""
+    literals = [m for m in members if m.startswith("Literal[") and m.endswith("]")]
+    if len(literals) < 2:
+        return members
+    values: list[str] = []
+    for literal in literals:
+        for value in literal[len("Literal[") : -1].split(", "):
+            if value not in values:
+                values.append(value)
+    merged = "Literal[" + ", ".join(values) + "]"
+    first = members.index(literals[0])
+    rest = [m for m in members if m not in literals]
+    return [*rest[:first], merged, *rest[first:]]
 
 
 class TypeMapper:
