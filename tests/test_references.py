@@ -1,0 +1,389 @@
+"""Reference Objects are followed everywhere OpenAPI 3.0, 3.1 and 3.2 allow them: one table, a row per
+place. Each row puts `{$ref: ...}` at one place of a small spec and says what must follow from it in
+the IR (or, where the IR keeps nothing of that place, in the resolved document). Every row is built
+under each OpenAPI version that allows a reference there, without a warning; and the same `$ref`
+pointing at nothing is an error located at that place, which proves the reference is read there and
+not skipped as data or as an unknown field.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.errors import SpecError
+from generator.ir import Api, Operation
+from generator.loader import SourceFiles
+from generator.pipeline import load_api
+from generator.resolver import resolve
+
+VERSIONS = {(3, 0): "3.0.3", (3, 1): "3.1.0", (3, 2): "3.2.0"}
+THING = {"$ref": "#/components/schemas/Thing"}
+JSON_THING = {"application/json": {"schema": THING}}
+
+
+def base_spec(version: str) -> dict[str, Any]:
+    """Two operations on /things, a model and an error model: what every row adds its `$ref` to."""
+    return {
+        "openapi": version,
+        "info": {"title": "Refs", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "list_things",
+                    "responses": {"200": {"description": "ok", "content": copy.deepcopy(JSON_THING)}},
+                },
+                "post": {
+                    "operationId": "create_thing",
+                    "requestBody": {"content": copy.deepcopy(JSON_THING)},
+                    "responses": {"201": {"description": "made", "content": copy.deepcopy(JSON_THING)}},
+                },
+            }
+        },
+        "components": {
+            "schemas": {
+                "Thing": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+                "Problem": {"type": "object", "properties": {"message": {"type": "string"}}},
+                "Upload": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}, "note": {"type": "string"}},
+                },
+            }
+        },
+    }
+
+
+@dataclass(frozen=True)
+class Row:
+    """`ref` (a component, or a file beside the spec) placed at `at` (a JSON pointer; the key is
+    created); `components` and `files` are what it points at; `check` reads the result."""
+
+    name: str
+    at: str
+    ref: str
+    check: Callable[[Api, dict[str, Any]], None]
+    components: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, Any] = field(default_factory=dict)
+    since: tuple[int, int] = (3, 0)
+    siblings: dict[str, Any] = field(default_factory=dict)  # beside the `$ref` (3.1's summary/description)
+    before: Callable[[dict[str, Any]], None] | None = None  # other changes the row needs
+
+
+def operation(api: Api, operation_id: str) -> Operation:
+    return next(op for op in api.operations() if op.operation_id == operation_id)
+
+
+def at(document: dict[str, Any], pointer: str) -> Any:
+    value: Any = document
+    for part in pointer.strip("/").split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        value = value[int(key)] if isinstance(value, list) else value[key]
+    return value
+
+
+THINGS = "/paths/~1things"
+PROBLEM = {"description": "failed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+LIMIT = {"name": "limit", "in": "query", "description": "At most this many.", "schema": {"type": "integer"}}
+
+
+def _multipart(spec: dict[str, Any]) -> None:
+    spec["paths"]["/uploads"] = {
+        "post": {
+            "operationId": "upload",
+            "requestBody": {
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {"$ref": "#/components/schemas/Upload"},
+                        "encoding": {"file": {"contentType": "image/png", "headers": {}}},
+                    }
+                }
+            },
+            "responses": {"204": {"description": "done"}},
+        }
+    }
+
+
+def _security(spec: dict[str, Any]) -> None:
+    spec["security"] = [{"token": []}]
+
+
+def _error_of(code: int | str) -> Callable[[Api, dict[str, Any]], None]:
+    def check(api: Api, document: dict[str, Any]) -> None:
+        assert (code, "Problem") in operation(api, "list_things").error_models
+
+    return check
+
+
+def _limit(api: Api, document: dict[str, Any]) -> None:
+    (limit,) = operation(api, "list_things").parameters
+    assert (limit.wire_name, limit.location, limit.annotation) == ("limit", "query", "int")
+
+
+ROWS = [
+    Row(
+        "a response, by status",
+        f"{THINGS}/get/responses/200",
+        "#/components/responses/Things",
+        lambda api, doc: (
+            None if operation(api, "list_things").response.annotation == "_models.ThingList" else pytest.fail()
+        ),
+        components={
+            "responses": {
+                "Things": {
+                    "description": "ok",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingList"}}},
+                }
+            },
+            "schemas": {"ThingList": {"type": "object", "properties": {"data": {"type": "array", "items": THING}}}},
+        },
+    ),
+    Row("the `default` response", f"{THINGS}/get/responses/default", "#/components/responses/Error",
+        _error_of("default"), components={"responses": {"Error": PROBLEM}}),  # fmt: skip
+    Row("a response range (`4XX`)", f"{THINGS}/get/responses/4XX", "#/components/responses/Error",
+        _error_of("4XX"), components={"responses": {"Error": PROBLEM}}),  # fmt: skip
+    Row("a response named `default` in components", f"{THINGS}/get/responses/500", "#/components/responses/default",
+        _error_of(500), components={"responses": {"default": PROBLEM}}),  # fmt: skip
+    Row("a response in another file", f"{THINGS}/get/responses/404", "responses.yaml#/NotFound",
+        _error_of(404), files={"responses.yaml": {"NotFound": {**PROBLEM, "content": {"application/json": {
+            "schema": {"$ref": "openapi.yaml#/components/schemas/Problem"}}}}}}),  # fmt: skip
+    Row("a parameter of an operation", f"{THINGS}/get/parameters/0", "#/components/parameters/Limit",
+        _limit, components={"parameters": {"Limit": LIMIT}}),  # fmt: skip
+    Row("a parameter of a path item", f"{THINGS}/parameters/0", "#/components/parameters/Limit",
+        _limit, components={"parameters": {"Limit": LIMIT}},
+        before=lambda spec: spec["paths"]["/things"].pop("post")),  # fmt: skip
+    Row(
+        "a parameter whose reference has its own description (3.1)",
+        f"{THINGS}/get/parameters/0",
+        "#/components/parameters/Limit",
+        lambda api, doc: (
+            None
+            if operation(api, "list_things").parameters[0].description == "The page size."
+            else pytest.fail(str(operation(api, "list_things").parameters))
+        ),
+        components={"parameters": {"Limit": LIMIT}},
+        since=(3, 1),
+        siblings={"description": "The page size."},
+    ),
+    Row(
+        "a request body",
+        f"{THINGS}/post/requestBody",
+        "#/components/requestBodies/NewThing",
+        lambda api, doc: (
+            None
+            if [f.py_name for f in operation(api, "create_thing").body.fields] == ["name"]  # type: ignore[union-attr]
+            else pytest.fail()
+        ),
+        components={
+            "requestBodies": {
+                "NewThing": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "properties": {"name": {"type": "string"}}}
+                        }
+                    },
+                }
+            }
+        },
+    ),
+    Row(
+        "a header of a multipart part (`encoding`)",
+        "/paths/~1uploads/post/requestBody/content/multipart~1form-data/encoding/file/headers/X-Part",
+        "#/components/headers/Part",
+        lambda api, doc: (
+            None
+            if operation(api, "upload").body.encoding[0].headers == (("X-Part", "scan"),)  # type: ignore[union-attr]
+            else pytest.fail()
+        ),
+        components={"headers": {"Part": {"schema": {"type": "string", "enum": ["scan"]}}}},
+        before=_multipart,
+    ),
+    Row(
+        "a header of a response",
+        f"{THINGS}/get/responses/200/headers/X-Rate-Limit",
+        "#/components/headers/Rate",
+        lambda api, doc: (
+            None
+            if at(doc, f"{THINGS}/get/responses/200/headers/X-Rate-Limit")["description"] == "Calls left."
+            else pytest.fail()
+        ),
+        components={"headers": {"Rate": {"description": "Calls left.", "schema": {"type": "integer"}}}},
+    ),
+    Row(
+        "a named example of a media type",
+        f"{THINGS}/get/responses/200/content/application~1json/examples/one",
+        "#/components/examples/One",
+        lambda api, doc: (
+            None if operation(api, "list_things").response.example == {"id": "t-1"} else pytest.fail()
+        ),
+        components={"examples": {"One": {"summary": "one thing", "value": {"id": "t-1"}}}},
+    ),
+    Row(
+        "a named example of a parameter, named `default` in components",
+        f"{THINGS}/get/parameters/0/examples/small",
+        "#/components/examples/default",
+        lambda api, doc: (
+            None if at(doc, f"{THINGS}/get/parameters/0/examples/small")["value"] == 5 else pytest.fail()
+        ),
+        components={"examples": {"default": {"value": 5}}},
+        before=lambda spec: spec["paths"]["/things"]["get"].update(parameters=[{**LIMIT}]),
+    ),
+    Row(
+        "a link of a response",
+        f"{THINGS}/post/responses/201/links/list",
+        "#/components/links/List",
+        lambda api, doc: (
+            None
+            if at(doc, f"{THINGS}/post/responses/201/links/list")
+            == {"operationId": "list_things", "parameters": {"after": "$response.body#/id"}}
+            else pytest.fail()
+        ),
+        components={"links": {"List": {"operationId": "list_things", "parameters": {"after": "$response.body#/id"}}}},
+    ),
+    Row(
+        "a callback of an operation",
+        f"{THINGS}/post/callbacks/made",
+        "#/components/callbacks/Made",
+        lambda api, doc: (
+            None
+            if at(doc, f"{THINGS}/post/callbacks/made/{{$request.body#~1hook}}/post/responses/200/description")
+            == "seen"
+            else pytest.fail()
+        ),
+        components={"callbacks": {"Made": {"{$request.body#/hook}": {"post": {"responses": {"200": {
+            "description": "seen"}}}}}}},
+    ),  # fmt: skip
+    Row(
+        "a path item under `paths`, in another file",
+        "/paths/~1things~1{id}",
+        "things.yaml#/Thing",
+        lambda api, doc: (None if operation(api, "get_thing").path == "/things/{id}" else pytest.fail()),
+        files={
+            "things.yaml": {
+                "Thing": {
+                    "get": {
+                        "operationId": "get_thing",
+                        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                        "responses": {"200": {"description": "ok", "content": {"application/json": {
+                            "schema": {"$ref": "openapi.yaml#/components/schemas/Thing"}}}}},
+                    }
+                }
+            }
+        },
+    ),  # fmt: skip
+    Row(
+        "a path item in components (3.1)",
+        "/paths/~1things~1{id}",
+        "#/components/pathItems/Thing",
+        lambda api, doc: (None if operation(api, "get_thing").http_method.upper() == "DELETE" else pytest.fail()),
+        components={
+            "pathItems": {
+                "Thing": {
+                    "delete": {
+                        "operationId": "get_thing",
+                        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                        "responses": {"204": {"description": "gone"}},
+                    }
+                }
+            }
+        },
+        since=(3, 1),
+    ),
+    Row(
+        "a webhook (3.1)",
+        "/webhooks/made",
+        "#/components/pathItems/Made",
+        lambda api, doc: (
+            None if at(doc, "/webhooks/made/post/requestBody/description") == "a new thing" else pytest.fail()
+        ),
+        components={"pathItems": {"Made": {"post": {"requestBody": {"description": "a new thing", "content": {
+            "application/json": {"schema": THING}}}, "responses": {"200": {"description": "seen"}}}}}},
+        since=(3, 1),
+    ),  # fmt: skip
+    Row(
+        "a security scheme",
+        "/components/securitySchemes/token",
+        "schemes.yaml#/Token",
+        lambda api, doc: (
+            None
+            if [(s.name, s.kind, s.location, s.parameter) for s in api.security]
+            == [("token", "api_key", "header", "X-Token")]
+            else pytest.fail(str(api.security))
+        ),
+        files={"schemes.yaml": {"Token": {"type": "apiKey", "in": "header", "name": "X-Token"}}},
+        before=_security,
+    ),
+    Row(
+        "a media type (3.2)",
+        f"{THINGS}/get/responses/200/content/application~1json",
+        "#/components/mediaTypes/ThingJson",
+        lambda api, doc: (
+            None if operation(api, "list_things").response.annotation == "_models.Problem" else pytest.fail()
+        ),
+        components={"mediaTypes": {"ThingJson": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+        since=(3, 2),
+    ),
+]
+
+
+def _cases() -> list[Any]:
+    return [
+        pytest.param(row, version, id=f"{row.name} [{text}]")
+        for row in ROWS
+        for version, text in VERSIONS.items()
+        if version >= row.since
+    ]
+
+
+def _write(folder: Path, row: Row, version: str, ref: str) -> Path:
+    spec = base_spec(version)
+    if row.before is not None:
+        row.before(spec)
+    for section, entries in row.components.items():
+        spec["components"].setdefault(section, {}).update(copy.deepcopy(entries))
+    parent_pointer, _, last = row.at.rpartition("/")
+    parent: Any = spec
+    for part in parent_pointer.strip("/").split("/"):
+        key: Any = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(parent, list):
+            key = int(key)
+        elif key not in parent:
+            parent[key] = [] if last.isdigit() else {}
+        parent = parent[key]
+    reference = {"$ref": ref, **row.siblings}
+    name = last.replace("~1", "/").replace("~0", "~")
+    if isinstance(parent, list):
+        parent.insert(int(name), reference)
+    else:
+        parent[name] = reference
+    for file_name, content in row.files.items():
+        (folder / file_name).write_text(json.dumps(content), encoding="utf-8")
+    path = folder / "openapi.yaml"
+    path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("row", "version"), _cases())
+def test_a_reference_is_followed(row: Row, version: tuple[int, int], tmp_path: Path) -> None:
+    spec = _write(tmp_path, row, VERSIONS[version], row.ref)
+    api, _ = load_api(spec, "refs")
+    assert [w.message for w in api.warnings] == []
+    document = resolve(spec, SourceFiles()).document
+    row.check(api, document)
+
+
+@pytest.mark.parametrize(("row", "version"), _cases())
+def test_a_reference_to_nothing_is_an_error_at_its_place(row: Row, version: tuple[int, int], tmp_path: Path) -> None:
+    file_part, _, pointer = row.ref.partition("#")
+    missing = f"{file_part}#{pointer.rsplit('/', 1)[0]}/Missing"
+    spec = _write(tmp_path, row, VERSIONS[version], missing)
+    with pytest.raises(SpecError) as raised:
+        load_api(spec, "refs")
+    errors = [(d.origin and d.origin.file.name, d.origin and d.origin.pointer, d.message) for d in raised.value.errors]
+    assert errors == [("openapi.yaml", row.at, f"$ref target {missing} does not exist")]
