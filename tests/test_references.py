@@ -62,12 +62,14 @@ def base_spec(version: str) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Row:
     """`ref` (a component, or a file beside the spec) placed at `at` (a JSON pointer; the key is
-    created); `components` and `files` are what it points at; `check` reads the result."""
+    created); `components` and `files` are what it points at; `got` reads the IR (or the resolved
+    document), which must give `want`."""
 
     name: str
     at: str
     ref: str
-    check: Callable[[Api, dict[str, Any]], None]
+    got: Callable[[Api, dict[str, Any]], Any]
+    want: Any
     components: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, Any] = field(default_factory=dict)
     since: tuple[int, int] = (3, 0)
@@ -88,8 +90,12 @@ def at(document: dict[str, Any], pointer: str) -> Any:
 
 
 THINGS = "/paths/~1things"
-PROBLEM = {"description": "failed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+PROBLEM = {
+    "description": "failed",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 LIMIT = {"name": "limit", "in": "query", "description": "At most this many.", "schema": {"type": "integer"}}
+ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
 def _multipart(spec: dict[str, Any]) -> None:
@@ -109,30 +115,31 @@ def _multipart(spec: dict[str, Any]) -> None:
     }
 
 
-def _security(spec: dict[str, Any]) -> None:
-    spec["security"] = [{"token": []}]
+def _errors(api: Api, document: dict[str, Any]) -> Any:
+    return operation(api, "list_things").error_models
 
 
-def _error_of(code: int | str) -> Callable[[Api, dict[str, Any]], None]:
-    def check(api: Api, document: dict[str, Any]) -> None:
-        assert (code, "Problem") in operation(api, "list_things").error_models
-
-    return check
+def _parameters(api: Api, document: dict[str, Any]) -> Any:
+    return [(p.wire_name, p.location, p.annotation, p.description) for p in operation(api, "list_things").parameters]
 
 
-def _limit(api: Api, document: dict[str, Any]) -> None:
-    (limit,) = operation(api, "list_things").parameters
-    assert (limit.wire_name, limit.location, limit.annotation) == ("limit", "query", "int")
+def _returns(api: Api, document: dict[str, Any]) -> Any:
+    return operation(api, "list_things").response.annotation
 
 
+def _in_document(pointer: str) -> Callable[[Api, dict[str, Any]], Any]:
+    return lambda api, document: at(document, pointer)
+
+
+SEEN = {"200": {"description": "seen"}}
+LIMIT_PARAMETER = [("limit", "query", "int", "At most this many.")]
 ROWS = [
     Row(
         "a response, by status",
         f"{THINGS}/get/responses/200",
         "#/components/responses/Things",
-        lambda api, doc: (
-            None if operation(api, "list_things").response.annotation == "_models.ThingList" else pytest.fail()
-        ),
+        _returns,
+        "_models.ThingList",
         components={
             "responses": {
                 "Things": {
@@ -143,29 +150,68 @@ ROWS = [
             "schemas": {"ThingList": {"type": "object", "properties": {"data": {"type": "array", "items": THING}}}},
         },
     ),
-    Row("the `default` response", f"{THINGS}/get/responses/default", "#/components/responses/Error",
-        _error_of("default"), components={"responses": {"Error": PROBLEM}}),  # fmt: skip
-    Row("a response range (`4XX`)", f"{THINGS}/get/responses/4XX", "#/components/responses/Error",
-        _error_of("4XX"), components={"responses": {"Error": PROBLEM}}),  # fmt: skip
-    Row("a response named `default` in components", f"{THINGS}/get/responses/500", "#/components/responses/default",
-        _error_of(500), components={"responses": {"default": PROBLEM}}),  # fmt: skip
-    Row("a response in another file", f"{THINGS}/get/responses/404", "responses.yaml#/NotFound",
-        _error_of(404), files={"responses.yaml": {"NotFound": {**PROBLEM, "content": {"application/json": {
-            "schema": {"$ref": "openapi.yaml#/components/schemas/Problem"}}}}}}),  # fmt: skip
-    Row("a parameter of an operation", f"{THINGS}/get/parameters/0", "#/components/parameters/Limit",
-        _limit, components={"parameters": {"Limit": LIMIT}}),  # fmt: skip
-    Row("a parameter of a path item", f"{THINGS}/parameters/0", "#/components/parameters/Limit",
-        _limit, components={"parameters": {"Limit": LIMIT}},
-        before=lambda spec: spec["paths"]["/things"].pop("post")),  # fmt: skip
     Row(
-        "a parameter whose reference has its own description (3.1)",
+        "the `default` response",
+        f"{THINGS}/get/responses/default",
+        "#/components/responses/Error",
+        _errors,
+        (("default", "Problem"),),
+        components={"responses": {"Error": PROBLEM}},
+    ),
+    Row(
+        "a response range (`4XX`)",
+        f"{THINGS}/get/responses/4XX",
+        "#/components/responses/Error",
+        _errors,
+        (("4XX", "Problem"),),
+        components={"responses": {"Error": PROBLEM}},
+    ),
+    Row(
+        "a response named `default` in components",
+        f"{THINGS}/get/responses/500",
+        "#/components/responses/default",
+        _errors,
+        ((500, "Problem"),),
+        components={"responses": {"default": PROBLEM}},
+    ),
+    Row(
+        "a response in another file",
+        f"{THINGS}/get/responses/404",
+        "responses.yaml#/NotFound",
+        _errors,
+        ((404, "Problem"),),
+        files={
+            "responses.yaml": {
+                "NotFound": {
+                    "description": "not found",
+                    "content": {"application/json": {"schema": {"$ref": "openapi.yaml#/components/schemas/Problem"}}},
+                }
+            }
+        },
+    ),
+    Row(
+        "a parameter of an operation",
         f"{THINGS}/get/parameters/0",
         "#/components/parameters/Limit",
-        lambda api, doc: (
-            None
-            if operation(api, "list_things").parameters[0].description == "The page size."
-            else pytest.fail(str(operation(api, "list_things").parameters))
-        ),
+        _parameters,
+        LIMIT_PARAMETER,
+        components={"parameters": {"Limit": LIMIT}},
+    ),
+    Row(
+        "a parameter of a path item",
+        f"{THINGS}/parameters/0",
+        "#/components/parameters/Limit",
+        _parameters,
+        LIMIT_PARAMETER,
+        components={"parameters": {"Limit": LIMIT}},
+        before=lambda spec: spec["paths"]["/things"].pop("post"),
+    ),
+    Row(
+        "a parameter whose reference has a description of its own (3.1)",
+        f"{THINGS}/get/parameters/0",
+        "#/components/parameters/Limit",
+        _parameters,
+        [("limit", "query", "int", "The page size.")],
         components={"parameters": {"Limit": LIMIT}},
         since=(3, 1),
         siblings={"description": "The page size."},
@@ -174,19 +220,14 @@ ROWS = [
         "a request body",
         f"{THINGS}/post/requestBody",
         "#/components/requestBodies/NewThing",
-        lambda api, doc: (
-            None
-            if [f.py_name for f in operation(api, "create_thing").body.fields] == ["name"]  # type: ignore[union-attr]
-            else pytest.fail()
-        ),
+        lambda api, doc: [f.py_name for f in operation(api, "create_thing").body.fields],  # type: ignore[union-attr]
+        ["name"],
         components={
             "requestBodies": {
                 "NewThing": {
                     "required": True,
                     "content": {
-                        "application/json": {
-                            "schema": {"type": "object", "properties": {"name": {"type": "string"}}}
-                        }
+                        "application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}
                     },
                 }
             }
@@ -196,11 +237,8 @@ ROWS = [
         "a header of a multipart part (`encoding`)",
         "/paths/~1uploads/post/requestBody/content/multipart~1form-data/encoding/file/headers/X-Part",
         "#/components/headers/Part",
-        lambda api, doc: (
-            None
-            if operation(api, "upload").body.encoding[0].headers == (("X-Part", "scan"),)  # type: ignore[union-attr]
-            else pytest.fail()
-        ),
+        lambda api, doc: operation(api, "upload").body.encoding[0].headers,  # type: ignore[union-attr]
+        (("X-Part", "scan"),),
         components={"headers": {"Part": {"schema": {"type": "string", "enum": ["scan"]}}}},
         before=_multipart,
     ),
@@ -208,29 +246,24 @@ ROWS = [
         "a header of a response",
         f"{THINGS}/get/responses/200/headers/X-Rate-Limit",
         "#/components/headers/Rate",
-        lambda api, doc: (
-            None
-            if at(doc, f"{THINGS}/get/responses/200/headers/X-Rate-Limit")["description"] == "Calls left."
-            else pytest.fail()
-        ),
+        _in_document(f"{THINGS}/get/responses/200/headers/X-Rate-Limit"),
+        {"description": "Calls left.", "schema": {"type": "integer"}},
         components={"headers": {"Rate": {"description": "Calls left.", "schema": {"type": "integer"}}}},
     ),
     Row(
         "a named example of a media type",
         f"{THINGS}/get/responses/200/content/application~1json/examples/one",
         "#/components/examples/One",
-        lambda api, doc: (
-            None if operation(api, "list_things").response.example == {"id": "t-1"} else pytest.fail()
-        ),
+        lambda api, doc: operation(api, "list_things").response.example,
+        {"id": "t-1"},
         components={"examples": {"One": {"summary": "one thing", "value": {"id": "t-1"}}}},
     ),
     Row(
         "a named example of a parameter, named `default` in components",
         f"{THINGS}/get/parameters/0/examples/small",
         "#/components/examples/default",
-        lambda api, doc: (
-            None if at(doc, f"{THINGS}/get/parameters/0/examples/small")["value"] == 5 else pytest.fail()
-        ),
+        _in_document(f"{THINGS}/get/parameters/0/examples/small"),
+        {"value": 5},
         components={"examples": {"default": {"value": 5}}},
         before=lambda spec: spec["paths"]["/things"]["get"].update(parameters=[{**LIMIT}]),
     ),
@@ -238,56 +271,50 @@ ROWS = [
         "a link of a response",
         f"{THINGS}/post/responses/201/links/list",
         "#/components/links/List",
-        lambda api, doc: (
-            None
-            if at(doc, f"{THINGS}/post/responses/201/links/list")
-            == {"operationId": "list_things", "parameters": {"after": "$response.body#/id"}}
-            else pytest.fail()
-        ),
+        _in_document(f"{THINGS}/post/responses/201/links/list"),
+        {"operationId": "list_things", "parameters": {"after": "$response.body#/id"}},
         components={"links": {"List": {"operationId": "list_things", "parameters": {"after": "$response.body#/id"}}}},
     ),
     Row(
         "a callback of an operation",
         f"{THINGS}/post/callbacks/made",
         "#/components/callbacks/Made",
-        lambda api, doc: (
-            None
-            if at(doc, f"{THINGS}/post/callbacks/made/{{$request.body#~1hook}}/post/responses/200/description")
-            == "seen"
-            else pytest.fail()
-        ),
-        components={"callbacks": {"Made": {"{$request.body#/hook}": {"post": {"responses": {"200": {
-            "description": "seen"}}}}}}},
-    ),  # fmt: skip
+        _in_document(f"{THINGS}/post/callbacks/made/{{$request.body#~1hook}}/post/responses/200"),
+        {"description": "seen"},
+        components={
+            "callbacks": {"Made": {"{$request.body#/hook}": {"post": {"responses": {"200": {"description": "seen"}}}}}}
+        },
+    ),
     Row(
         "a path item under `paths`, in another file",
         "/paths/~1things~1{id}",
         "things.yaml#/Thing",
-        lambda api, doc: (None if operation(api, "get_thing").path == "/things/{id}" else pytest.fail()),
+        lambda api, doc: (operation(api, "get_thing").http_method, operation(api, "get_thing").path),
+        ("GET", "/things/{id}"),
         files={
             "things.yaml": {
                 "Thing": {
                     "get": {
                         "operationId": "get_thing",
-                        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                        "responses": {"200": {"description": "ok", "content": {"application/json": {
-                            "schema": {"$ref": "openapi.yaml#/components/schemas/Thing"}}}}},
+                        "parameters": [ID],
+                        "responses": {"204": {"description": "there"}},
                     }
                 }
             }
         },
-    ),  # fmt: skip
+    ),
     Row(
         "a path item in components (3.1)",
         "/paths/~1things~1{id}",
         "#/components/pathItems/Thing",
-        lambda api, doc: (None if operation(api, "get_thing").http_method.upper() == "DELETE" else pytest.fail()),
+        lambda api, doc: (operation(api, "drop_thing").http_method, operation(api, "drop_thing").path),
+        ("DELETE", "/things/{id}"),
         components={
             "pathItems": {
                 "Thing": {
                     "delete": {
-                        "operationId": "get_thing",
-                        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                        "operationId": "drop_thing",
+                        "parameters": [ID],
                         "responses": {"204": {"description": "gone"}},
                     }
                 }
@@ -299,34 +326,36 @@ ROWS = [
         "a webhook (3.1)",
         "/webhooks/made",
         "#/components/pathItems/Made",
-        lambda api, doc: (
-            None if at(doc, "/webhooks/made/post/requestBody/description") == "a new thing" else pytest.fail()
-        ),
-        components={"pathItems": {"Made": {"post": {"requestBody": {"description": "a new thing", "content": {
-            "application/json": {"schema": THING}}}, "responses": {"200": {"description": "seen"}}}}}},
+        _in_document("/webhooks/made/post/requestBody/description"),
+        "a new thing",
+        components={
+            "pathItems": {
+                "Made": {
+                    "post": {
+                        "requestBody": {"description": "a new thing", "content": copy.deepcopy(JSON_THING)},
+                        "responses": {"200": {"description": "seen"}},
+                    }
+                }
+            }
+        },
         since=(3, 1),
-    ),  # fmt: skip
+    ),
     Row(
         "a security scheme",
         "/components/securitySchemes/token",
         "schemes.yaml#/Token",
-        lambda api, doc: (
-            None
-            if [(s.name, s.kind, s.location, s.parameter) for s in api.security]
-            == [("token", "api_key", "header", "X-Token")]
-            else pytest.fail(str(api.security))
-        ),
+        lambda api, doc: [(s.name, s.kind, s.location, s.parameter) for s in api.security],
+        [("token", "api_key", "header", "X-Token")],
         files={"schemes.yaml": {"Token": {"type": "apiKey", "in": "header", "name": "X-Token"}}},
-        before=_security,
+        before=lambda spec: spec.update(security=[{"token": []}]),
     ),
     Row(
         "a media type (3.2)",
         f"{THINGS}/get/responses/200/content/application~1json",
-        "#/components/mediaTypes/ThingJson",
-        lambda api, doc: (
-            None if operation(api, "list_things").response.annotation == "_models.Problem" else pytest.fail()
-        ),
-        components={"mediaTypes": {"ThingJson": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+        "#/components/mediaTypes/ProblemJson",
+        _returns,
+        "_models.Problem",
+        components={"mediaTypes": {"ProblemJson": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
         since=(3, 2),
     ),
 ]
@@ -375,7 +404,7 @@ def test_a_reference_is_followed(row: Row, version: tuple[int, int], tmp_path: P
     api, _ = load_api(spec, "refs")
     assert [w.message for w in api.warnings] == []
     document = resolve(spec, SourceFiles()).document
-    row.check(api, document)
+    assert row.got(api, document) == row.want
 
 
 @pytest.mark.parametrize(("row", "version"), _cases())

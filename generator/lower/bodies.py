@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from ..errors import Origin
-from ..resolver import UNRESOLVED
 from ..ir import PartEncoding, RequestBody
 from ..naming import pascal
+from ..resolver import UNRESOLVED
 from .body_examples import example_value
 from .body_fields import body_fields, part_encodings
 from .content import media_types

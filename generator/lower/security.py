@@ -8,8 +8,8 @@ from typing import Any
 
 from ..errors import Origin
 from ..ir import SecurityScheme
-from ..resolver import UNRESOLVED
 from ..naming import RESERVED_PARAMETERS, safe_identifier, snake
+from ..resolver import UNRESOLVED
 from .context import LowerContext
 from .settings import ClientSettingsReader
 
