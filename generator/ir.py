@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import Diagnostic
+from .errors import Diagnostic, Origin
 from .naming import bounded_name
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
@@ -283,6 +283,8 @@ class Api:
     # Located warnings found on the way (the build goes on); `--strict` makes them errors.
     warnings: tuple[Diagnostic, ...] = ()
     params: list[ParamsType] = field(default_factory=list)  # TypedDicts of nested body objects, by name
+    # Class name -> where its schema is written (a hoisted one: what held it), to locate problems.
+    schema_origins: dict[str, Origin] = field(default_factory=dict)
     # Alternatives of scheme names the API requires by default; None when the spec declares none.
     default_security: tuple[tuple[str, ...], ...] | None = None
 

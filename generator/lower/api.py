@@ -33,7 +33,9 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     names = class_names(raw, top, problems, operation_method_names(doc))
     rename_refs = ref_renamer(names)
     schemas = {names[name]: rename_refs(schema) for name, schema in raw.items()}
-    normalizer = SchemaNormalizer(schemas)
+    components = top.child("components", "schemas")
+    origins = {names[name]: spec.origin(schema, components.child(name)) for name, schema in raw.items()}
+    normalizer = SchemaNormalizer(schemas, origins)
     normalizer.normalize_components()
     checker = SchemaChecker(problems, spec.origins)
     checker.check_components(raw, top)
@@ -67,6 +69,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
         default_security=requirements(ctx, schemes, doc.get("security"), top.child("security")),
         resources=resources,
         schemas=schemas,
+        schema_origins=normalizer.origins,
         enum_names=enums,
         spec_hash=spec_hash,
         generator_version=__version__,

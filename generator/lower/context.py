@@ -52,6 +52,7 @@ class LowerContext:
         hoisted under `hoist_as` (made unique) when it is given. Checked first when `where` is given."""
         if where is not None and schema is not None:
             self.checker.check(schema, self.origin(schema, where))
+        self.normalizer.owner = self.origin(schema, where) if where is not None else None
         if hoist_as:
             return self.normalizer.child(self.rename_refs(schema), hoist_as)
         return self.normalizer.normalize(self.rename_refs(schema), "Inline")
