@@ -257,6 +257,7 @@ class SecurityScheme:
 @dataclass(frozen=True)
 class ClientSettings:
     class_name: str  # `LlamaCloud`
+    env_prefix: str  # of the environment variables: `OPENAI` (from the title `OpenAI API`)
     api_key_env: str
     base_url_env: str
     default_base_url: str
@@ -270,6 +271,7 @@ class ClientSettings:
 @dataclass
 class Api:
     title: str
+    display_name: str  # how the docs name the API: `OpenAI API`, `Llama Platform API`
     version: str
     description: str
     package: str

@@ -143,7 +143,10 @@ class _Resolver:
             siblings = {k: v for k, v in value.items() if k != "$ref"}
             if not (ref_ok or kind in OWN_REFERENCE):
                 self._warn_reference(key, where)
-            return self.follow(value["$ref"], siblings, where, (kind, "one"), lambda v, at: self.walk(v, at, kind, key))
+            # What it points at may be a reference in turn (a component kept in another file).
+            return self.follow(
+                value["$ref"], siblings, where, (kind, "one"), lambda v, at: self.walk(v, at, kind, key, True)
+            )
         result: dict[str, Any] = {}
         self.origins[id(result)] = where
         for child_key, child in value.items():

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.fixtures import Flavour, fixture_package, run
+from support.server import Reply, TestServer
 
 from generator.errors import SpecError
 from generator.ir import Api, Operation
@@ -184,6 +186,22 @@ ROWS = [
             "responses.yaml": {
                 "NotFound": {
                     "description": "not found",
+                    "content": {"application/json": {"schema": {"$ref": "openapi.yaml#/components/schemas/Problem"}}},
+                }
+            }
+        },
+    ),
+    Row(
+        "a response in components that is a reference to another file",
+        f"{THINGS}/get/responses/409",
+        "#/components/responses/Conflict",
+        _errors,
+        ((409, "Problem"),),
+        components={"responses": {"Conflict": {"$ref": "responses.yaml#/Conflict"}}},
+        files={
+            "responses.yaml": {
+                "Conflict": {
+                    "description": "conflict",
                     "content": {"application/json": {"schema": {"$ref": "openapi.yaml#/components/schemas/Problem"}}},
                 }
             }
@@ -416,3 +434,50 @@ def test_a_reference_to_nothing_is_an_error_at_its_place(row: Row, version: tupl
         load_api(spec, "refs")
     errors = [(d.origin and d.origin.file.name, d.origin and d.origin.pointer, d.message) for d in raised.value.errors]
     assert errors == [("openapi.yaml", row.at, f"$ref target {missing} does not exist")]
+
+
+# -- DigitalOcean's way: the `shared_responses` fixture ---------------------------------------------
+# Its package is committed under tests/fixtures/shared_responses/expected/ (built, compared byte for
+# byte, imported and type-checked by tests/test_golden.py); here it is driven on the loopback server.
+DO_ERROR = {"id": "example_error", "message": "some error message"}
+
+
+@pytest.mark.parametrize(
+    ("operation", "status", "error"),
+    [
+        ("list", 401, "AuthenticationError"),
+        ("list", 429, "RateLimitError"),
+        ("list", 500, "InternalServerError"),
+        ("list", 418, "APIStatusError"),  # no status of its own: `default`
+        ("get", 404, "NotFoundError"),  # `4XX`
+        ("get", 503, "InternalServerError"),  # `5XX`
+        ("get", 302, "APIStatusError"),  # `default`, a redirect with no location to follow
+    ],
+)
+def test_shared_error_responses_keep_their_model(
+    operation: str, status: int, error: str, server: TestServer, flavour: Flavour
+) -> None:
+    package = fixture_package("shared_responses")
+    server.enqueue(Reply(status, body=DO_ERROR))
+    call = (lambda c: c.droplets.list(per_page=2)) if operation == "list" else (lambda c: c.droplets.get(3164444))
+    with pytest.raises(package.APIStatusError) as caught:
+        run(flavour, "shared_responses", server, call)
+    assert type(caught.value).__name__ == error
+    assert type(caught.value.body) is package.models.Error
+    assert caught.value.body.model_dump(exclude_unset=True) == DO_ERROR
+
+
+def test_shared_parameters_and_responses_reach_the_client(server: TestServer, flavour: Flavour) -> None:
+    droplet = {"id": 3164444, "name": "example.com", "memory": 1024, "status": "active"}
+    server.enqueue(
+        Reply(200, body={"droplets": [droplet], "meta": {"total": 1}}), Reply(200, body={"droplet": droplet})
+    )
+    listed, got = run(
+        flavour,
+        "shared_responses",
+        server,
+        lambda c: [c.droplets.list(per_page=2, page=3), c.droplets.get(3164444)],
+    )
+    assert [(d.id, d.status) for d in listed.droplets] == [(3164444, "active")]
+    assert got.droplet.name == "example.com"
+    assert [r.target for r in server.requests] == ["/v2/droplets?per_page=2&page=3", "/v2/droplets/3164444"]

@@ -9,7 +9,7 @@ from ._version import __version__
 
 PROGRAM = Program(
     name="llamacloud",
-    title="LlamaCloud",
+    title="LlamaCloud API",
     version=__version__,
     description="Batch processing endpoints of the LlamaCloud platform API.",
     api_key_env="LLAMA_CLOUD_API_KEY",

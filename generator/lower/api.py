@@ -8,6 +8,7 @@ from typing import Any
 from .. import __version__
 from ..errors import Collector, Origin
 from ..ir import Api
+from ..naming import api_name
 from ..resolver import ResolvedSpec
 from .context import LowerContext
 from .normalize import SchemaNormalizer
@@ -59,8 +60,10 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     normalizer.hoist_self_items()
     enums = frozenset(n for n, s in schemas.items() if isinstance(s, dict) and "enum" in s)
     info = _info(doc)
+    title = str(info.get("title") or package)
     api = Api(
-        title=str(info.get("title") or package),
+        title=title,
+        display_name=api_name(title),
         version=str(info.get("version") or ""),
         description=str(info.get("description") or ""),
         package=package,

@@ -23,7 +23,7 @@ def security_schemes(ctx: LowerContext, client: ClientSettingsReader) -> tuple[S
     schemes = components.get("securitySchemes") if isinstance(components, dict) else None
     if not isinstance(schemes, dict):
         return ()
-    prefix = snake(ctx.package).upper()
+    prefix = client.env_prefix
     result: list[SecurityScheme] = []
     for name, scheme in schemes.items():
         if not isinstance(scheme, dict) or UNRESOLVED in scheme:  # a broken `$ref`, reported already

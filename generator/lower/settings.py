@@ -1,5 +1,5 @@
-"""`x-client` and `servers` -> the client's class name, environment variables and default base URL.
-Gives `ClientSettingsReader`, whose `settings` are decided on first use."""
+"""`x-client`, `servers` and the API's title -> the client's class name, environment variables and
+default base URL. Gives `ClientSettingsReader`, whose `settings` are decided on first use."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 from ..errors import Origin
 from ..ir import ClientSettings
-from ..naming import pascal, snake
+from ..naming import pascal, snake, title_env_prefix
 from .context import LowerContext
 from .parameters import HTTP_TOKEN
 
@@ -39,7 +39,7 @@ class ClientSettingsReader:
         declared = ctx.doc.get("x-client")
         where = ctx.origin(declared, ctx.top.child("x-client"))
         declared = declared if isinstance(declared, dict) else {}
-        env_prefix = snake(ctx.package).upper()
+        env_prefix = self.env_prefix
         servers = ctx.doc.get("servers")
         base_url = ""
         if isinstance(servers, list) and servers and isinstance(servers[0], dict):
@@ -50,6 +50,7 @@ class ClientSettingsReader:
             if isinstance(server, dict) and isinstance(server.get("name"), str)
         )
         return ClientSettings(
+            env_prefix=env_prefix,
             class_name=self.client_class_name(declared.get("branded-name"), where.child("branded-name")),
             api_key_env=self.env_name(declared.get("api-key-env"), f"{env_prefix}_API_KEY", where.child("api-key-env")),
             base_url_env=self.env_name(
@@ -58,6 +59,18 @@ class ClientSettingsReader:
             default_base_url=base_url,
             servers=named,
             idempotency_header=self.header_name(declared.get("idempotency-header"), where.child("idempotency-header")),
+        )
+
+    @functools.cached_property
+    def env_prefix(self) -> str:
+        """The prefix of the client's environment variables: from the API's title (`OpenAI API` ->
+        `OPENAI`), else from the package's name."""
+        info = self.ctx.doc.get("info")
+        title = info.get("title") if isinstance(info, dict) else None
+        return (
+            title_env_prefix(title)
+            if isinstance(title, str) and title_env_prefix(title)
+            else snake(self.ctx.package).upper()
         )
 
     def client_class_name(self, declared: object, where: Origin) -> str:
