@@ -101,7 +101,7 @@ def customize(api: Api, config: BuildConfig) -> Extras:
     custom.check_mixins([resource.class_name for resource in api.all_resources()])
     if config.templates is not None:
         check_overrides(config.templates)
-    return Extras(config.templates, custom, config.package_version)
+    return Extras(config.templates, custom, config.package_version, config.location)
 
 
 def generate_into(folder: Path, api: Api, worker: ModelsWorker, extras: Extras) -> dict[str, bytes]:

@@ -38,6 +38,9 @@ class Extras:
     templates: Path | None = None  # client templates replacing the built-in ones of the same name
     custom: CustomCode = field(default_factory=CustomCode)  # the maintainer's code: its mixins
     package_version: str | None = None  # else the spec's `info.version`
+    # The package folder relative to the project that builds it (`generated/llamacloud`), for the
+    # README's install commands; None when it is built outside the project.
+    location: str | None = None
 
 
 def render_package(api: Api, models_source: str | Callable[[], str], extras: Extras | None = None) -> dict[str, str]:
@@ -53,6 +56,7 @@ def render_package(api: Api, models_source: str | Callable[[], str], extras: Ext
         "auth": auth_for_docs(api),
         "custom": extras.custom,
         "package_version": extras.package_version or api.version,
+        "location": extras.location,
     }
     files: dict[str, str] = {
         "__init__.py": env.get_template("__init__.py.jinja").render(context),
