@@ -1,6 +1,6 @@
 """The models library's class names, settled: every schema's class takes the schema's name, and a
-class the library named itself steps aside. Takes the library's source and its model metadata (the
-schema location each class is made from); gives the source renamed.
+class the library named itself steps aside. Takes the library's source and the names its parser gave
+each schema; gives the source renamed.
 
 The library names a class it makes for an inline value after the property holding it (`tool_choice`
 -> `ToolChoice`); met before the schema of that name, it takes the name and the schema's class gets
@@ -12,10 +12,13 @@ are replaced in the code only: never in docstrings or data, and a field keeps it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-_SCHEMA_PATH = ("components", "schemas")
+from ..errors import escape_pointer
+
+_SCHEMA_REF = "#/components/schemas/"
 _CLASS_HEADER = re.compile(r"^class (\w+)\(", re.MULTILINE)
 # String literals (longest quotes first) and comments: what a rename leaves alone. Annotations the
 # library writes as strings (`list["Filters"]`) are double-quoted type expressions, renamed too.
@@ -25,30 +28,41 @@ _LITERAL = re.compile(
 _TYPE_TEXT = re.compile(r'"[\w\[\]., |]+"')
 
 
-def schema_classes(metadata: Mapping[str, Any], schemas: Mapping[str, Any]) -> dict[str, str]:
-    """Schema name -> the class the library made of it, from its model metadata. Classes it makes of
-    a part of a schema (an `allOf` expanded over a union) carry the schema's location too: the one
-    named like the schema wins, then one numbered after it whose fields are the schema's properties."""
-    candidates: dict[str, list[dict[str, Any]]] = {}
-    for model in metadata.get("models") or ():
-        path = list(model.get("source_path") or ())
-        if len(path) == 3 and path[:2] == list(_SCHEMA_PATH):
-            candidates.setdefault(str(path[2]), []).append(model)
+@contextmanager
+def library_class_names() -> Iterator[dict[str, str]]:
+    """While open, records the class name the models library gives each schema location it parsed
+    (`#/components/schemas/ToolChoice` -> `ToolChoice6`), read from its parser once parsing is done.
+
+    The library's model metadata (`emit_model_metadata`) says the same in public, but computing it
+    (every field's type hint, then JSON) cost 7% of a build; its reference table is at hand and
+    free. A library whose parser no longer keeps that table records nothing, and the models stage
+    stops saying so (the library is pinned: this can only come with an upgrade)."""
+    from datamodel_code_generator.parser.openapi import OpenAPIParser
+
     found: dict[str, str] = {}
-    for name, models in candidates.items():
-        schema = schemas.get(name)
-        properties = frozenset(schema.get("properties") or ()) if isinstance(schema, dict) else frozenset()
-        # max() keeps the first of equals: the library's order decides a tie.
-        found[name] = str(max(models, key=lambda model: _likeness(model, name, properties)).get("class_name"))
+    original = OpenAPIParser.parse
+
+    def parse(self: OpenAPIParser, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, *args, **kwargs)
+        found.update((path, reference.name) for path, reference in self.model_resolver.references.items())
+        return result
+
+    OpenAPIParser.parse = parse  # type: ignore[method-assign]  # restored below, whatever happens
+    try:
+        yield found
+    finally:
+        OpenAPIParser.parse = original  # type: ignore[method-assign]
+
+
+def schema_classes(references: Mapping[str, str], schemas: Iterable[str]) -> dict[str, str]:
+    """Schema name -> the class the library made of it (`references`: as `library_class_names`
+    records them)."""
+    found: dict[str, str] = {}
+    for name in schemas:
+        cls = references.get(_SCHEMA_REF + escape_pointer(name))
+        if cls is not None:
+            found[name] = cls
     return found
-
-
-def _likeness(model: dict[str, Any], name: str, properties: frozenset[str]) -> tuple[bool, bool, bool]:
-    """How much the class `model` describes looks like the schema `name`'s own."""
-    cls = str(model.get("class_name"))
-    aliases = {str(f.get("alias")) for f in model.get("fields") or ()}
-    numbered = re.fullmatch(re.escape(name) + r"\d+", cls) is not None
-    return cls == name, bool(properties) and aliases == properties, numbered
 
 
 def class_names(source: str) -> list[str]:

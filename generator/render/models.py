@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import keyword
 import re
-import tempfile
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostic, SpecError, escape_pointer, unescape_pointer
 from ..ir import Api
 from ..naming import RESERVED_CLASS_NAMES
 from ..resolver import SCHEMA_PREFIX
-from .model_names import schema_classes, settle_names
+from .model_names import library_class_names, schema_classes, settle_names
 
 _ENUM_BASES = {"StrEnum": "OpenStrEnum", "IntEnum": "OpenIntEnum", "Enum": "OpenEnum"}
 
@@ -99,15 +96,13 @@ def models_document(api: ModelsRequest) -> dict[str, Any]:
 
 def library_models(document: dict[str, Any], aliases: dict[str, str]) -> tuple[str, dict[str, str]]:
     """datamodel-code-generator's source of the models of `document`, as it writes it, and the class
-    it made of each schema (read from its model metadata: the name may not be the schema's)."""
+    it made of each schema (the name may not be the schema's: model_names.py)."""
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import DatetimeClassType, PythonVersion
 
-    scratch = tempfile.TemporaryDirectory(prefix="generator-models-")
-    metadata = Path(scratch.name) / "models.json"
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), library_class_names() as references:
             warnings.simplefilter("ignore")
             source = generate(
                 document,
@@ -136,23 +131,16 @@ def library_models(document: dict[str, Any], aliases: dict[str, str]) -> tuple[s
                 allow_population_by_field_name=True,
                 formatters=[],
                 custom_file_header="",
-                emit_model_metadata=metadata,
             )
-            classes = schema_classes(json.loads(metadata.read_text(encoding="utf-8")), document_schemas(document))
     except Exception as exc:  # the library raises many kinds; report them as one clear error
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         named = tuple(dict.fromkeys(unescape_pointer(m) for m in _SCHEMA_POINTER.findall(str(exc))))
         raise ModelsError(f"datamodel-code-generator could not generate the models: {message}", named) from exc
-    finally:
-        scratch.cleanup()
     if not isinstance(source, str):
         raise ModelsError("datamodel-code-generator returned several modules; expected one")
-    return source, classes
-
-
-def document_schemas(document: dict[str, Any]) -> dict[str, Any]:
-    schemas: dict[str, Any] = document["components"]["schemas"]
-    return schemas
+    if not references:
+        raise ModelsError("datamodel-code-generator's parser kept no names of the schemas it parsed")
+    return source, schema_classes(references, document["components"]["schemas"])
 
 
 # A schema named in a message of the library.
