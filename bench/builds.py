@@ -118,18 +118,19 @@ def platform_build(settings: Settings) -> list[Row]:
     ours(-1)
     _check_peer_ran_hooks(peer(-1))
     samples = interleaved(settings.process_repeats, {"ours": ours, "peer": peer})
+    wall_ratio = median(walls(samples["ours"])) / median(walls(samples["peer"]))
     return [
         Row(
             "1",
-            "platform spec build (cold process) vs openapi-python-client",
-            median(walls(samples["ours"])),
-            median(walls(samples["peer"])),
+            "platform spec build (cold process, CPU) vs openapi-python-client",
+            median(cpus(samples["ours"])),
+            median(cpus(samples["peer"])),
             "s",
             Target("ratio", 0.5, "<= 0.50x"),
             [
                 describe("ours `python -m generator build --package llamaplatform`", samples["ours"]),
                 describe("peer `openapi-python-client generate --meta none --overwrite`", samples["peer"]),
-                cpu_ratio(samples["ours"], samples["peer"]),
+                f"ratio by median wall time instead of CPU time: {wall_ratio:.2f}x",
             ],
         )
     ]

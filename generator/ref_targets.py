@@ -51,7 +51,7 @@ class TargetFinder:
             path = (document.parent / unquote(file_part)).resolve()
         else:
             path = document
-        if not is_remote(path) and not path.is_relative_to(self.root_dir):
+        if path is not document and not is_remote(path) and not path.is_relative_to(self.root_dir):
             self.problems.error(
                 f"$ref {ref!r} leaves the spec's folder {self.root_dir}",
                 where,

@@ -3,6 +3,7 @@ schemas (renamed to class names) with their normalizer and type mapper. Gives `L
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,7 @@ class LowerContext:
     def doc(self) -> dict[str, Any]:
         return self.spec.document
 
-    @property
+    @functools.cached_property
     def version(self) -> tuple[int, int]:
         """The OpenAPI version's major and minor numbers (checked already): (3, 0), (3, 1) or (3, 2)."""
         parts = str(self.doc.get("openapi", "3.1")).split(".")
