@@ -132,3 +132,30 @@ def test_the_class_the_library_names_like_a_later_schema_steps_aside() -> None:
     run = models().RunRequest.model_validate({"tool_choice": "auto"})
     assert not isinstance(run.tool_choice, models().ToolChoice)
     assert annotation("RunRequest", "tool_choice") != "ToolChoice | None"
+
+
+def test_a_models_failure_names_the_schema_where_the_spec_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Whatever the models library still refuses is an error at the schema it concerns (the worker is
+    # forked from this process, so it fails the same way).
+    import generator.render.models as models_stage
+    from generator.cli import main
+
+    def refuse(document: dict[str, Any], aliases: dict[str, str]) -> Any:
+        raise models_stage.ModelsError("the models library refused #/components/schemas/Thing", ("Thing",))
+
+    monkeypatch.setattr(models_stage, "library_models", refuse)
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components:\n  schemas:\n    Thing:\n      type: object\n      properties: {id: {type: string}}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--spec", "openapi.yaml", "--out", "out", "--package", "pkg"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (
+        "error: openapi.yaml:7:7 #/components/schemas/Thing: the models library refused #/components/schemas/Thing"
+    )
+    assert not (tmp_path / "out" / "pkg").exists()
