@@ -49,10 +49,15 @@ class Wanted:
     package: str
     seed: str | None = "0"
     options: tuple[str, ...] = ()
+    # Built as in a project of its own (a pyproject.toml beside `generated/`), as the repository
+    # builds `generated/llamacloud`: the README's install commands then name `generated/<package>`.
+    in_project: bool = False
 
     @property
     def name(self) -> str:
-        where = hashlib.sha256("\0".join([str(self.spec), *self.options]).encode()).hexdigest()[:10]
+        where = hashlib.sha256("\0".join([str(self.spec), *self.options, str(self.in_project)]).encode()).hexdigest()[
+            :10
+        ]
         return f"{self.package}-{self.seed or 'env'}-{where}"
 
 
@@ -94,7 +99,9 @@ def build_once(factory: pytest.TempPathFactory, wanted: Wanted) -> Build:
     too (exit code and output), so every test that reads it reports the failure."""
 
     def build(folder: Path) -> None:
-        out = folder / "out"
+        out = folder / ("generated" if wanted.in_project else "out")
+        if wanted.in_project:
+            (folder / "pyproject.toml").write_text("[tool.generator]\n", encoding="utf-8")
         args: list[str | os.PathLike[str]] = [
             *("--spec", wanted.spec, "--out", out, "--package", wanted.package),
             *wanted.options,
@@ -102,7 +109,7 @@ def build_once(factory: pytest.TempPathFactory, wanted: Wanted) -> Build:
         env = goldens.generator_env(None if wanted.seed is None else {"PYTHONHASHSEED": wanted.seed})
         done = subprocess.run(
             goldens.build_command(*args),
-            cwd=goldens.REPO,
+            cwd=folder if wanted.in_project else goldens.REPO,
             env=env,
             capture_output=True,
             text=True,
