@@ -26,21 +26,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from builds import _check_peer_ran_hooks, _timed_into, generated, our_build, peer_client_build, platform_build
+from builds import cpu_row, peer_client_build, peer_client_samples, platform_build, timed_into
 from cloudflare_like import write_cloudflare_like_spec
 from common import (
     PLATFORM_SPEC,
     REPO,
-    ProcessTime,
     Row,
     Settings,
     Target,
-    cpus,
-    describe,
-    interleaved,
-    median,
     snapshot,
-    walls,
 )
 from stage_times import STAGES, stage_times
 
@@ -49,60 +43,19 @@ UNBUILT_BY_PEER = (REPO / "tests" / "real_specs" / "box.json", REPO / "tests" / 
 LIBRARY_STAGE = "models: library"
 
 
-def _peer_build(spec: Path, settings: Settings, name: str) -> dict[str, list[ProcessTime]]:
-    """Our build of `spec` vs openapi-python-client's, interleaved, judged by median CPU time."""
-    work = settings.scratch / name
-
-    def ours(index: int) -> ProcessTime:
-        out = work / f"ours-{index}"
-        return generated(_timed_into(our_build(spec, out, "measured"), out, settings))
-
-    def peer(index: int) -> ProcessTime:
-        out = work / f"peer-{index}"
-        return _timed_into(peer_client_build(spec, out / "client"), out, settings, ok_codes=(0, 1))
-
-    ours(-1)
-    _check_peer_ran_hooks(peer(-1))
-    return interleaved(settings.process_repeats, {"ours": ours, "peer": peer})
-
-
 def openai_build(settings: Settings) -> list[Row]:
     """Row 16: openai.yaml, our whole client vs openapi-python-client's."""
-    samples = _peer_build(OPENAI, settings, "row16")
-    return [_cpu_row("16", "`openai.yaml` build, whole client (cold process, CPU) vs openapi-python-client", samples)]
+    samples = peer_client_samples(OPENAI, settings, "row16")
+    measure = "`openai.yaml` build, whole client (cold process, CPU) vs openapi-python-client"
+    return [cpu_row("16", measure, samples, Target("ratio", 1.0, "<= 1.00x"))]
 
 
 def cloudflare_build(settings: Settings) -> list[Row]:
     """Row 17: the Cloudflare-sized synthetic spec, our whole client vs openapi-python-client's."""
     spec = write_cloudflare_like_spec(settings.scratch / "cloudflare-like.json")
-    samples = _peer_build(spec, settings, "row17")
-    return [
-        _cpu_row(
-            "17",
-            "Cloudflare-sized synthetic spec build (1,533 operations, cold process, CPU) vs openapi-python-client",
-            samples,
-        )
-    ]
-
-
-def _cpu_row(number: str, measure: str, samples: dict[str, list[ProcessTime]]) -> Row:
-    ours, peer = samples["ours"], samples["peer"]
-    wall_ratio = median(walls(ours)) / median(walls(peer))
-    return Row(
-        number,
-        measure,
-        median(cpus(ours)),
-        median(cpus(peer)),
-        "s",
-        Target("ratio", 1.0, "<= 1.00x"),
-        [
-            describe("ours `python -m generator build`", ours),
-            describe("peer `openapi-python-client generate --meta none --overwrite`", peer),
-            f"ratio by median wall time instead of CPU time: {wall_ratio:.2f}x",
-            f"CPU samples: ours {', '.join(f'{c:.2f}' for c in cpus(ours))} s; "
-            f"peer {', '.join(f'{c:.2f}' for c in cpus(peer))} s",
-        ],
-    )
+    samples = peer_client_samples(spec, settings, "row17")
+    measure = "Cloudflare-sized synthetic spec build (1,533 operations, cold process, CPU) vs openapi-python-client"
+    return [cpu_row("17", measure, samples, Target("ratio", 1.0, "<= 1.00x"))]
 
 
 def unbuilt_by_peer(settings: Settings) -> list[str]:
@@ -110,8 +63,9 @@ def unbuilt_by_peer(settings: Settings) -> list[str]:
     lines = []
     for spec in UNBUILT_BY_PEER:
         out = settings.scratch / f"unbuilt-{spec.stem}"
-        result = _timed_into(peer_client_build(spec, out / "client"), out, settings, ok_codes=(0, 1))
-        reason = next((line for line in result.stdout.splitlines() if "Error" in line), result.stdout.strip()[-200:])
+        result = timed_into(peer_client_build(spec, out / "client"), out, settings, ok_codes=(0, 1))
+        lines = result.stdout.splitlines()
+        reason = next((line for line in lines if line.startswith(("ValueError", "Error"))), lines[-1] if lines else "")
         lines.append(f"{spec.name}: openapi-python-client: {reason.strip()}")
     return lines
 
