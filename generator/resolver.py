@@ -1,11 +1,14 @@
 """Follows every `$ref` (local and relative files) into one self-contained document.
 
-Schema references stay references, but all of them point at `#/components/schemas/<name>`:
-schemas that live in other files, or anywhere else, are hoisted there. Every other
-reference (parameters, responses, path items, ...) is replaced by what it points at. A `$ref`
-inside data (an example, a default, an enum, an `x-` extension) is data and is never followed. A
-`$ref` where OpenAPI allows none but bundlers follow one (a whole `properties` map, a `content`
-map) is followed too, with a warning.
+The document is walked by what stands where (openapi_objects.py): a response named `default` is a
+response, an example's `value` is data. Schema references stay references, but all of them point
+at `#/components/schemas/<name>`: schemas that live in other files, or anywhere else, are hoisted
+there. Every other reference (responses, parameters, request bodies, headers, examples, links,
+callbacks, path items, security schemes, media types) is replaced by what it points at, its
+siblings winning. A `$ref` inside data (an example, a default, an enum, an `x-` extension) is data
+and is never followed. A `$ref` where OpenAPI allows none but bundlers follow one (a whole
+`properties` map, a `content` map) is followed too, with a warning. A `$ref` an overlay inserted is
+read as written in the spec's root file, and a problem in it located in the overlay.
 """
 
 from __future__ import annotations
