@@ -172,9 +172,10 @@ def api_name(title: str) -> str:
 
 
 def params_class_name(model: str, models: Container[str]) -> str:
-    """The `TypedDict` of a model in `params`: `<Model>Param`, or the model's own name when it ends
-    in `Param` already (OpenAI's `PromptCacheOptionsParam`), unless `<Stem>` is a model too, whose
-    `TypedDict` takes that name."""
-    if model.endswith("Param") and model[: -len("Param")] not in models:
+    """The `TypedDict` of a model in `params`: `<Model>Param`; a model named `...Param` already keeps
+    its name (OpenAI's `PromptCacheOptionsParam`); and a model whose `...Param` name another model
+    holds (OpenAI has `ApplyPatchCreateFileOperation` and `ApplyPatchCreateFileOperationParam`) is
+    `<Model>Dict`. No two models get one name, and no name says `Param` twice."""
+    if model.endswith("Param"):
         return model
-    return model + "Param"
+    return model + ("Dict" if model + "Param" in models else "Param")

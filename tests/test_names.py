@@ -49,8 +49,8 @@ def test_a_model_named_like_its_params_type_keeps_its_name() -> None:
     names = {m: params_class_name(m, models) for m in sorted(models)}
     assert names == {
         "Job": "JobParam",
-        "Metadata": "MetadataParam",
-        "MetadataParam": "MetadataParamParam",  # `MetadataParam` is `Metadata`'s
+        "Metadata": "MetadataDict",  # `MetadataParam` is the model `MetadataParam`'s
+        "MetadataParam": "MetadataParam",
         "PromptCacheOptionsParam": "PromptCacheOptionsParam",
     }
     assert len(set(names.values())) == len(names)
@@ -77,7 +77,7 @@ def test_the_real_specs_titles_give_their_prefixes() -> None:
 
 def test_no_stutter_in_the_docs_of_the_names_fixture() -> None:
     texts = {p.relative_to(NAMES).as_posix(): p.read_text(encoding="utf-8") for p in NAMES.rglob("*.*")}
-    stutters = [name for name, text in texts.items() if re.search(r"API API|(?<!Metadata)ParamParam", text)]
+    stutters = [name for name, text in texts.items() if re.search(r"API API|ParamParam", text)]
     assert stutters == []
     assert texts["README.md"].splitlines()[2] == "# Acme Payments API Python client"
     assert "# Acme Payments API reference" in texts["api.md"]
@@ -113,7 +113,7 @@ def test_the_environment_variables_come_from_the_title(
 
 def test_params_types_of_models_named_param(server: TestServer, flavour: Flavour) -> None:
     params = fixture_package("names", "params")
-    assert params.__all__ == ["MetadataParam", "MetadataParamParam", "PromptCacheOptionsParam"]
+    assert params.__all__ == ["MetadataDict", "MetadataParam", "PromptCacheOptionsParam"]
     server.enqueue(Reply(200, body={"id": "ch_1", "amount": 5}))
     cache: object = {"key": "k", "retention": "24h"}
     run(flavour, "names", server, lambda c: c.charges.create(amount=5, prompt_cache=cache, labels={"label": "x"}))
