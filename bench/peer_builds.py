@@ -64,8 +64,8 @@ def unbuilt_by_peer(settings: Settings) -> list[str]:
     for spec in UNBUILT_BY_PEER:
         out = settings.scratch / f"unbuilt-{spec.stem}"
         result = timed_into(peer_client_build(spec, out / "client"), out, settings, ok_codes=(0, 1))
-        lines = result.stdout.splitlines()
-        reason = next((line for line in lines if line.startswith(("ValueError", "Error"))), lines[-1] if lines else "")
+        said = result.stdout.splitlines()
+        reason = next((line for line in said if line.startswith(("ValueError", "Error"))), said[-1] if said else "")
         lines.append(f"{spec.name}: openapi-python-client: {reason.strip()}")
     return lines
 
