@@ -5,8 +5,9 @@ imports; the package passes `mypy --strict` (box and stripe); and a first call p
 importing the model modules its answer reaches and no others. OpenAI's chat completions, responses,
 file uploads and vector stores are called on the loopback server with the bodies its docs show.
 
-Together they take about 80 s of CPU (`stripe.yaml` alone a build of 13 s on both cores, mypy and
-the imports of 4,774 classes), 35 s on two cores: more than the default suite can take, so they
+Box and stripe take about 80 s of CPU (`stripe.yaml` alone a build of 13 s on both cores, mypy and
+the imports of 4,774 classes), OpenAI about 40 s more (a build of 16 s, the imports of 3,173
+classes): more than the default suite can take, so they
 are marked `big`, a group the README's `pytest` leaves out and CI runs in a step of its own
 (`pytest -m big`, .ci/run). Each build is made once per run and shared by the parallel workers;
 the checks run in fresh interpreters.
