@@ -33,6 +33,7 @@ def our_build(spec: Path, out: Path, package: str, *, check: bool = False) -> li
         "-m",
         "generator",
         "build",
+        "--isolated",
         "--spec",
         str(spec),
         "--out",

@@ -172,7 +172,19 @@ def child(kind: str, impl: str, url: str, amount: int) -> dict[str, float]:
 # -- the measures -------------------------------------------------------------------------------
 def build_fixture(code: Path, out: Path, env: dict[str, str]) -> Path:
     """The streaming fixture built by the generator of `code` into `out`; the folder to put on sys.path."""
-    command = [PYTHON, "-m", "generator", "build", "--spec", str(SPEC), "--out", str(out), "--package", PACKAGE]
+    command = [
+        PYTHON,
+        "-m",
+        "generator",
+        "build",
+        "--isolated",
+        "--spec",
+        str(SPEC),
+        "--out",
+        str(out),
+        "--package",
+        PACKAGE,
+    ]
     subprocess.run(command, cwd=code, env=env, check=True, capture_output=True)
     return out
 

@@ -69,6 +69,9 @@ def parser() -> argparse.ArgumentParser:
         else:
             b.add_argument(flag, metavar=metavar, help=text)
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output on disk is stale")
+    b.add_argument(
+        "--isolated", action="store_true", help="ignore [tool.generator] of pyproject.toml: the flags alone decide"
+    )
     b.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
     d: _Parser = commands.add_parser(
         "diff",
@@ -99,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             from .diff.command import run  # the comparison loads only when it runs
 
             return run(args, cwd)
-        config = load_config(cwd, {key: getattr(args, key.replace("-", "_")) for key in SETTINGS}, check=args.check)
+        flags = {key: getattr(args, key.replace("-", "_")) for key in SETTINGS}
+        config = load_config(cwd, flags, check=args.check, isolated=args.isolated)
         from .pipeline import build  # after parsing flags: `--help` and errors stay instant
 
         result = build(config)

@@ -90,10 +90,11 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load_config(cwd: Path, flags: Mapping[str, object], *, check: bool = False) -> BuildConfig:
+def load_config(cwd: Path, flags: Mapping[str, object], *, check: bool = False, isolated: bool = False) -> BuildConfig:
     """The settings of a build: a flag given (not None) wins over `[tool.generator]`, which wins over the
-    defaults. `flags` maps keys of SETTINGS to the command line's values."""
-    table = _Table.read(cwd)
+    defaults. `flags` maps keys of SETTINGS to the command line's values. `isolated`: no table is read
+    (`--isolated`: a build of another spec inside a project, which must not inherit its settings)."""
+    table = _Table({}, cwd) if isolated else _Table.read(cwd)
     values: dict[str, object] = {}
     for key, kind in SETTINGS.items():
         flag = flags.get(key)

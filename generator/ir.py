@@ -266,6 +266,10 @@ class ClientSettings:
     # `x-client.idempotency-header`: sent with a fresh key on every non-idempotent request, which
     # may then be retried.
     idempotency_header: str | None = None
+    # `x-client.log-env`: the variable that turns on the log output (`<PACKAGE>_LOG=debug`).
+    log_env: str = "LOG"
+    # `x-client.logger`: the logger's name; None: the package's import path (`mylib._vendor.pkg`).
+    logger: str | None = None
 
 
 @dataclass

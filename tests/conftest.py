@@ -28,7 +28,7 @@ import update_goldens  # noqa: E402
 update_goldens.use_bytecode_cache()
 
 import llamacloud  # type: ignore[import-not-found, unused-ignore]  # noqa: E402
-from llamacloud import _base_client  # type: ignore[import-not-found, unused-ignore]  # noqa: E402
+from llamacloud._runtime import _base_client  # type: ignore[import-not-found, unused-ignore]  # noqa: E402
 from support.server import TestServer  # noqa: E402
 
 T = TypeVar("T")

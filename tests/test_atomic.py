@@ -37,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
 
 
 def build_again(out: Path) -> int:
-    return main(["build", "--spec", str(SPEC), "--out", str(out), "--package", "llamacloud"])
+    return main(["build", "--spec", str(SPEC), "--out", str(out), "--package", "llamacloud"])  # the project's
 
 
 def fail_with(error: BaseException) -> Callable[..., Any]:

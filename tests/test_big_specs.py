@@ -122,7 +122,7 @@ def test_builds_without_a_warning(big: Big) -> None:
 _SURFACE = """
 import functools, importlib, inspect, json, pkgutil
 package = importlib.import_module("{package}")
-from {package}._base_client import Endpoint
+from {package}._runtime._base_client import Endpoint
 
 def walk(resource, path=()):
     found = {{}}

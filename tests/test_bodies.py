@@ -187,7 +187,7 @@ def test_models_are_sent_by_alias_with_what_was_set(server: TestServer, flavour:
 def test_signatures_follow_the_spec() -> None:
     body = spec("writes")["components"]["schemas"]["BatchCreateRequest"]
     create = signature("writes", "beta_batch", "BetaBatchResource", "create")
-    omit = fixture_package("writes", "_types").omit
+    omit = fixture_package("writes", "_runtime._types").omit
     keywords = {name: p for name, p in create.parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
     fields = [name for name in keywords if name in body["properties"]]
     required = [name for name in body["properties"] if name in body["required"]]
@@ -300,7 +300,7 @@ def test_bodies_that_are_no_object_stay_one_keyword(server: TestServer, flavour:
         hints = typing.get_type_hints(
             getattr(fixture_package("bodies", "resources.notes").NotesResource, method),
             globalns={
-                **vars(fixture_package("bodies", "_types")),
+                **vars(fixture_package("bodies", "_runtime._types")),
                 **vars(fixture_package("bodies", "resources.notes")),
             },
         )
@@ -421,7 +421,7 @@ def test_type_hints_resolve_on_every_method() -> None:
         resources = fixture_package(name, "resources")
         for module_name in sorted(m.name for m in pkgutil.iter_modules(resources.__path__)):
             module = fixture_package(name, f"resources.{module_name}")
-            namespace = {**vars(fixture_package(name, "_types")), **vars(module)}
+            namespace = {**vars(fixture_package(name, "_runtime._types")), **vars(module)}
             for cls in (v for k, v in vars(module).items() if k.endswith("Resource")):
                 for method in (v for k, v in vars(cls).items() if inspect.isfunction(v) and not k.startswith("_")):
                     typing.get_type_hints(method, globalns=namespace)
@@ -476,7 +476,7 @@ paths:
 def test_a_bad_encoding_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = tmp_path / "openapi.yaml"
     spec.write_text(BAD_ENCODING, encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     err = capsys.readouterr().err
     assert code == 2 and not (tmp_path / "out" / "pkg").exists()
     pointer = "#/paths/~1up/post/requestBody/content/multipart~1form-data/encoding/file"

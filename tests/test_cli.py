@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -423,7 +424,7 @@ def test_command_help_shows_method_path_description_flags_and_exit_codes() -> No
 
 def test_percent_signs_in_spec_text_show_as_written() -> None:
     """argparse %-formats help text; a `%` from the spec must neither crash it nor show doubled."""
-    from llamacloud._cli import Command, Option, Program, build_parser  # type: ignore[import-not-found, unused-ignore]
+    from llamacloud._cli._main import Command, Option, Program, build_parser  # type: ignore[import-not-found, unused-ignore]
 
     option = Option("--share", "share", "number", "query", help="share in % (0-100%)")
     command = Command("jobs", "list", ("jobs", "list"), "GET", "/jobs", "50% of %(prog)s", "100% done", (option,))
@@ -440,16 +441,19 @@ def test_percent_signs_in_spec_text_show_as_written() -> None:
 
 
 def test_version() -> None:
+    """The package's version: `package-version` of [tool.generator], else the spec's info.version."""
+    version = re.search(r'__version__ = "(.+)"', (PACKAGE / "_version.py").read_text(encoding="utf-8"))
+    assert version is not None
     done = cli("--version")
-    assert (done.returncode, done.stdout) == (0, "llamacloud 1.0.0\n")
+    assert (done.returncode, done.stdout) == (0, f"llamacloud {version.group(1)}\n")
 
 
 # -- the table is generated from the IR --------------------------------------------------------
 def test_the_command_table_has_one_command_per_operation_and_one_flag_per_parameter() -> None:
     """Nothing in the CLI names an endpoint: `_commands.py` is the IR, laid out."""
     api, _ = load_api(ROOT / "spec" / "openapi.yaml", "llamacloud")
-    from llamacloud._cli import GLOBAL_FLAGS  # type: ignore[import-not-found, unused-ignore]
-    from llamacloud._commands import PROGRAM  # type: ignore[import-not-found, unused-ignore]
+    from llamacloud._cli._commands import PROGRAM  # type: ignore[import-not-found, unused-ignore]
+    from llamacloud._cli._table import GLOBAL_FLAGS  # type: ignore[import-not-found, unused-ignore]
 
     assert set(GLOBAL_FLAGS) | {"--body"} == CLI_RESERVED_FLAGS
     commands = {f"{c.resource} {c.name}": c for c in PROGRAM.commands}

@@ -9,8 +9,9 @@ import httpx
 import llamacloud  # type: ignore[import-not-found, unused-ignore]
 import pytest
 from conftest import API_KEY, JOB, STATUS_BODY, AnyClient, Flavour, first_page, job, resolve, run
-from llamacloud import _base_client  # type: ignore[import-not-found, unused-ignore]
+from llamacloud._runtime import _base_client  # type: ignore[import-not-found, unused-ignore]
 from llamacloud.models import BatchGetStatusResponse, BatchJobStatus, BatchJobType  # type: ignore[import-not-found, unused-ignore]
+from support.fixtures import client_options, fixture_package
 from support.server import Reply, TestServer
 
 
@@ -174,3 +175,26 @@ def test_llamacloud_log_env_turns_on_debug_output(
     assert re.search(r"\[.+ llamacloud DEBUG\] response GET \S+ attempt=1 elapsed=\d+\.\d{3}s status=200\n", err)
     assert "'authorization': '<redacted>'" in err
     assert API_KEY not in err
+
+
+def test_x_client_names_the_logger_and_its_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], server: TestServer
+) -> None:
+    """The `writes` fixture's spec declares `x-client: {logger: acme.writes, log-env: WRITES_DEBUG}`."""
+    writes = fixture_package("writes")
+    logger = logging.getLogger("acme.writes")
+    saved = (logger.handlers[:], logger.level)
+    logger.handlers.clear()
+    monkeypatch.setenv("WRITES_DEBUG", "debug")
+    monkeypatch.setenv("WRITES_LOG", "")  # the default name is not read
+    server.enqueue(Reply(200, body={"job_id": "bjb-1", "status": "cancelled"}))
+    try:
+        with writes.Client(**client_options(server)) as client:
+            client.beta.batch.cancel("bjb-1")
+        assert (len(logger.handlers), logger.level) == (1, logging.DEBUG)
+    finally:
+        logger.handlers[:] = saved[0]
+        logger.setLevel(saved[1])
+    err = capsys.readouterr().err
+    assert re.search(r"\[.+ acme\.writes DEBUG\] request POST http://127\.0\.0\.1:\d+/\S+/bjb-1/cancel attempt=1 ", err)
+    assert not logging.getLogger("writes").handlers

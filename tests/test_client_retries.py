@@ -14,7 +14,7 @@ import httpx
 import llamacloud  # type: ignore[import-not-found, unused-ignore]
 import pytest
 from conftest import STATUS_BODY, AnyClient, Flavour, resolve, run
-from llamacloud._base_client import (  # type: ignore[import-not-found, unused-ignore]
+from llamacloud._runtime._base_client import (  # type: ignore[import-not-found, unused-ignore]
     Call,
     Endpoint,
     parse_json,

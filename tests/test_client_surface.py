@@ -14,7 +14,7 @@ import llama_cloud
 import llamacloud  # type: ignore[import-not-found, unused-ignore]
 import pytest
 from conftest import API_KEY, STATUS_BODY, AnyClient, Flavour, resolve, run
-from llamacloud import _base_client  # type: ignore[import-not-found, unused-ignore]
+from llamacloud._runtime import _base_client  # type: ignore[import-not-found, unused-ignore]
 from support.server import Reply, TestServer
 
 _CALL_OPTIONS = {"extra_headers", "extra_query", "extra_body", "timeout"}

@@ -18,7 +18,7 @@ from generator.config import FLAGS, SETTINGS, load_config
 from generator.errors import SpecError
 
 # Flags of `build` that are no setting: what to do with the settings, not how to build.
-MODES = {"--help", "--check", "--debug"}
+MODES = {"--help", "--check", "--debug", "--isolated"}
 # A value of each kind for the table, and another for the command line.
 SAMPLES = {
     "path": ('"from-table"', "from-flag"),
@@ -82,19 +82,19 @@ def test_settings_from_the_table_reach_the_build(tmp_path: Path) -> None:
         'spec = "spec.yaml"\nout = "out"\npackage = "acme"\npackage-version = "3.1.4"\n'
         'client-class = "Acme"\ncustom = "custom"\ntemplates = "templates"\n',
     )
-    done = goldens.run(goldens.build_command(), cwd=tmp_path)
+    done = goldens.run(goldens.project_build_command(), cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, ""), done.stdout
     package = tmp_path / "out" / "acme"
     assert '__version__ = "3.1.4"' in (package / "_version.py").read_text(encoding="utf-8")
     assert "class Acme(_Settings, ClientMixin, SyncAPIClient):" in (package / "_client.py").read_text(encoding="utf-8")
     assert "our own README" in (package / "README.md").read_text(encoding="utf-8")
-    done = goldens.run(goldens.build_command("--package-version", "3.2.0", "--check"), cwd=tmp_path)
+    done = goldens.run(goldens.project_build_command("--package-version", "3.2.0", "--check"), cwd=tmp_path)
     assert done.returncode == 1 and "stale: out/acme/_version.py" in done.stderr.splitlines()
 
 
 def cli_error(tmp_path: Path, body: str) -> list[str]:
     write_table(tmp_path, body)
-    done = goldens.run(goldens.build_command(), cwd=tmp_path)
+    done = goldens.run(goldens.project_build_command(), cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     return done.stderr.splitlines()
 
@@ -148,3 +148,16 @@ def test_a_flag_with_a_wrong_value_is_an_error_too(tmp_path: Path) -> None:
     (diagnostic,) = raised.value.diagnostics
     assert re.match(r"--client-class '1st' is not a class name", diagnostic.message)
     assert diagnostic.hint
+
+
+def test_isolated_reads_no_table(tmp_path: Path) -> None:
+    """`--isolated`: a build of another spec inside a project inherits none of the project's settings."""
+    write_table(tmp_path, 'custom = "no-such-folder"\ntemplates = "nor-this"\noverlays = ["missing.yaml"]\n')
+    spec = goldens.fixture_spec("minimal")
+    done = goldens.run(goldens.build_command("--spec", spec, "--out", "out", "--package", "alone"), cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, ""), done.stdout
+    assert not (tmp_path / "out" / "alone" / "_custom").exists()
+    done = goldens.run(
+        goldens.project_build_command("--spec", spec, "--out", "out2", "--package", "alone"), cwd=tmp_path
+    )
+    assert done.returncode == 2 and "missing.yaml" in done.stderr  # the same table, read

@@ -20,6 +20,7 @@ import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 
 from generator.diff.compare import KINDS
+from generator.diff.rules import RULES
 from generator.diff.types import relation
 
 REFRESH = "run `python tests/update_goldens.py --diffs-only` and review the reports"
@@ -56,6 +57,15 @@ def test_the_fixtures_hold_every_kind_of_change_and_no_other() -> None:
     kinds = {entry["kind"] for entry in reported()}
     assert kinds <= set(KINDS)
     assert sorted(set(KINDS) - kinds) == []
+
+
+def test_every_change_has_its_rule_level_and_the_readme_lists_every_rule() -> None:
+    for entry in reported():
+        rule = RULES[entry["kind"]]
+        assert entry["level"] in ("breaking", rule.level), entry
+    readme = (goldens.REPO / "README.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| `([a-z-]+)` \| (warning|info) \| ", readme, re.M))
+    assert listed == {name: rule.level for name, rule in RULES.items()}
 
 
 def test_each_change_is_located_in_the_spec_that_has_it() -> None:
@@ -127,14 +137,16 @@ def test_against_a_revision_reads_every_file_of_the_spec_as_it_was(tmp_path: Pat
     gone = "      - name: directory_id\n"
     line = committed[: committed.index(gone)].count("\n") + 1
     edited = re.sub(r"      - name: directory_id\n(        .*\n)+", "", committed, count=1)
-    edited += "cancel:\n  post:\n    operationId: cancel\n    x-resource: beta.batch\n    x-method: cancel\n"
+    spec_text = "".join(p.read_text(encoding="utf-8") for p in (repo / "spec").rglob("*.yaml"))
+    name = next(f"halt{n}" for n in range(100) if f"halt{n}" not in spec_text)  # one no maintainer added
+    edited += f"{name}:\n  post:\n    operationId: {name}\n    x-resource: beta.batch\n    x-method: {name}\n"
     edited += "    responses:\n      '204':\n        description: Cancelled\n"
     paths.write_text(edited, encoding="utf-8")
     root = repo / "spec" / "openapi.yaml"
     root.write_text(
         root.read_text(encoding="utf-8").replace(
             "    $ref: paths/batch.yaml#/job\n",
-            "    $ref: paths/batch.yaml#/job\n  /cancel:\n    $ref: paths/batch.yaml#/cancel\n",
+            f"    $ref: paths/batch.yaml#/job\n  /{name}:\n    $ref: paths/batch.yaml#/{name}\n",
         ),
         encoding="utf-8",
     )
@@ -146,9 +158,9 @@ def test_against_a_revision_reads_every_file_of_the_spec_as_it_was(tmp_path: Pat
     assert (removed["subject"], removed["kind"]) == ("beta.batch.list", "parameter-removed")
     assert removed["location"] == f"HEAD:spec/paths/batch.yaml:{line}"
     (added,) = report["non_breaking"]
-    assert (added["subject"], added["kind"]) == ("beta.batch.cancel", "method-added")
+    assert (added["subject"], added["kind"]) == (f"beta.batch.{name}", "method-added")
     # An operation is located at its first key, like every mapping.
-    assert added["location"] == f"spec/paths/batch.yaml:{edited.splitlines().index('    operationId: cancel') + 1}"
+    assert added["location"] == f"spec/paths/batch.yaml:{edited.splitlines().index(f'    operationId: {name}') + 1}"
 
 
 def test_against_an_unknown_revision_exits_2(tmp_path: Path) -> None:

@@ -9,20 +9,19 @@ minimal valid body sampled from the schema (tests/support/samples.py).
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import os
 import re
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
+from support.doc_examples import Package, pointed_at
 from support.samples import reply_for
 from support.server import RecordedRequest, Reply, TestServer
 from support.shared import MYPY_STRICT, mypy_cache
@@ -32,17 +31,6 @@ from generator.resolver import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
-
-
-@dataclass(frozen=True)
-class Package:
-    name: str
-    folder: Path  # the package itself
-    spec: Path
-
-    @property
-    def root(self) -> Path:
-        return self.folder.parent
 
 
 @dataclass(frozen=True)
@@ -113,25 +101,6 @@ def test_the_examples_pass_mypy_strict(tmp_path: Path, tmp_path_factory: pytest.
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-
-
-@contextlib.contextmanager
-def pointed_at(server: TestServer, package: Package) -> Iterator[None]:
-    """The package's client configured by its environment variables, as a user's would be."""
-    client = importlib.import_module(package.name).Client
-    variables = {client._base_url_env: server.url, client._api_key_env: "doc-key"}
-    for scheme in client._auth_schemes:
-        variables.update({env: "doc-credential" for env in scheme.envs})
-    saved = {k: os.environ.get(k) for k in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: f"{e.package.name}/{e.source}#{e.index}")

@@ -28,7 +28,7 @@ def build(tmp_path: Path, spec_text: str, capsys: pytest.CaptureFixture[str], **
     for name, text in files.items():
         (spec.parent / name.replace("__", "/")).parent.mkdir(parents=True, exist_ok=True)
         (spec.parent / name.replace("__", "/")).write_text(textwrap.dedent(text), encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     err = capsys.readouterr().err
     assert not (tmp_path / "out" / "pkg").exists(), "a failed build must write nothing"
     return code, err
@@ -250,3 +250,44 @@ def test_no_traceback_from_the_command_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "invalid YAML" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+HEADER_NAMES_SPEC = """\
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: list_things
+      parameters:
+        - name: X Trace Id
+          in: header
+          schema: {type: string}
+        - name: good-one
+          in: header
+          schema: {type: string}
+        - name: "sess:ion"
+          in: cookie
+          schema: {type: string}
+      responses:
+        '200': {description: ok}
+"""
+
+
+def test_a_header_name_that_is_no_http_token_is_refused_at_build_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(textwrap.dedent(HEADER_NAMES_SPEC), encoding="utf-8")
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert not (tmp_path / "out" / "pkg").exists()
+    assert (
+        "openapi.yaml:8:17 #/paths/~1things/get/parameters/0/name: header parameter name 'X Trace Id' is not a "
+        "valid HTTP token" in err
+    )
+    assert "openapi.yaml:14:17 #/paths/~1things/get/parameters/2/name: cookie parameter name 'sess:ion'" in err
+    assert "good-one" not in err
+    assert "hint: use letters, digits and" in err
+    assert "Traceback" not in err

@@ -22,13 +22,18 @@ from pathlib import Path
 
 import pytest
 from conftest import API_KEY, STATUS_BODY, job
+from support.samples import reply_for
 from support.server import RecordedRequest, Reply, TestServer
+
+from generator.loader import SourceFiles
+from generator.resolver import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ROOT / "generated"
 PACKAGE = GENERATED / "llamacloud"
 README = PACKAGE / "README.md"
 JOBS = 5  # the list the server holds, served `limit` (default 2) at a time
+SPEC = resolve(ROOT / "spec" / "openapi.yaml", SourceFiles()).document
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,9 @@ def readme_blocks(language: str) -> list[Block]:
 
 
 def handler(request: RecordedRequest) -> Reply:
-    """The batch API in miniature: any job's status, and a list of JOBS jobs in pages."""
-    if request.path.startswith("/api/v1/beta/batch-processing/"):
+    """The batch API in miniature: any job's status, and a list of JOBS jobs in pages; any other
+    operation of the spec (one a maintainer added) answers a sample of its first success response."""
+    if request.path.startswith("/api/v1/beta/batch-processing/") and request.path.count("/") == 5:
         return Reply(200, body=STATUS_BODY)
     if request.path == "/api/v1/beta/batch-processing":
         query = dict(request.query_params)
@@ -75,7 +81,7 @@ def handler(request: RecordedRequest) -> Reply:
             200,
             body={"items": [job(i) for i in range(offset, min(offset + limit, JOBS))], "total_size": JOBS},
         )
-    return Reply(404, body={"detail": "Not Found"})
+    return reply_for(SPEC, request)
 
 
 @pytest.fixture
@@ -138,13 +144,20 @@ EXPECTED: dict[str, tuple[list[Reply], Check]] = {
 }
 
 
-def test_the_readme_has_the_expected_python_examples() -> None:
-    assert [b.name for b in readme_blocks("python")] == list(EXPECTED)
+def test_the_readme_has_the_examples_of_the_batch_endpoints() -> None:
+    """The examples checked closely are there; any other (the README shows what the spec has: a
+    stream, an upload a maintainer added) runs below too, against a sample answer."""
+    assert set(EXPECTED) <= {b.name for b in readme_blocks("python")}
+
+
+def runs(out: str, server: TestServer) -> None:
+    """An example of an operation this test does not know: it ran and sent its request."""
+    assert server.requests
 
 
 @pytest.mark.parametrize("block", readme_blocks("python"), ids=lambda b: b.name)
 def test_python_example_runs_unchanged_against_the_server(block: Block, server: TestServer) -> None:
-    replies, check = EXPECTED[block.name]
+    replies, check = EXPECTED.get(block.name, ([], runs))
     server.enqueue(*replies)
     done = subprocess.run(
         [sys.executable, "-c", block.code], env=readme_env(server), capture_output=True, text=True, timeout=60
@@ -184,7 +197,7 @@ def test_command_line_example_runs(command: str, server: TestServer) -> None:
 
 
 def test_exit_code_table_matches_the_cli() -> None:
-    from llamacloud._cli import EXIT_CODES  # type: ignore[import-not-found, unused-ignore]
+    from llamacloud._cli._table import EXIT_CODES  # type: ignore[import-not-found, unused-ignore]
 
     rows = re.findall(r"^\| (\d+) \| (.+?) \|$", README.read_text(encoding="utf-8"), re.M)
     assert [(int(code), meaning) for code, meaning in rows] == list(EXIT_CODES)
@@ -197,7 +210,7 @@ def test_configuration_names_the_environment_and_both_installations() -> None:
         "LLAMA_CLOUD_BASE_URL",
         "https://api.cloud.llamaindex.ai",
         "pip install ./generated/llamacloud",
-        "cp -r generated/llamacloud your_project/",
+        "cp -r generated/llamacloud your_project/_vendor/",
         "python -m llamacloud",
         "[api.md](api.md)",
     ):
@@ -267,19 +280,22 @@ def test_pip_install_of_the_folder_gives_the_package_and_the_command(tmp_path: P
     script = target / "bin" / "llamacloud"
     env = {**os.environ, "PYTHONPATH": str(target)}
     shown = subprocess.run([str(script), "--version"], env=env, capture_output=True, text=True, timeout=60)
-    assert (shown.returncode, shown.stdout) == (0, "llamacloud 1.0.0\n")
+    version = re.search(r'__version__ = "(.+)"', (PACKAGE / "_version.py").read_text(encoding="utf-8"))
+    assert version is not None
+    assert (shown.returncode, shown.stdout) == (0, f"llamacloud {version.group(1)}\n")
 
 
 def test_a_vendored_copy_works_inside_another_package(tmp_path: Path) -> None:
-    project = tmp_path / "your_project"
-    shutil.copytree(PACKAGE, project / "llamacloud", ignore=shutil.ignore_patterns("__pycache__"))
-    (project / "__init__.py").write_text("", encoding="utf-8")
+    vendor = tmp_path / "your_project" / "_vendor"  # as the README's Vendoring section says
+    shutil.copytree(PACKAGE, vendor / "llamacloud", ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in (vendor.parent, vendor):
+        (folder / "__init__.py").write_text("", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(tmp_path)}
-    code = "from your_project.llamacloud import LlamaCloud; print(LlamaCloud(api_key='k').base_url)"
+    code = "from your_project._vendor.llamacloud import LlamaCloud; print(LlamaCloud(api_key='k').base_url)"
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert (done.returncode, done.stdout, done.stderr) == (0, "https://api.cloud.llamaindex.ai/\n", "")
     done = subprocess.run(
-        [sys.executable, "-m", "your_project.llamacloud", "--help"],
+        [sys.executable, "-m", "your_project._vendor.llamacloud", "--help"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

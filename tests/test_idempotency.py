@@ -96,7 +96,7 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch, package: ModuleType) -> list[float
     async def async_sleep(seconds: float) -> None:
         waited.append(seconds)
 
-    base_client = package._base_client
+    base_client = package._runtime._base_client
     monkeypatch.setattr(base_client, "sleep", waited.append)
     monkeypatch.setattr(base_client, "async_sleep", async_sleep)
     return waited
@@ -214,7 +214,7 @@ def test_an_idempotency_header_that_is_no_header_name_is_refused(
 ) -> None:
     spec = tmp_path / "openapi.yaml"
     spec.write_text(SPEC.replace("Idempotency-Key}", "'Idempotency Key'}"), encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     err = capsys.readouterr().err
     assert code == 2 and not (tmp_path / "out" / "pkg").exists()
     assert (

@@ -1,5 +1,7 @@
-"""The shape of the code: no import circle among the modules of `generator/` or among the runtime files
-of `templates/runtime/`, and no module, runtime file or class over its size limit.
+"""The shape of the code: no import circle among the modules of `generator/`, among the runtime files
+(`templates/runtime/` and the command line's `templates/cli/`, which become the generated package's
+`_runtime/` and `_cli/`) or in a generated package; no module, runtime file or class over its size
+limit; and the top level of every generated package showing its public surface only.
 
 The source is read with `ast`, never imported. Every import counts: at the top, inside functions and
 under `if TYPE_CHECKING:`. The checker itself is tried on small module trees written to a scratch
@@ -15,15 +17,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = ROOT / "generator"
-# Copied into each generated package as sibling modules importing each other relatively
-# (`from ._types import X`): checked as the modules of a package, named without its name.
+# Copied into each generated package as its subpackages `_runtime/` and `_cli/`, whose modules import
+# each other relatively (`from ._types import X`, `from .._runtime._pagination import SyncPage`):
+# checked together as the subpackages of one package, `package`.
 RUNTIME = ROOT / "templates" / "runtime"
+CLI = ROOT / "templates" / "cli"
+COPIED = {RUNTIME: "package._runtime", CLI: "package._cli"}
 MODULE_LINES = 400  # a module of generator/
-RUNTIME_LINES = 500  # a file of templates/runtime/
-CLASS_LINES = 300  # a class in either
+RUNTIME_LINES = 500  # a file of templates/runtime/ or templates/cli/
+CLASS_LINES = 300  # a class in any of them
+# The top level of a generated package: its public modules and folders (no leading underscore), and of
+# the private ones only these. At most TOP_LEVEL_ENTRIES in all, `_custom/` and `params.py` included.
+PRIVATE_TOP_LEVEL = frozenset(
+    {"__init__.py", "__main__.py", "_client.py", "_version.py", "_runtime", "_cli", "_custom"}
+)
+TOP_LEVEL_ENTRIES = 18
 
 
 @dataclass(frozen=True)
@@ -178,18 +190,62 @@ def python_files(root: Path) -> list[Path]:
     return sorted(root.rglob("*.py"))
 
 
+def runtime_graph() -> dict[str, set[str]]:
+    """The import graph of the runtime and the command line, as the subpackages they are copied to."""
+    known = {name: module for root, package in COPIED.items() for name, module in modules(root, package).items()}
+    return {name: imports(module, known) for name, module in known.items()}
+
+
+def generated_packages() -> list[Path]:
+    """The main package and every fixture's, as committed."""
+    return [goldens.GENERATED / goldens.MAIN_PACKAGE, *(goldens.fixture_expected(name) for name in goldens.FIXTURES)]
+
+
+def top_level_problems(package: Path) -> list[str]:
+    """What keeps `package`'s top level from showing its public surface only."""
+    entries = sorted(p.name for p in package.iterdir() if p.name not in goldens.IGNORED_DIRS)
+    problems = [
+        f"{package.name}/{name}: a private entry at the top level (the runtime goes in _runtime/, the CLI in _cli/)"
+        for name in entries
+        if name.startswith("_") and name not in PRIVATE_TOP_LEVEL
+    ]
+    if len(entries) > TOP_LEVEL_ENTRIES:
+        problems.append(
+            f"{package.name}/: {len(entries)} top-level entries, over {TOP_LEVEL_ENTRIES}: {', '.join(entries)}"
+        )
+    return problems
+
+
 # -- the project ---------------------------------------------------------------------------------------
 def test_the_trees_are_there() -> None:
-    """So the checks below cannot pass on nothing."""
+    """So the checks below cannot pass on nothing: the CLI's imports of the runtime are seen."""
     assert "generator.cli" in modules(GENERATOR, "generator")
-    assert "_base_client" in modules(RUNTIME, "")
+    graph = runtime_graph()
+    assert {"package._runtime", "package._cli"} <= set(graph)
+    assert "package._runtime._base_client" in graph["package._cli._main"]
 
 
-@pytest.mark.parametrize(("root", "package"), [(GENERATOR, "generator"), (RUNTIME, "")], ids=["generator", "runtime"])
-def test_no_import_cycles(root: Path, package: str) -> None:
-    graph = import_graph(root, package)
+def test_no_import_cycles_in_the_generator() -> None:
+    graph = import_graph(GENERATOR, "generator")
     if cycles(graph):
-        pytest.fail(cycle_report(f"{root.relative_to(ROOT)}/", graph), pytrace=False)
+        pytest.fail(cycle_report("generator/", graph), pytrace=False)
+
+
+def test_no_import_cycles_in_the_runtime_and_the_cli() -> None:
+    graph = runtime_graph()
+    if cycles(graph):
+        pytest.fail(cycle_report("templates/runtime/ and templates/cli/", graph), pytrace=False)
+
+
+@pytest.mark.parametrize("package", generated_packages(), ids=lambda path: path.name)
+def test_a_generated_package_has_no_import_cycle_and_a_public_top_level(package: Path) -> None:
+    graph = import_graph(package, package.name)
+    assert f"{package.name}._runtime._base_client" in graph[f"{package.name}._client"]
+    problems = top_level_problems(package)
+    if cycles(graph):
+        problems.append(cycle_report(f"{package.relative_to(ROOT)}/", graph))
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
 
 
 def test_no_generator_module_over_its_limit() -> None:
@@ -199,14 +255,16 @@ def test_no_generator_module_over_its_limit() -> None:
 
 
 def test_no_runtime_file_over_its_limit() -> None:
-    files = sorted(p for p in RUNTIME.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files = sorted(p for root in COPIED for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     problems = oversized_files(files, RUNTIME_LINES, ROOT)
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
 
 
 def test_no_class_over_its_limit() -> None:
-    problems = oversized_classes([*python_files(GENERATOR), *python_files(RUNTIME)], CLASS_LINES, ROOT)
+    problems = oversized_classes(
+        [*python_files(GENERATOR), *python_files(RUNTIME), *python_files(CLI)], CLASS_LINES, ROOT
+    )
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
 
@@ -312,6 +370,16 @@ def test_every_cycle_of_a_knot_is_listed(tmp_path: Path) -> None:
         ["_base_client", "_pagination", "_base_client"],
         ["_base_client", "_response", "_base_client"],
     ]
+
+
+def test_a_private_module_or_a_crowd_at_the_top_level_is_named(tmp_path: Path) -> None:
+    public = {"__init__.py": "", "_client.py": "", "_runtime/__init__.py": "", "types.py": "", "py.typed": ""}
+    assert top_level_problems(write_tree(tmp_path / "fine", public)) == []
+    assert top_level_problems(write_tree(tmp_path / "leak", {**public, "_types.py": ""})) == [
+        "leak/_types.py: a private entry at the top level (the runtime goes in _runtime/, the CLI in _cli/)"
+    ]
+    crowd = {**public, **{f"module{i}.py": "" for i in range(14)}}
+    assert top_level_problems(write_tree(tmp_path / "crowd", crowd))[0].startswith("crowd/: 19 top-level entries")
 
 
 def test_an_oversize_class_and_module_are_named(tmp_path: Path) -> None:

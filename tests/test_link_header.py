@@ -13,7 +13,7 @@ _ROOT = str(goldens.fixture_expected("pagination").parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from pagination._link_header import link_target  # type: ignore[import-not-found, unused-ignore]  # noqa: E402
+from pagination._runtime._link_header import link_target  # type: ignore[import-not-found, unused-ignore]  # noqa: E402
 
 BASE = httpx.URL("https://api.example.com/v1/repos?sort=name&page=1")
 

@@ -148,7 +148,10 @@ def test_a_build_generating_its_models_in_parts_equals_the_golden(
     monkeypatch.setattr(models_worker, "PARALLEL_FROM", 1)
     monkeypatch.setattr(models_worker, "join_sources", counting_join)
     out = tmp_path / "out"
-    assert main(["build", "--spec", str(goldens.fixture_spec(name)), "--out", str(out), "--package", name]) == 0
+    assert (
+        main(["build", "--isolated", "--spec", str(goldens.fixture_spec(name)), "--out", str(out), "--package", name])
+        == 0
+    )
     assert joined.read_text(encoding="utf-8") == "2\n"  # two parts, generated at once and joined
     assert goldens.read_tree(out / name) == goldens.read_tree(goldens.fixture_expected(name))
 

@@ -47,7 +47,18 @@ def spec(pagination: Any, *, schema: Any = PAGE, body: Any = None, method: str =
 
 def build(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     (tmp_path / "openapi.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
-    code = main(["build", "--spec", str(tmp_path / "openapi.yaml"), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(
+        [
+            "build",
+            "--isolated",
+            "--spec",
+            str(tmp_path / "openapi.yaml"),
+            "--out",
+            str(tmp_path / "out"),
+            "--package",
+            "pkg",
+        ]
+    )
     return code, capsys.readouterr().err
 
 

@@ -163,7 +163,7 @@ def default_names() -> dict[str, tuple[str, str]]:
 
 def test_every_operation_has_its_endpoint(platform: Platform) -> None:
     """Each (HTTP method, path) of the spec is described by exactly one endpoint of a resource module."""
-    endpoint_type = importlib.import_module(f"{PACKAGE}._base_client").Endpoint
+    endpoint_type = importlib.import_module(f"{PACKAGE}._runtime._base_client").Endpoint
     described = []
     for module_path in sorted((platform.out / PACKAGE / "resources").glob("*.py")):
         module = importlib.import_module(f"{PACKAGE}.resources.{module_path.stem}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from llamacloud import omit  # type: ignore[import-not-found, unused-ignore]
-from llamacloud._base_client import _query_items  # type: ignore[import-not-found, unused-ignore]
+from llamacloud._runtime._base_client import _query_items  # type: ignore[import-not-found, unused-ignore]
 
 
 @pytest.mark.parametrize(

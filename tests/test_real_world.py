@@ -55,7 +55,7 @@ def write(folder: Path, text: str, name: str = "spec/openapi.yaml") -> Path:
 
 def build(folder: Path, capsys: pytest.CaptureFixture[str], *args: str, package: str = "pkg") -> Built:
     spec = ["--spec", "spec/openapi.yaml"] if "--spec" not in args else []
-    code = main(["build", *spec, "--out", "out", "--package", package, *args])
+    code = main(["build", *spec, "--out", "out", "--package", package, *args])  # in a scratch project
     captured = capsys.readouterr()
     return Built(code, captured.out, captured.err, folder / "out" / package)
 

@@ -85,7 +85,7 @@ def test_hostile_text_stays_inert(tmp_path: Path, tmp_path_factory: pytest.TempP
     marker = tmp_path / "pwned"
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(hostile_spec(marker)), encoding="utf-8")
-    assert main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "evil"]) == 0
+    assert main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "evil"]) == 0
     script = (
         "import evil, evil.models, evil.resources.items as r\n"
         "m = evil.models.EvilModel.model_validate({'json': 'x', 'model_config': 1, 'class': 'a'})\n"
@@ -142,7 +142,7 @@ def test_hostile_documents_fail_cleanly(
         write_bomb(spec)
     else:
         spec.write_text(content, encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "p"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "p"])
     err = capsys.readouterr().err
     assert code == 2
     assert message in err, err
@@ -165,7 +165,7 @@ def test_remote_refs_are_fetched_only_when_allowed(tmp_path: Path, capsys: pytes
             f"              schema: {{$ref: '{server.url}/schemas/thing.yaml#/Thing'}}\n",
             encoding="utf-8",
         )
-        argv = ["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "remote"]
+        argv = ["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "remote"]
         assert main(argv) == 2
         assert "pass --allow-remote-refs to fetch it" in capsys.readouterr().err
         assert server.requests == []  # nothing fetched without the flag

@@ -53,7 +53,7 @@ def changed_files(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, spec
     assert before.returncode == 0, before.stderr
     old = goldens.read_tree(before.target)
     assert [p for p, data in old.items() if WORD.encode() in data.lower()] == []
-    done = goldens.run(goldens.build_command("--spec", spec, "--out", tmp_path / "out", "--package", PACKAGE))
+    done = goldens.run(goldens.project_build_command("--spec", spec, "--out", tmp_path / "out", "--package", PACKAGE))
     assert (done.returncode, done.stderr) == (0, ""), done.stdout
     new = goldens.read_tree(tmp_path / "out" / PACKAGE)
     return {

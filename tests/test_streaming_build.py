@@ -16,7 +16,9 @@ from generator.cli import main
 
 
 def hints(function: Any) -> dict[str, Any]:
-    names = vars(importlib_module("streaming._types")) | vars(inspect.getmodule(function)) | {"_models": models}
+    names = (
+        vars(importlib_module("streaming._runtime._types")) | vars(inspect.getmodule(function)) | {"_models": models}
+    )
     return typing.get_type_hints(function, names)
 
 
@@ -113,7 +115,7 @@ JSON = """\
 def build(tmp_path: Path, capsys: pytest.CaptureFixture[str], operation: str, content: str) -> tuple[int, str]:
     spec = tmp_path / "openapi.yaml"
     spec.write_text(SPEC.format(operation=textwrap.indent(operation, "      "), content=content), encoding="utf-8")
-    code = main(["build", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg"])
     assert not (tmp_path / "out" / "pkg").exists() or code == 0
     return code, capsys.readouterr().err
 

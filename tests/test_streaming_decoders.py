@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 
 import pytest
-from llamacloud._sse import (  # type: ignore[import-not-found, unused-ignore]
+from llamacloud._runtime._sse import (  # type: ignore[import-not-found, unused-ignore]
     JSONLinesDecoder,
     JSONSeqDecoder,
     LineSplitter,

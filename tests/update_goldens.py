@@ -88,6 +88,13 @@ def fixture_expected(name: str) -> Path:
 
 
 def build_command(*args: str | os.PathLike[str]) -> list[str]:
+    """A build of a fixture or a scratch spec: `--isolated`, so the repository's own `[tool.generator]`
+    (its custom code, templates, overlays...) never reaches it."""
+    return [sys.executable, "-m", "generator", "build", "--isolated", *(os.fspath(a) for a in args)]
+
+
+def project_build_command(*args: str | os.PathLike[str]) -> list[str]:
+    """`python -m generator build` as a maintainer runs it in a project: `[tool.generator]` read."""
     return [sys.executable, "-m", "generator", "build", *(os.fspath(a) for a in args)]
 
 
@@ -170,7 +177,7 @@ def _checked(done: subprocess.CompletedProcess[str], what: str) -> None:
 
 def refresh_generated() -> None:
     """`python -m generator build` in the repository: [tool.generator] defaults, i.e. generated/llamacloud."""
-    done = run(build_command())
+    done = run(project_build_command())
     _checked(done, "generated/")
     print(done.stdout.strip())
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from ._cli import run
+from ._cli._commands import PROGRAM
+from ._cli._main import run
 from ._client import LlamaCloud
-from ._commands import PROGRAM
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
-from ._base_client import AsyncAPIClient, AuthScheme, SyncAPIClient
+from ._runtime._base_client import AsyncAPIClient, AuthScheme, SyncAPIClient
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ class _Settings:
     _version = __version__
     _api_key_env = "LLAMA_CLOUD_API_KEY"
     _base_url_env = "LLAMA_CLOUD_BASE_URL"
+    _log_env = "LLAMACLOUD_LOG"
     _default_base_url = "https://api.cloud.llamaindex.ai"
     _auth_schemes: ClassVar[tuple[AuthScheme, ...]] = (
         AuthScheme(

@@ -12,41 +12,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from .locations import Location
+from .promises import method_promises, param_promises, server_changes
+from .rules import RULES, Change, removal
 from .surface import Field, Method, Model, Param, Surface
 from .types import members, relation, shown
 
 # Every kind of change compare() reports (tests/diff_fixtures/ has a golden report of each).
-KINDS = (
-    *("client-changed", "resource-removed", "resource-renamed", "resource-added"),
-    *("method-removed", "method-renamed", "method-added", "endpoint-changed"),
-    *("return-type-narrowed", "return-type-widened", "return-type-changed"),
-    *("error-removed", "error-changed", "error-added", "pagination-changed"),
-    *("parameter-removed", "parameter-renamed", "parameter-added", "parameter-now-required"),
-    *("parameter-now-optional", "parameter-moved"),
-    *("parameter-type-narrowed", "parameter-type-widened", "parameter-type-changed"),
-    *("model-removed", "model-renamed", "model-added", "enum-member-removed", "enum-member-added"),
-    *("field-removed", "field-added", "field-now-optional", "field-now-required", "field-now-nullable"),
-    *("field-not-nullable", "field-type-narrowed", "field-type-widened", "field-type-changed"),
-)
-
-
-@dataclass(frozen=True, order=True)
-class Change:
-    subject: str  # what changed, as a caller names it: `beta.batch.get_status`, `models.BatchJob.status`
-    kind: str  # a stable name of the kind of change: `parameter-removed`, ...
-    message: str  # what happened, in a sentence
-    breaking: bool
-    addition: bool  # something new (suggests a minor version)
-    location: Location
+KINDS = tuple(RULES)
 
 
 def compare(old: Surface, new: Surface) -> list[Change]:
     """Every change from `old` to `new`, breaking ones first, then by subject."""
     renamed = _renamed_models(old, new)
-    found = [*_client(old, new), *_methods(old, new, renamed), *_models(old, new, renamed)]
+    found = [*_client(old, new), *server_changes(old, new), *_methods(old, new, renamed), *_models(old, new, renamed)]
     return sorted(found, key=lambda c: (not c.breaking, c.subject, c.kind, c.message))
 
 
@@ -71,7 +51,8 @@ def _methods(old: Surface, new: Surface, renamed_models: dict[str, str]) -> Iter
     pairs, removed, added = _match_methods(old, new)
     for method in removed:
         if method.resource not in gone:
-            yield Change(method.qualified, "method-removed", "method removed", True, False, method.location)
+            message = "method removed" + removal(method.deprecated)
+            yield Change(method.qualified, "method-removed", message, True, False, method.location)
     for method in added:
         yield Change(
             method.qualified, "method-added", f"method added ({method.endpoint})", False, True, method.location
@@ -129,6 +110,7 @@ def _method(before: Method, after: Method, is_enum: Callable[[str], bool]) -> It
         yield Change(
             subject, "endpoint-changed", f"now sends `{after.endpoint}` (was `{before.endpoint}`)", False, False, there
         )
+    yield from method_promises(before, after)
     yield from _params(before, after, is_enum)
     kind = relation(before.returns, after.returns, is_enum)
     if kind != "same" and bool(before.pagination) == bool(after.pagination):  # else pagination says it
@@ -192,14 +174,8 @@ def _params(before: Method, after: Method, is_enum: Callable[[str], bool]) -> It
             )
             pairs.append((param, partner))
     for param in old_only.values():
-        yield Change(
-            subject,
-            "parameter-removed",
-            f"parameter `{param.name}` removed ({param.wire})",
-            True,
-            False,
-            param.location,
-        )
+        message = f"parameter `{param.name}` removed ({param.wire}){removal(param.deprecated)}"
+        yield Change(subject, "parameter-removed", message, True, False, param.location)
     for param in new_only.values():
         state = "required" if param.required else "optional"
         message = f"{state} parameter `{param.name}: {shown(param.annotation)}` added ({param.wire})"
@@ -234,6 +210,7 @@ def _param(subject: str, was: Param, now: Param, is_enum: Callable[[str], bool])
     if kind != "same":
         message = f"parameter `{name}` type {_typed(kind)}: `{shown(was.annotation)}` -> `{shown(now.annotation)}`"
         yield Change(subject, f"parameter-type-{_typed(kind)}", message, kind != "wider", False, there)
+    yield from param_promises(subject, was, now, same_type=kind == "same")
 
 
 def _renamed_models(old: Surface, new: Surface) -> dict[str, str]:
@@ -287,7 +264,8 @@ def _model(was: Model, now: Model, is_enum: Callable[[str], bool]) -> Iterator[C
     noun = "field" if read and passed else "response field" if read else "body field"
     for name in was.fields.keys() - now.fields.keys():
         field = was.fields[name]
-        yield Change(f"{subject}.{name}", "field-removed", f"{noun} removed", True, False, field.location)
+        message = f"{noun} removed{removal(field.deprecated)}"
+        yield Change(f"{subject}.{name}", "field-removed", message, True, False, field.location)
     for name in now.fields.keys() - was.fields.keys():
         field = now.fields[name]
         state = "required" if field.required else "optional"
@@ -301,6 +279,8 @@ def _field(
     subject: str, noun: str, was: Field, now: Field, read: bool, passed: bool, is_enum: Callable[[str], bool]
 ) -> Iterator[Change]:
     there = now.location
+    if now.deprecated and not was.deprecated:
+        yield Change(subject, "field-deprecated", f"{noun} deprecated", False, True, there)
     if was.required and not now.required:
         yield Change(subject, "field-now-optional", f"{noun} is now optional (may be missing)", read, False, there)
     elif now.required and not was.required:

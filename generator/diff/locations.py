@@ -1,6 +1,6 @@
 """Where a part of the generated surface is written in the spec: a resolved spec (and its sources) ->
 `file:line` of an operation, a parameter, a request body or one of its properties, a schema, a schema's
-property or enum."""
+property or enum; and those objects themselves, as written, for what the IR does not keep."""
 
 from __future__ import annotations
 
@@ -46,35 +46,46 @@ class Locator:
         return Location(origin.file, position[0] if position else None)
 
     def operation(self, path: str, method: str) -> Location:
-        return self.at(self._operation(path, method), Origin(self.spec.root).child("paths", path, method.lower()))
+        return self.at(self.operation_object(path, method), Origin(self.spec.root).child("paths", path, method.lower()))
 
     def parameter(self, path: str, method: str, wire_name: str, location: str) -> Location:
-        item = self._path_item(path)
-        operation = self._operation(path, method)
-        for holder in (operation, item):
+        found = self.parameter_object(path, method, wire_name, location)
+        return self.at(found) if found is not None else self.operation(path, method)
+
+    def parameter_object(self, path: str, method: str, wire_name: str, location: str) -> dict[str, Any] | None:
+        """The Parameter Object as written: the operation's own, else its path item's."""
+        for holder in (self.operation_object(path, method), self.path_item(path)):
             listed = holder.get("parameters") if isinstance(holder, dict) else None
             for parameter in listed if isinstance(listed, list) else []:
                 if isinstance(parameter, dict) and (parameter.get("name"), parameter.get("in")) == (
                     wire_name,
                     location,
                 ):
-                    return self.at(parameter)
-        return self.operation(path, method)
+                    return parameter
+        return None
 
     def body(self, path: str, method: str) -> Location:
-        operation = self._operation(path, method)
+        operation = self.operation_object(path, method)
         body = operation.get("requestBody") if isinstance(operation, dict) else None
         return self.at(body) if isinstance(body, dict) else self.operation(path, method)
 
     def body_property(self, path: str, method: str, media_type: str, wire_name: str) -> Location:
         """Where the property `wire_name` of the body's schema is written (through `$ref`s and `allOf`),
         else the request body."""
-        operation = self._operation(path, method)
+        holder = self._body_holder(path, method, media_type, wire_name)
+        return self.at(holder, None, "properties", wire_name) if holder is not None else self.body(path, method)
+
+    def body_property_schema(self, path: str, method: str, media_type: str, wire_name: str) -> Any:
+        """The schema of the property `wire_name` of the body's schema, as written; None if not found."""
+        holder = self._body_holder(path, method, media_type, wire_name)
+        return holder["properties"][wire_name] if holder is not None else None
+
+    def _body_holder(self, path: str, method: str, media_type: str, wire_name: str) -> Any:
+        operation = self.operation_object(path, method)
         body = operation.get("requestBody") if isinstance(operation, dict) else None
         content = body.get("content") if isinstance(body, dict) else None
         media = content.get(media_type) if isinstance(content, dict) else None
-        holder = self._holder(media.get("schema") if isinstance(media, dict) else None, wire_name, set())
-        return self.at(holder, None, "properties", wire_name) if holder is not None else self.body(path, method)
+        return self._holder(media.get("schema") if isinstance(media, dict) else None, wire_name, set())
 
     def _holder(self, schema: Any, wire_name: str, seen: set[str]) -> Any:
         """The schema whose `properties` name `wire_name`: `schema`, what it refers to, or an `allOf` part."""
@@ -83,8 +94,7 @@ class Locator:
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX) and ref not in seen:
             seen.add(ref)
-            components = self.spec.document.get("components")
-            schemas = components.get("schemas") if isinstance(components, dict) else None
+            schemas = self.component_schemas
             if not isinstance(schemas, dict):
                 return None
             return self._holder(schemas.get(unescape_pointer(ref[len(SCHEMA_PREFIX) :])), wire_name, seen)
@@ -107,10 +117,16 @@ class Locator:
         schema = self._schemas.get(class_name)
         return None if schema is None else self.at(schema, None, *tail)
 
-    def _path_item(self, path: str) -> Any:
+    @property
+    def component_schemas(self) -> Any:
+        """`components/schemas` of the resolved spec, as written (where schema `$ref`s point)."""
+        components = self.spec.document.get("components")
+        return components.get("schemas") if isinstance(components, dict) else None
+
+    def path_item(self, path: str) -> Any:
         paths = self.spec.document.get("paths")
         return paths.get(path) if isinstance(paths, dict) else None
 
-    def _operation(self, path: str, method: str) -> Any:
-        item = self._path_item(path)
+    def operation_object(self, path: str, method: str) -> Any:
+        item = self.path_item(path)
         return item.get(method.lower()) if isinstance(item, dict) else None

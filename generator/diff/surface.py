@@ -16,6 +16,7 @@ from typing import Any
 
 from ..ir import Api, Operation
 from ..lower.typemap import TypeMapper
+from .contract import Promise, ValueRules, promise, server_urls, value_rules
 from .locations import Location, Locator
 from .types import members, shown, split_union
 
@@ -32,6 +33,8 @@ class Param:
     required: bool
     position: int | None  # for a positional parameter
     location: Location
+    deprecated: bool = False
+    rules: ValueRules = field(default_factory=ValueRules)  # the default the API applies and the constraints it checks
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,10 @@ class Method:
     errors: dict[str, str]  # status (`422`, `4XX`, `default`) -> the error body's model
     pagination: dict[str, str]  # what x-pagination declares, by key; empty when not paginated
     location: Location
+    deprecated: bool = False
+    promise: Promise = field(default_factory=Promise)  # media types, success statuses, own servers
+    security: frozenset[frozenset[str]] | None = None  # the alternatives of schemes it requires
+    security_location: Location | None = None
 
     @property
     def qualified(self) -> str:
@@ -56,6 +63,7 @@ class Field:
     annotation: str
     required: bool
     location: Location
+    deprecated: bool = False
 
     @property
     def nullable(self) -> bool:
@@ -79,6 +87,8 @@ class Surface:
     resources: dict[str, Location]  # `beta.batch` -> where its first operation stands
     methods: dict[str, Method]  # `beta.batch.get_status` -> the method
     models: dict[str, Model] = field(default_factory=dict)
+    servers: tuple[str, ...] = ()  # the API's server URLs; the first is the client's default
+    servers_location: Location | None = None
 
     def is_enum(self, name: str) -> bool:
         model = self.models.get(name)
@@ -89,7 +99,7 @@ def extract(api: Api, where: Locator) -> Surface:
     methods = {}
     resources: dict[str, Location] = {}
     for op in api.operations():
-        method = _method(op, where, api.enum_names)
+        method = _method(op, where, api.enum_names, api.default_security)
         methods[method.qualified] = method
         resources.setdefault(method.resource, method.location)
     for resource in api.all_resources():
@@ -100,14 +110,20 @@ def extract(api: Api, where: Locator) -> Surface:
         "API key variable": (settings.api_key_env, root),
         "base URL variable": (settings.base_url_env, root),
     }
-    return Surface(client, resources, methods, _models(api, where, methods))
+    servers = where.spec.document.get("servers")
+    models = _models(api, where, methods)
+    return Surface(client, resources, methods, models, server_urls(servers), where.root("servers"))
 
 
-def _method(op: Operation, where: Locator, enums: frozenset[str]) -> Method:
+def _method(
+    op: Operation, where: Locator, enums: frozenset[str], default_security: tuple[tuple[str, ...], ...] | None
+) -> Method:
     params: dict[str, Param] = {}
     position = 0
+    components = where.component_schemas
     for p in op.parameters:
         located = where.parameter(op.path, op.http_method, p.wire_name, p.location)
+        written = where.parameter_object(op.path, op.http_method, p.wire_name, p.location) or {}
         params[p.py_name] = Param(
             p.py_name,
             f"{p.location} {p.wire_name}",
@@ -115,13 +131,19 @@ def _method(op: Operation, where: Locator, enums: frozenset[str]) -> Method:
             p.required,
             position if p.location == "path" else None,
             located,
+            p.deprecated,
+            value_rules(written.get("schema"), components),
         )
         position += p.location == "path"
     body = op.body
     if body is not None and body.expanded:  # each property is a keyword argument of its own
         for f in body.fields:
             located = where.body_property(op.path, op.http_method, body.media_type, f.wire_name)
-            params[f.py_name] = Param(f.py_name, f"body {f.wire_name}", f.annotation, f.required, None, located)
+            schema = where.body_property_schema(op.path, op.http_method, body.media_type, f.wire_name)
+            rules = value_rules(schema, components)
+            params[f.py_name] = Param(
+                f.py_name, f"body {f.wire_name}", f.annotation, f.required, None, located, f.deprecated, rules
+            )
     elif body is not None:
         located = where.body(op.path, op.http_method)
         params[body.py_name] = Param(body.py_name, f"{body.kind} body", body.annotation, body.required, None, located)
@@ -150,6 +172,9 @@ def _method(op: Operation, where: Locator, enums: frozenset[str]) -> Method:
         "limit parameter": paging.limit_param or "",
         "first page": str(paging.first_page) if paging.style == "page" else "",
     }  # fmt: skip
+    operation = where.operation_object(op.path, op.http_method)
+    required = op.security if op.security is not None else default_security
+    own = isinstance(operation, dict) and "security" in operation
     return Method(
         resource=".".join(op.resource_path),
         name=op.method_name,
@@ -159,6 +184,10 @@ def _method(op: Operation, where: Locator, enums: frozenset[str]) -> Method:
         errors={str(status): model for status, model in op.error_models},
         pagination={k: v for k, v in pagination.items() if v},
         location=where.operation(op.path, op.http_method),
+        deprecated=op.deprecated,
+        promise=promise(where.path_item(op.path), operation),
+        security=None if required is None else frozenset(frozenset(a) for a in required),
+        security_location=where.at(operation, None, "security") if own else where.root("security"),
     )
 
 
@@ -208,6 +237,7 @@ def _fields(name: str, schema: Any, types: TypeMapper, where: Locator) -> dict[s
             types.annotation(value),
             prop in required,
             where.schema_part(name, "properties", str(prop)) or fallback,
+            isinstance(value, dict) and value.get("deprecated") is True,
         )
         for prop, value in schema["properties"].items()
     }

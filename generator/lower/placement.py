@@ -70,7 +70,7 @@ OWN_EXTENSIONS: dict[str, frozenset[str]] = {
     "an operation": frozenset({"x-resource", "x-method", "x-pagination", "x-idempotent", "x-stream"}),
 }
 OWN_KEYS: dict[str, frozenset[str]] = {
-    "x-client": frozenset({"branded-name", "api-key-env", "base-url-env", "idempotency-header"}),
+    "x-client": frozenset({"branded-name", "api-key-env", "base-url-env", "log-env", "logger", "idempotency-header"}),
     "x-pagination": PAGINATION_KEYS,
     "x-stream": frozenset({"terminator", "error-event"}),
 }

@@ -1,11 +1,12 @@
-"""`x-client`, `servers` and the API's title -> the client's class name, environment variables and
-default base URL. Gives `ClientSettingsReader`, whose `settings` are decided on first use."""
+"""`x-client`, `servers` and the API's title -> the client's class name, environment variables,
+logger and default base URL. Gives `ClientSettingsReader`, whose `settings` are decided on first use."""
 
 from __future__ import annotations
 
 import functools
 import keyword
 import re
+from typing import TypeVar
 
 from ..errors import Origin
 from ..ir import ClientSettings
@@ -14,6 +15,8 @@ from .context import LowerContext
 from .parameters import HTTP_TOKEN
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+D = TypeVar("D", str, None)
+LOGGER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 # What the package's `__init__` and `_client` define besides the client classes.
 _PACKAGE_NAMES = frozenset(
     {
@@ -59,6 +62,8 @@ class ClientSettingsReader:
             default_base_url=base_url,
             servers=named,
             idempotency_header=self.header_name(declared.get("idempotency-header"), where.child("idempotency-header")),
+            log_env=self.env_name(declared.get("log-env"), f"{env_prefix}_LOG", where.child("log-env")),
+            logger=self.logger_name(declared.get("logger"), where.child("logger")),
         )
 
     @functools.cached_property
@@ -91,27 +96,45 @@ class ClientSettingsReader:
         return "Api"
 
     def header_name(self, declared: object, where: Origin) -> str | None:
-        if declared is None:
-            return None
-        if isinstance(declared, str) and HTTP_TOKEN.fullmatch(declared):
-            return declared
-        self.ctx.problems.error(
-            f"x-client idempotency-header {declared!r} is not a header name",
+        return self.matching(
+            declared,
+            None,
+            HTTP_TOKEN,
             where,
+            f"x-client idempotency-header {declared!r} is not a header name",
             "use an HTTP token such as `Idempotency-Key`",
         )
-        return None
+
+    def logger_name(self, declared: object, where: Origin) -> str | None:
+        return self.matching(
+            declared,
+            None,
+            LOGGER_NAME,
+            where,
+            f"x-client logger {declared!r} is not a logger name",
+            "use dotted names of letters, digits and underscores (e.g. `mylib.acme`)",
+        )
 
     def env_name(self, declared: object, default: str, where: Origin) -> str:
-        if declared is None:
-            return default
-        if isinstance(declared, str) and ENV_NAME.fullmatch(declared):
-            return declared
-        self.ctx.problems.error(
-            f"{declared!r} is not an environment variable name",
+        return self.matching(
+            declared,
+            default,
+            ENV_NAME,
             where,
+            f"{declared!r} is not an environment variable name",
             "use letters, digits and underscores, not starting with a digit (e.g. `ACME_API_KEY`)",
         )
+
+    def matching(
+        self, declared: object, default: D, pattern: re.Pattern[str], where: Origin, what: str, hint: str
+    ) -> str | D:
+        """`declared` when it is a string `pattern` matches whole; else `default`, with an error at
+        `where` unless nothing was declared."""
+        if declared is None:
+            return default
+        if isinstance(declared, str) and pattern.fullmatch(declared):
+            return declared
+        self.ctx.problems.error(what, where, hint)
         return default
 
 

@@ -103,7 +103,7 @@ def check_overrides(folder: Path) -> None:
             ]
         )
     builtin = sorted(path.name for path in (TEMPLATES / "client").glob("*.jinja"))
-    runtime = {path.name for path in (TEMPLATES / "runtime").glob("*.py")}
+    runtime = {path.name for folder in ("runtime", "cli") for path in (TEMPLATES / folder).glob("*.py")}
     problems = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name in builtin:

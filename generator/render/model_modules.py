@@ -46,8 +46,8 @@ def split_models(source: str) -> ModelsPackage:
     headers = list(_CLASS.finditer(source))
     if not headers:
         return ModelsPackage({}, {})
-    # The submodules sit one level below the runtime's modules.
-    prelude = source[: headers[0].start()].strip("\n").replace("from ._types import", "from .._types import")
+    # The submodules sit one level below the package, where `_runtime/` is.
+    prelude = source[: headers[0].start()].strip("\n").replace("from ._runtime.", "from .._runtime.")
     blocks: dict[str, str] = {}
     for index, header in enumerate(headers):
         end = headers[index + 1].start() if index + 1 < len(headers) else len(source)

@@ -282,7 +282,7 @@ def _tidy(source: str) -> str:
         ).lstrip("\n")
         + "\n"
     )
-    imports = "\nfrom pydantic import ConfigDict\n\nfrom ._types import OpenEnum, OpenIntEnum, OpenStrEnum\n"
+    imports = "\nfrom pydantic import ConfigDict\n\nfrom ._runtime._types import OpenEnum, OpenIntEnum, OpenStrEnum\n"
     return imports.lstrip("\n") + source
 
 

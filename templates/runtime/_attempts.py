@@ -15,7 +15,10 @@ from ._operation import Endpoint
 from ._parsing import status_error
 from ._retries import retry_delay, should_retry_status
 
-log = logging.getLogger(__name__.rpartition(".")[0] or __name__)  # the package's logger
+# The package's logger, named by its import path (this module is `<package>._runtime._attempts`): a
+# vendored package logs under the project that vendors it (`mylib._vendor.pkg`). `x-client.logger`
+# names another (the client's `_logger_name`).
+log = logging.getLogger(__name__.rsplit(".", 2)[0])
 _REDACTED_HEADERS = frozenset({"authorization", "cookie", "x-api-key", "api-key", "proxy-authorization"})
 
 
@@ -27,10 +30,17 @@ class Attempts:
     """
 
     def __init__(
-        self, request: httpx.Request, endpoint: Endpoint[Any], retries: int, scrub: Callable[[str], str]
+        self,
+        request: httpx.Request,
+        endpoint: Endpoint[Any],
+        retries: int,
+        scrub: Callable[[str], str],
+        logger: logging.Logger = log,
     ) -> None:
-        """`retries`: how many attempts may follow the first; `scrub` takes secrets out of messages."""
+        """`retries`: how many attempts may follow the first; `scrub` takes secrets out of messages;
+        `logger` gets a debug line per request, response and retry."""
         self.request = request
+        self._logger = logger
         self._endpoint = endpoint
         self._retries = retries
         self._scrub = scrub
@@ -39,8 +49,8 @@ class Attempts:
 
     def start(self) -> httpx.Request:
         self._started = time.monotonic()
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug(
+        if self._logger.isEnabledFor(logging.DEBUG):
+            self._logger.debug(
                 "request %s %s attempt=%d headers=%s",
                 self.request.method,
                 self._url(),
@@ -73,9 +83,9 @@ class Attempts:
         return self._scrub(str(self.request.url))
 
     def _log(self, event: str, detail: str) -> None:
-        if not log.isEnabledFor(logging.DEBUG):
+        if not self._logger.isEnabledFor(logging.DEBUG):
             return  # the URL is scrubbed and formatted only for a log that is written
-        log.debug(
+        self._logger.debug(
             "%s %s %s attempt=%d elapsed=%.3fs %s",
             event,
             self.request.method,

@@ -65,6 +65,8 @@ class _BaseClient(Generic[_HttpT]):
     _package: ClassVar[str] = "client"
     _version: ClassVar[str] = "0"
     _base_url_env: ClassVar[str] = "BASE_URL"
+    _log_env: ClassVar[str] = "LOG"  # `x-client.log-env`
+    _logger_name: ClassVar[str] = ""  # `x-client.logger`; empty: the package's logger, `log`
     _default_base_url: ClassVar[str] = ""
     _auth_schemes: ClassVar[tuple[AuthScheme, ...]] = ()
     # Sees every response the client keeps, read and complete (the command line prints its bytes).
@@ -83,6 +85,7 @@ class _BaseClient(Generic[_HttpT]):
     default_headers: dict[str, str]
     _http: _HttpT
     _owns_http: bool
+    _logger: logging.Logger
 
     def __init__(
         self,
@@ -125,7 +128,8 @@ class _BaseClient(Generic[_HttpT]):
         self.default_headers = dict(default_headers or {})
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http()
-        _enable_env_logging(self._package)
+        self._logger = logging.getLogger(self._logger_name) if self._logger_name else log
+        _enable_env_logging(self._log_env, self._logger)
 
     def on_request(self, request: httpx.Request) -> None:
         """Hook, called with the request of each attempt just before it is sent; it may change it (a
@@ -204,7 +208,7 @@ class _BaseClient(Generic[_HttpT]):
         if call.url is not None and is_other_origin(request.url, self.base_url):
             # A next page's URL on another host gets no credentials, as a redirect there would not.
             request.url = self._credentials.strip(request.headers, request.url)
-        return Attempts(request, endpoint, retries, self._scrub)
+        return Attempts(request, endpoint, retries, self._scrub, self._logger)
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -414,15 +418,15 @@ def _default_ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _enable_env_logging(package: str) -> None:
-    """`<PACKAGE>_LOG=debug` (or info) turns on the package's log output without touching `logging`."""
-    level = os.environ.get(f"{package.upper()}_LOG", "").upper()
-    if level not in ("DEBUG", "INFO") or log.handlers:
+def _enable_env_logging(variable: str, logger: logging.Logger) -> None:
+    """`<PACKAGE>_LOG=debug` (or info) turns on the client's log output without touching `logging`."""
+    level = os.environ.get(variable, "").upper()
+    if level not in ("DEBUG", "INFO") or logger.handlers:
         return
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(level)
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 
 # The client classes, and what the generated modules (and the tests: `log`, `_query_items`) read here.

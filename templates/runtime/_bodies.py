@@ -23,7 +23,6 @@ _NO_ENCODING = PartEncoding()
 
 class EncodedBody(NamedTuple):
     headers: Mapping[str, str]
-    json: Any = None  # httpx's `json=`
     content: bytes | None = None
     stream: MultipartStream | None = None
 
@@ -45,7 +44,10 @@ def request_body(endpoint: Endpoint[Any], call: Call) -> EncodedBody:
     if call.form is not None:
         fields = _given(call.form, call.extra_body, spec)
         return _NOTHING if fields is None else _form(fields, spec)
-    return EncodedBody({}, json=_json(call.json, call.extra_body, spec))
+    body = _json(call.json, call.extra_body, spec)
+    if body is None:
+        return _NOTHING
+    return EncodedBody({"Content-Type": "application/json"}, content=json_text(body).encode())
 
 
 def _json(body: Any, extra: object, spec: BodySpec) -> Any:

@@ -12,6 +12,7 @@ import httpx
 import pydantic_core
 
 from ._page_styles import PageFacts, item_list, next_call, read_facts
+from ._values import jsonable
 
 if TYPE_CHECKING:
     from ._operation import Call, PageSpec
@@ -32,8 +33,10 @@ class _PageState(Generic[T]):
         # Identifies the items, not the whole body: a server that ignores the offset (or the cursor)
         # may still vary the other fields (a fresh token, a timestamp) while serving the same items
         # again. The first and last items and the count tell pages of a listing apart without
-        # serialising them all.
-        ends = [self.items[0], self.items[-1]] if self.items else []
+        # serialising them all. Models go in as plain data (`model_dump`, which builds a model class
+        # on first use): before pydantic 2.14, pydantic_core cannot serialise an instance of a class
+        # only ever built as part of another (`defer_build`), as the items of a page are.
+        ends = [jsonable(self.items[0]), jsonable(self.items[-1])] if self.items else []
         fingerprint = pydantic_core.to_json([len(self.items), *ends], fallback=repr)
         self._digest = hashlib.blake2b(fingerprint, digest_size=16).digest()
         self._facts: PageFacts = read_facts(spec, data, call, len(self.items), response)

@@ -71,9 +71,7 @@ def build_request(
         url += ("&" if "?" in url else "?") + urlencode(query)
     timeout = default_timeout if isinstance(call.timeout, NotGiven) else as_timeout(call.timeout)
     content = body.content if body.content is not None else None if isinstance(call.content, Omit) else call.content
-    request = http.build_request(
-        endpoint.method, url, headers=headers, json=body.json, content=content, timeout=timeout
-    )
+    request = http.build_request(endpoint.method, url, headers=headers, content=content, timeout=timeout)
     if body.stream is not None:
         # A multipart body streams its files (read again on a retry); httpx takes the stream as it is.
         request.stream = body.stream

@@ -98,6 +98,8 @@ def style_of(encoding: PartEncoding) -> tuple[str, bool]:
 
 
 def json_text(value: object) -> str:
+    """`value` as compact JSON text, NaN and infinities refused: the bytes every call sends, on any
+    httpx (`json=` is left unused since its spacing changed with httpx 0.28)."""
     return json.dumps(jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 

@@ -100,8 +100,8 @@ async_client = package.AsyncClient(base_url="http://127.0.0.1:9", **secrets)
 walk(async_client)
 asyncio.run(async_client.close())
 
-cli = importlib.import_module(name + "._cli")
-program = importlib.import_module(name + "._commands").PROGRAM
+cli = importlib.import_module(name + "._cli._main")
+program = importlib.import_module(name + "._cli._commands").PROGRAM
 parser = cli.build_parser(program)
 invocations = [["--help"]]
 for command in program.commands:
@@ -192,7 +192,7 @@ def run_build(spec: Path, out: Path, package: str) -> Build:
     ):
         try:
             with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-                code = main(["build", "--spec", str(spec), "--out", str(out), "--package", package])
+                code = main(["build", "--isolated", "--spec", str(spec), "--out", str(out), "--package", package])
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit included: main must return its code
@@ -456,7 +456,7 @@ class Fuzzer:
         files = _read_tree(build.target)
         if not files:
             return [*problems, "exit 0 but no package folder"]
-        for required in ("__init__.py", "_client.py", "models/__init__.py", "py.typed", "_base_client.py"):
+        for required in ("__init__.py", "_client.py", "models/__init__.py", "py.typed", "_runtime/_base_client.py"):
             if required not in files:
                 problems.append(f"exit 0 but {required} is missing")
         unmarked = [p for p, data in files.items() if p != "py.typed" and MARKER not in data.split(b"\n", 1)[0]]

@@ -17,7 +17,9 @@ from generator.cli import main
 def built_package(root: Path, spec: str, package: str) -> Iterator[ModuleType]:
     """`spec` (YAML text) built into `root/package` and imported; unimported again on exit."""
     (root / "spec.yaml").write_text(textwrap.dedent(spec), encoding="utf-8")
-    assert main(["build", "--spec", str(root / "spec.yaml"), "--out", str(root), "--package", package]) == 0
+    assert (
+        main(["build", "--isolated", "--spec", str(root / "spec.yaml"), "--out", str(root), "--package", package]) == 0
+    )
     sys.path.insert(0, str(root))
     try:
         yield importlib.import_module(package)

@@ -43,21 +43,20 @@ class Build:
 @dataclass(frozen=True)
 class Wanted:
     """A build to share: `spec` built as `package` under PYTHONHASHSEED `seed` (None: the caller's),
-    with further command-line `options` (`--custom DIR`, ...)."""
+    with further command-line `options` (`--custom DIR`, ...). `project`: the project's own build,
+    which reads `[tool.generator]` (custom code, templates, overlays) as `python -m generator build`
+    does; every other build is `--isolated` from it."""
 
     spec: Path
     package: str
     seed: str | None = "0"
     options: tuple[str, ...] = ()
-    # Built as in a project of its own (a pyproject.toml beside `generated/`), as the repository
-    # builds `generated/llamacloud`: the README's install commands then name `generated/<package>`.
-    in_project: bool = False
+    project: bool = False
 
     @property
     def name(self) -> str:
-        where = hashlib.sha256("\0".join([str(self.spec), *self.options, str(self.in_project)]).encode()).hexdigest()[
-            :10
-        ]
+        parts = [str(self.spec), *self.options, "project" * self.project]
+        where = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:10]
         return f"{self.package}-{self.seed or 'env'}-{where}"
 
 
@@ -94,22 +93,34 @@ def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path],
     return folder
 
 
+def mirror_project(folder: Path) -> None:
+    """`folder` as the repository seen from a build: its pyproject.toml and every top-level entry but
+    `generated/` (linked), so `[tool.generator]`'s relative paths hold and the output lands in
+    `folder/generated`, named `generated/<package>` by the README's install commands."""
+    for entry in goldens.REPO.iterdir():
+        if entry.name == "pyproject.toml":
+            shutil.copyfile(entry, folder / entry.name)
+        elif entry.name not in {"generated", ".git"}:
+            (folder / entry.name).symlink_to(entry)
+
+
 def build_once(factory: pytest.TempPathFactory, wanted: Wanted) -> Build:
     """The build of `wanted` in this run, made by whichever test asks first. A failed build is kept
     too (exit code and output), so every test that reads it reports the failure."""
 
     def build(folder: Path) -> None:
-        out = folder / ("generated" if wanted.in_project else "out")
-        if wanted.in_project:
-            (folder / "pyproject.toml").write_text("[tool.generator]\n", encoding="utf-8")
+        out = folder / ("generated" if wanted.project else "out")
+        if wanted.project:
+            mirror_project(folder)
         args: list[str | os.PathLike[str]] = [
             *("--spec", wanted.spec, "--out", out, "--package", wanted.package),
             *wanted.options,
         ]
         env = goldens.generator_env(None if wanted.seed is None else {"PYTHONHASHSEED": wanted.seed})
+        command = goldens.project_build_command if wanted.project else goldens.build_command
         done = subprocess.run(
-            goldens.build_command(*args),
-            cwd=folder if wanted.in_project else goldens.REPO,
+            command(*args),
+            cwd=folder if wanted.project else goldens.REPO,
             env=env,
             capture_output=True,
             text=True,
@@ -132,8 +143,9 @@ def build_all_once(factory: pytest.TempPathFactory, wanted: Sequence[Wanted]) ->
 
 
 def main_spec(seed: str = "0") -> Wanted:
-    """spec/ built as `llamacloud`, as `python -m generator build` does in the repository."""
-    return Wanted(goldens.REPO / "spec" / "openapi.yaml", goldens.MAIN_PACKAGE, seed)
+    """spec/ built as `llamacloud`, as `python -m generator build` does in the repository (its
+    `[tool.generator]` settings included), into a folder of the run."""
+    return Wanted(goldens.REPO / "spec" / "openapi.yaml", goldens.MAIN_PACKAGE, seed, project=True)
 
 
 def copy_build(build: Build, out: Path) -> Path:

@@ -22,7 +22,7 @@ if _PACKAGE_ROOT not in sys.path:
 
 streaming: Any = importlib.import_module("streaming")
 models: Any = importlib.import_module("streaming.models")
-base_client: Any = importlib.import_module("streaming._base_client")
+base_client: Any = importlib.import_module("streaming._runtime._base_client")
 
 #: Long and distinctive, so a leak is found by a plain substring search.
 API_KEY = "sk-stream-5b8e1f2a9c3d4e67-SECRET"

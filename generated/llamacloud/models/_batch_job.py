@@ -3,7 +3,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from .._types import OpenStrEnum
+from .._runtime._types import OpenStrEnum
 
 
 class BatchJobType(OpenStrEnum):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .. import _base_client as _runtime
-from .._base_client import (
+from .._runtime import _base_client as _runtime
+from .._runtime._base_client import (
     AsyncAPIClient,
     SyncAPIClient,
 )

@@ -8,24 +8,24 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
-from .. import _base_client as _runtime
-from .._base_client import (
+from .._runtime import _base_client as _runtime
+from .._runtime._base_client import (
     AsyncAPIClient,
     Call,
     Endpoint,
     PageSpec,
     SyncAPIClient,
 )
-from .._pagination import AsyncPaginator, SyncPage
-from .._response import (
+from .._runtime._pagination import AsyncPaginator, SyncPage
+from .._runtime._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
-from .._streamed_response import (
+from .._runtime._streamed_response import (
     async_to_streamed_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
+from .._runtime._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 
 if TYPE_CHECKING:
     from .. import models as _models
