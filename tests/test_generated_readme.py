@@ -220,9 +220,9 @@ def test_configuration_names_the_environment_and_both_installations() -> None:
 @pytest.mark.parametrize(
     ("out", "command", "copy"),
     [
-        ("clients/py", "pip install ./clients/py/notes", "cp -r clients/py/notes your_project/"),
+        ("clients/py", "pip install ./clients/py/notes", "cp -r clients/py/notes your_project/_vendor/"),
         # Outside the project: the command works from the folder that holds the package.
-        ("{outside}", "pip install ./notes", "cp -r notes your_project/"),
+        ("{outside}", "pip install ./notes", "cp -r notes your_project/_vendor/"),
     ],
 )
 def test_the_install_commands_follow_the_output_folder(

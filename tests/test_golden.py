@@ -13,6 +13,7 @@ import difflib
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
         for name in goldens.FIXTURES
     ]
     # The main spec as the repository builds it, in a project: its README names `generated/llamacloud`.
-    main = main_spec()
+    main = replace(main_spec(), in_project=True)
     done = build_all_once(tmp_path_factory, [main, *fixtures])
     return dict(zip((MAIN, *goldens.FIXTURES), done, strict=True))
 

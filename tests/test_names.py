@@ -82,7 +82,7 @@ def test_no_stutter_in_the_docs_of_the_names_fixture() -> None:
     assert texts["README.md"].splitlines()[2] == "# Acme Payments API Python client"
     assert "# Acme Payments API reference" in texts["api.md"]
     assert "Acme Payments API client." in texts["_client.py"]
-    assert 'title="Acme Payments API",' in texts["_commands.py"]
+    assert 'title="Acme Payments API",' in texts["_cli/_commands.py"]
 
 
 def test_the_environment_variables_come_from_the_title(

@@ -52,10 +52,13 @@ class Wanted:
     seed: str | None = "0"
     options: tuple[str, ...] = ()
     project: bool = False
+    # Built in a mirror of the repository (`mirror_project`), as `python -m generator build` builds
+    # `generated/llamacloud`: the README's install commands then name `generated/<package>`.
+    in_project: bool = False
 
     @property
     def name(self) -> str:
-        parts = [str(self.spec), *self.options, "project" * self.project]
+        parts = [str(self.spec), *self.options, "project" * self.project, "mirror" * self.in_project]
         where = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:10]
         return f"{self.package}-{self.seed or 'env'}-{where}"
 
@@ -109,18 +112,19 @@ def build_once(factory: pytest.TempPathFactory, wanted: Wanted) -> Build:
     too (exit code and output), so every test that reads it reports the failure."""
 
     def build(folder: Path) -> None:
-        out = folder / ("generated" if wanted.project else "out")
-        if wanted.project:
+        out = folder / ("generated" if wanted.in_project else "out")
+        if wanted.in_project:
             mirror_project(folder)
         args: list[str | os.PathLike[str]] = [
             *("--spec", wanted.spec, "--out", out, "--package", wanted.package),
             *wanted.options,
         ]
         env = goldens.generator_env(None if wanted.seed is None else {"PYTHONHASHSEED": wanted.seed})
-        command = goldens.project_build_command if wanted.project else goldens.build_command
+        project = wanted.project or wanted.in_project
+        command = goldens.project_build_command if project else goldens.build_command
         done = subprocess.run(
             command(*args),
-            cwd=folder if wanted.project else goldens.REPO,
+            cwd=folder if wanted.in_project else goldens.REPO,
             env=env,
             capture_output=True,
             text=True,
