@@ -68,6 +68,10 @@ FIXTURES: tuple[str, ...] = (
     "writes",
     # Schemas of large public specs that once gave code mypy refuses or the wrong class (tests/test_typing_edge.py)
     "typing_edge",
+    # Responses, parameters, headers and examples shared by $ref, DigitalOcean's way (tests/test_references.py)
+    "shared_responses",
+    # Names a spec's own words would stutter: titles, environment variables, params types (tests/test_names.py)
+    "names",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.
