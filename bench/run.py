@@ -24,6 +24,7 @@ import big_specs
 import builds
 import calls
 import import_times
+import peer_builds
 import report
 import schema_scaling
 import streaming
@@ -45,6 +46,8 @@ MEASURES: dict[int, tuple[str, Callable[[Settings], list[Row]]]] = {
     13: ("stripe.yaml build vs datamodel-codegen, peak memory", big_specs.stripe_build),
     14: ("box.json build vs datamodel-codegen", big_specs.box_build),
     15: ("stripe.yaml package: import and first call vs httpx + pydantic", big_specs.stripe_import),
+    16: ("openai.yaml build vs openapi-python-client", peer_builds.openai_build),
+    17: ("Cloudflare-sized synthetic spec build vs openapi-python-client", peer_builds.cloudflare_build),
 }
 OUTPUT = REPO / "BENCHMARKS.md"
 

@@ -36,6 +36,7 @@ from generator.lower import lower
 from generator.overlay import apply_overlays
 from generator.pipeline import spec_hash
 from generator.render.models import ModelsRequest, field_aliases, finish_models, library_models, models_document
+from generator.render.model_names import settle_names
 from generator.render.models_worker import WARM_UP
 from generator.render.models import render_models
 from generator.render.package import render_package
@@ -62,9 +63,9 @@ lap("lower")
 request = ModelsRequest.of(api)
 document, aliases = models_document(request), field_aliases(request.schemas)
 lap("models: prepare")
-raw = library_models(document, aliases)
+raw, classes = library_models(document, aliases)
 lap("models: library")
-source = finish_models(raw, request)
+source = finish_models(settle_names(raw, classes), request)
 lap("models: finish")
 files = render_package(api, source)
 lap("client templates")

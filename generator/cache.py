@@ -95,6 +95,7 @@ def key(config: BuildConfig, spec_files: list[Path]) -> str | None:
         config.client_class,
         config.templates,
         config.custom,
+        config.location,  # the README's install commands name it
     )
     h = hashlib.sha256("\0".join([generator_fingerprint(), *map(str, settings)]).encode())
     # The overlays applied, in order: leaving one out (or reordering them) is another build.

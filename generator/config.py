@@ -65,10 +65,21 @@ class BuildConfig:
     custom: Path | None = None
     strict: bool = False  # every warning is an error
     overlays: tuple[Path, ...] = ()  # OpenAPI Overlay documents applied to the spec, in order
+    project: Path | None = None  # the folder of the pyproject.toml read, else the working directory
 
     @property
     def target(self) -> Path:
         return self.out / self.package
+
+    @property
+    def location(self) -> str | None:
+        """The package folder relative to the project (`generated/llamacloud`), None outside it."""
+        if self.project is None:
+            return None
+        try:
+            return self.target.resolve().relative_to(self.project.resolve()).as_posix()
+        except ValueError:
+            return None
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -105,6 +116,7 @@ def load_config(cwd: Path, flags: Mapping[str, object], *, check: bool = False, 
         client_class=_text(values.get("client-class")),
         templates=_optional_path(values.get("templates")),
         custom=_optional_path(values.get("custom")),
+        project=table.base,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import Diagnostic
+from .errors import Diagnostic, Origin
 from .naming import bounded_name
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
@@ -258,6 +258,7 @@ class SecurityScheme:
 @dataclass(frozen=True)
 class ClientSettings:
     class_name: str  # `LlamaCloud`
+    env_prefix: str  # of the environment variables: `OPENAI` (from the title `OpenAI API`)
     api_key_env: str
     base_url_env: str
     default_base_url: str
@@ -275,6 +276,7 @@ class ClientSettings:
 @dataclass
 class Api:
     title: str
+    display_name: str  # how the docs name the API: `OpenAI API`, `Llama Platform API`
     version: str
     description: str
     package: str
@@ -288,6 +290,8 @@ class Api:
     # Located warnings found on the way (the build goes on); `--strict` makes them errors.
     warnings: tuple[Diagnostic, ...] = ()
     params: list[ParamsType] = field(default_factory=list)  # TypedDicts of nested body objects, by name
+    # Class name -> where its schema is written (a hoisted one: what held it), to locate problems.
+    schema_origins: dict[str, Origin] = field(default_factory=dict)
     # Alternatives of scheme names the API requires by default; None when the spec declares none.
     default_security: tuple[tuple[str, ...], ...] | None = None
 

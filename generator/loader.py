@@ -27,6 +27,7 @@ class SourceFiles:
         self._text: dict[Path, str] = {}
         self._nodes: dict[Path, yaml.Node | None] = {}
         self._failed: set[Path] = set()
+        self._resolved: dict[Path, Path] = {}  # a path as asked for -> the file it names
 
     @property
     def files(self) -> list[Path]:
@@ -36,7 +37,10 @@ class SourceFiles:
         return self._text[path]
 
     def load(self, path: Path, referenced_from: Origin | None = None) -> Any:
-        path = path if is_remote(path) else path.resolve()
+        resolved = self._resolved.get(path)
+        if resolved is None:
+            resolved = self._resolved[path] = path if is_remote(path) else path.resolve()
+        path = resolved
         if path in self._data:
             return self._data[path]
         if path in self._failed:
@@ -175,34 +179,58 @@ def _check_size(data: Any, path: Path) -> None:
 
 def _parse(text: str, path: Path) -> Any:
     try:
-        data = _parse_text(text, path)
+        data, aliased = _parse_text(text, path)
     except RecursionError:
         raise SpecError(
             [Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path), _DEPTH_HINT)]
         ) from None
-    _check_size(data, path)
+    if aliased:  # only aliases expand a document beyond its text (a YAML one: its depth is checked)
+        _check_size(data, path)
+    elif path.suffix == ".json" and _deeper_than(data, MAX_DEPTH):
+        raise SpecError([Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path), _DEPTH_HINT)])
     return data
 
 
-def _check_yaml_depth(text: str, path: Path) -> None:
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether a document without aliases nests deeper than `limit` (one visit per value)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if type(node) is dict else node if type(node) is list else ()
+        for child in children:
+            if type(child) is dict or type(child) is list:
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def _check_yaml_depth(text: str, path: Path) -> bool:
     """libyaml composes nested nodes recursively in native code: a document nested thousands deep
-    would overflow the C stack, so depth is measured first on the (iterative) event stream."""
+    would overflow the C stack, so depth is measured first on the (iterative) event stream. Gives
+    whether the document uses aliases."""
     depth = 0
+    aliased = False
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        kind = type(event)
+        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             depth += 1
             if depth > MAX_DEPTH:
                 raise SpecError(
                     [Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels", Origin(path), _DEPTH_HINT)]
                 )
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             depth -= 1
+        elif kind is yaml.AliasEvent:
+            aliased = True
+    return aliased
 
 
-def _parse_text(text: str, path: Path) -> Any:
+def _parse_text(text: str, path: Path) -> tuple[Any, bool]:
+    """The document, and whether it uses aliases (JSON has none)."""
     if path.suffix == ".json":
         try:
-            return json.loads(text, parse_constant=_not_json)
+            return json.loads(text, parse_constant=_not_json), False
         except json.JSONDecodeError as exc:
             raise SpecError(
                 [
@@ -226,8 +254,8 @@ def _parse_text(text: str, path: Path) -> Any:
                 ]
             ) from None
     try:
-        _check_yaml_depth(text, path)
-        return yaml.load(text, Loader=_Loader)
+        aliased = _check_yaml_depth(text, path)
+        return yaml.load(text, Loader=_Loader), aliased
     except yaml.MarkedYAMLError as exc:
         mistake = explain(text, exc)
         raise SpecError(

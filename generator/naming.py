@@ -7,6 +7,7 @@ import hashlib
 import keyword
 import re
 import unicodedata
+from collections.abc import Container
 
 # Names a generated parameter may not take: they shadow a builtin or a per-call option.
 RESERVED_PARAMETERS = frozenset(dir(builtins)) | {
@@ -133,3 +134,48 @@ def schema_name_qualifiers(name: str) -> list[str]:
     """Module path words of a dunder-qualified name, nearest first, used to tell collisions apart."""
     parts = (_module_qualified(name) or [""])[:-1]
     return [pascal(p) for p in reversed(parts) if pascal(p)]
+
+
+# Words a title ends with that say what the document is, not whose API it is.
+_GENERIC_TITLE_WORDS = frozenset(
+    {"api", "apis", "rest", "http", "https", "client", "sdk", "service", "services", "server", "web"}
+    | {"openapi", "swagger", "spec", "specification", "reference", "documentation", "docs", "definition"}
+)
+_VERSION_WORD = re.compile(r"v?\d[\w.]*", re.IGNORECASE)
+# Where a title's name ends and a subtitle begins: a spaced dash, a colon, a bar or a parenthesis.
+_SUBTITLE = re.compile(r"\s+[-\u2013\u2014]\s+|[:|(\[]")
+
+
+def title_env_prefix(title: str) -> str:
+    """The environment variables' prefix an API's title gives: its name, each word upper-cased and
+    kept whole, less a subtitle, a leading `The` and the trailing words saying what the document is
+    (`OpenAI API` -> `OPENAI`, `Box Platform API` -> `BOX_PLATFORM`, `GitHub v3 REST API` -> `GITHUB`,
+    `Swagger Petstore - OpenAPI 3.0` -> `SWAGGER_PETSTORE`). "" when no name of one to three words is
+    left (the package's name is used then)."""
+    name = _SUBTITLE.split(title, maxsplit=1)[0]
+    found = re.findall(r"[A-Za-z0-9]+", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode())
+    if found and found[0].lower() == "the":
+        found = found[1:]
+    while found and (found[-1].lower() in _GENERIC_TITLE_WORDS or _VERSION_WORD.fullmatch(found[-1])):
+        found.pop()
+    if not found or len(found) > 3 or found[0][0].isdigit():
+        return ""
+    return "_".join(word.upper() for word in found)
+
+
+def api_name(title: str) -> str:
+    """How the docs name the API: its title, with ` API` unless the title has the word already
+    (`OpenAI API`, not `OpenAI API API`; `Llama Platform` -> `Llama Platform API`)."""
+    title = title.strip()
+    named = any(word.lower() in ("api", "apis") for word in re.findall(r"[A-Za-z]+", title))
+    return title if named else f"{title} API"
+
+
+def params_class_name(model: str, models: Container[str]) -> str:
+    """The `TypedDict` of a model in `params`: `<Model>Param`; a model named `...Param` already keeps
+    its name (OpenAI's `PromptCacheOptionsParam`); and a model whose `...Param` name another model
+    holds (OpenAI has `ApplyPatchCreateFileOperation` and `ApplyPatchCreateFileOperationParam`) is
+    `<Model>Dict`. No two models get one name, and no name says `Param` twice."""
+    if model.endswith("Param"):
+        return model
+    return model + ("Dict" if model + "Param" in models else "Param")

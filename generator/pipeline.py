@@ -49,6 +49,14 @@ def load_api(
 ) -> tuple[Api, list[Path]]:
     """Spec file (and overlays) -> IR, its warnings located, and the files read; raises SpecError
     with every problem found."""
+    api, sources = read_spec(spec, package, allow_remote_refs=allow_remote_refs, overlays=overlays)
+    return api, sources.files
+
+
+def read_spec(
+    spec: Path, package: str, *, allow_remote_refs: bool = False, overlays: tuple[Path, ...] = ()
+) -> tuple[Api, SourceFiles]:
+    """`load_api`, giving the files read (and their positions, to locate later problems)."""
     # The stages are imported here, not at the top, so a cache hit never pays for them.
     from .loader import SourceFiles
     from .lower import lower
@@ -67,7 +75,7 @@ def load_api(
         exc.locate = sources.position  # type: ignore[attr-defined]
         raise
     api.warnings = tuple(w.located(sources.position) for w in api.warnings)
-    return api, sources.files
+    return api, sources
 
 
 def customize(api: Api, config: BuildConfig) -> Extras:
@@ -93,7 +101,7 @@ def customize(api: Api, config: BuildConfig) -> Extras:
     custom.check_mixins([resource.class_name for resource in api.all_resources()])
     if config.templates is not None:
         check_overrides(config.templates)
-    return Extras(config.templates, custom, config.package_version)
+    return Extras(config.templates, custom, config.package_version, config.location)
 
 
 def generate_into(folder: Path, api: Api, worker: ModelsWorker, extras: Extras) -> dict[str, bytes]:
@@ -103,7 +111,7 @@ def generate_into(folder: Path, api: Api, worker: ModelsWorker, extras: Extras) 
     from .render.package import HEADER, render_package
 
     # The client is rendered while the worker generates the models.
-    write_files(folder, render_package(api, worker.submit(ModelsRequest.of(api)), extras))
+    write_files(folder, render_package(api, worker.submit(ModelsRequest.of(api), api.schema_origins), extras))
     format_tree(folder)
     for relative, data in extras.custom.package_files(HEADER).items():
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -126,15 +134,20 @@ def build(config: BuildConfig) -> BuildResult:
             warnings=stamp.diagnostics(),
         )
     with ModelsWorker() as worker:
-        api, spec_files = load_api(
+        api, sources = read_spec(
             config.spec, config.package, allow_remote_refs=config.allow_remote_refs, overlays=config.overlays
         )
+        spec_files = sources.files
         _refuse_warnings(config, api.warnings)
         extras = customize(api, config)
         operations, models = len(api.operations()), len(api.schemas)
         if config.check:
             with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
-                files = generate_into(Path(scratch) / config.package, api, worker, extras)
+                try:
+                    files = generate_into(Path(scratch) / config.package, api, worker, extras)
+                except SpecError as exc:
+                    exc.locate = sources.position  # type: ignore[attr-defined]
+                    raise
             found = drift(files, read_tree(config.target))
             elapsed = time.perf_counter() - started
             return BuildResult(operations, models, len(files), elapsed, found, warnings=api.warnings)
@@ -142,6 +155,9 @@ def build(config: BuildConfig) -> BuildResult:
         try:
             files = generate_into(staging, api, worker, extras)
             swap_in(staging, config.target, keeps_custom=config.custom is not None)
+        except SpecError as exc:
+            exc.locate = sources.position  # type: ignore[attr-defined]
+            raise
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)

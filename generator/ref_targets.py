@@ -26,15 +26,18 @@ class TargetFinder:
         self.bases: dict[str, Path] = {}  # `$self` URI of a document read -> its local file
         self._based: set[Path] = set()
 
-    def target_of(self, ref: object, where: Origin) -> Target | None:
+    def target_of(self, ref: object, where: Origin, base: Path | None = None) -> Target | None:
+        """The file and pointer `ref` names, relative to `base` (by default the file `where` is in,
+        which is where a problem is reported)."""
         if not isinstance(ref, str):
             self.problems.error("$ref must be a string", where, "write `$ref: '#/components/schemas/Name'`")
             return None
-        self._note_base(where.file)
+        document = base or where.file
+        self._note_base(document)
         file_part, _, fragment = ref.partition("#")
-        if is_remote(where.file) and file_part:
+        if is_remote(document) and file_part:
             # Inside a fetched document, a relative reference is relative to its URL.
-            file_part = urljoin(remote_url(where.file), file_part)
+            file_part = urljoin(remote_url(document), file_part)
         local = self._under_base(file_part) if _ABSOLUTE.match(file_part) else None
         if local is not None:
             path = local
@@ -45,10 +48,10 @@ class TargetFinder:
                 return None
             path = remote_path(file_part)
         elif file_part:
-            path = (where.file.parent / unquote(file_part)).resolve()
+            path = (document.parent / unquote(file_part)).resolve()
         else:
-            path = where.file
-        if not is_remote(path) and not path.is_relative_to(self.root_dir):
+            path = document
+        if path is not document and not is_remote(path) and not path.is_relative_to(self.root_dir):
             self.problems.error(
                 f"$ref {ref!r} leaves the spec's folder {self.root_dir}",
                 where,

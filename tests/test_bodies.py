@@ -22,6 +22,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 import yaml
@@ -210,6 +211,23 @@ def test_typed_dict_params_mirror_the_schemas() -> None:
     hints = typing.get_type_hints(params.ClassifyJobParam)
     m = fixture_package("writes", "models")
     assert typing.get_args(hints["rules"])[0] == m.ClassifierRule | params.ClassifierRuleParam
+
+
+def test_a_params_type_stands_in_a_users_model_and_a_type_adapter() -> None:
+    # pydantic refuses typing's TypedDict before Python 3.12; the params types are typing_extensions'.
+    params = fixture_package("writes", "params")
+    rules = [{"type": "invoice", "description": "An invoice."}]
+    job = {"id": "cj-1", "project_id": "p-1", "rules": rules, "status": "PENDING", "user_id": "u-1"}
+
+    class Saved(pydantic.BaseModel):
+        job: params.ClassifyJobParam  # the functional syntax inside (ClassifierRuleParam) too
+
+    saved = Saved.model_validate({"job": job})
+    assert saved.job == job and saved.model_dump(mode="json") == {"job": job}
+    adapter = pydantic.TypeAdapter(list[params.ClassifierRuleParam])
+    assert adapter.validate_python(rules) == rules
+    with pytest.raises(pydantic.ValidationError):
+        adapter.validate_python([{"type": 3}])
 
 
 def test_read_only_properties_are_no_keywords() -> None:

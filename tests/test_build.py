@@ -346,10 +346,13 @@ def test_flags_fall_back_to_the_tool_generator_table_of_pyproject(
     listing = sorted(p.name for p in tmp_path.iterdir())
     assert listing == ["client_out", "contract", "pyproject.toml"]
     assert sorted({p.name for p in (tmp_path / "client_out").iterdir()} - {BUILD_CACHE}) == [PACKAGE]
-    # Same spec text in another folder, built from another working directory: the same bytes.
+    # Same spec text in another folder, built from another working directory: the same bytes, but
+    # for the README's install commands, which name the package folder within the project.
     fresh = goldens.read_tree(tmp_path / "client_out" / PACKAGE)
     assert sorted(fresh) == sorted(expected)
-    assert [p for p in fresh if fresh[p] != expected[p]] == []
+    assert [p for p in fresh if fresh[p] != expected[p]] == ["README.md"]
+    readme = fresh["README.md"].decode("utf-8")
+    assert "pip install ./client_out/llamacloud\n" in readme and "cp -r client_out/llamacloud your_project/" in readme
 
 
 def test_the_build_key_covers_every_module_of_the_generator_subpackages_included(

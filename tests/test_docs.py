@@ -288,3 +288,67 @@ def test_the_command_line_example_runs_and_prints_the_example_response(prefix: s
         expected = {"items": expected["items"], "total_size": 1}
     assert json.loads(done.stdout) == expected
     assert requests == ["/api/v1/beta/batch-processing" + ("/job_id" if prefix == "000" else "")]
+
+
+# -- Returns of allOf responses ----------------------------------------------------------------
+ALL_OF_SPEC = """\
+openapi: 3.0.3
+info: {title: Files, version: '1'}
+paths:
+  /files/{id}:
+    get:
+      operationId: get_file
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: The file.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/FileFull'}
+components:
+  schemas:
+    FileBase:
+      type: object
+      nullable: true
+      required: [id, type]
+      properties:
+        id: {type: string, description: The file's id.}
+        type: {type: string, enum: [file]}
+    FileMini:
+      allOf:
+        - $ref: '#/components/schemas/FileBase'
+        - properties:
+            name: {type: string}
+    FileFull:
+      type: object
+      required: [name]
+      allOf:
+        - $ref: '#/components/schemas/FileMini'
+        - properties:
+            size: {type: integer}
+            permissions:
+              allOf:
+                - type: object
+                  properties:
+                    can_download: {type: boolean}
+"""
+
+
+def test_returns_lists_the_fields_of_an_all_of_response(tmp_path: Path) -> None:
+    # Box writes most responses so: a model built of `allOf` parts, themselves `allOf`s of models.
+    from generator.render.docs import doc_returns
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(ALL_OF_SPEC, encoding="utf-8")
+    api, _ = load_api(spec, "files")
+    (operation,) = api.operations()
+    heads = [line.strip() for line in doc_returns(operation, api.schemas).splitlines() if line.strip().startswith("- ")]
+    assert heads == [
+        "- `id: string`",
+        '- `type: "file"`',
+        '- `"file"`',
+        "- `name: string`",
+        "- `size: optional number`",
+        "- `permissions: optional object { can_download }`",
+        "- `can_download: optional boolean`",
+    ]

@@ -217,6 +217,36 @@ def test_configuration_names_the_environment_and_both_installations() -> None:
         assert fact in text, fact
 
 
+@pytest.mark.parametrize(
+    ("out", "command", "copy"),
+    [
+        ("clients/py", "pip install ./clients/py/notes", "cp -r clients/py/notes your_project/_vendor/"),
+        # Outside the project: the command works from the folder that holds the package.
+        ("{outside}", "pip install ./notes", "cp -r notes your_project/_vendor/"),
+    ],
+)
+def test_the_install_commands_follow_the_output_folder(
+    out: str, command: str, copy: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.cli import main
+
+    project = tmp_path / "project"
+    (project / "api").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.generator]\nspec = "api/openapi.yaml"\npackage = "notes"\n')
+    (project / "api" / "openapi.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: Notes, version: '1'}\n"
+        "paths: {/notes: {get: {operationId: list_notes, responses: {'204': {description: none}}}}}\n"
+    )
+    monkeypatch.chdir(project / "api")  # a flag's path is the working directory's; the project is the pyproject's
+    out_folder = str(tmp_path / "elsewhere") if out == "{outside}" else str(project / out)
+    assert main(["build", "--out", out_folder]) == 0
+    text = (Path(out_folder) / "notes" / "README.md").read_text(encoding="utf-8")
+    assert command in text.splitlines() and copy in text.splitlines()
+    folder = command.split("./", 1)[1]
+    base = project if out != "{outside}" else Path(out_folder)
+    assert (base / folder / "pyproject.toml").is_file()  # what pip installs, from where the README says
+
+
 # -- installing it -----------------------------------------------------------------------------
 @pytest.mark.slow
 def test_pip_install_of_the_folder_gives_the_package_and_the_command(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import difflib
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
         Wanted(goldens.fixture_spec(name), name, seed=None, options=goldens.fixture_options(name))
         for name in goldens.FIXTURES
     ]
-    done = build_all_once(tmp_path_factory, [main_spec(), *fixtures])
+    # The main spec as the repository builds it, in a project: its README names `generated/llamacloud`.
+    main = replace(main_spec(), in_project=True)
+    done = build_all_once(tmp_path_factory, [main, *fixtures])
     return dict(zip((MAIN, *goldens.FIXTURES), done, strict=True))
 
 

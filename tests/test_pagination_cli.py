@@ -77,8 +77,8 @@ COMMANDS = {
 
 
 def cli(server: TestServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    monkeypatch.setenv("PAGINATION_API_KEY", API_KEY)
-    monkeypatch.setenv("PAGINATION_BASE_URL", server.url)
+    monkeypatch.setenv("PAGING_API_KEY", API_KEY)
+    monkeypatch.setenv("PAGING_BASE_URL", server.url)
     code = main(list(argv))
     out, err = capsys.readouterr()
     assert (code, err) == (0, ""), err

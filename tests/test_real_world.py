@@ -577,3 +577,83 @@ def test_overlays_from_the_configuration_and_the_build_cache(here: Path, capsys:
     )
     plain = build(here, capsys, "--overlay", str(other.relative_to(here)))
     assert "(cached" not in plain.out and (plain.target / "resources/things.py").is_file()
+
+
+def test_a_ref_an_overlay_inserts_is_read_as_written_in_the_spec(
+    here: Path, capsys: pytest.CaptureFixture[str], imported: Any, server: TestServer
+) -> None:
+    """The spec and the overlay in folders of their own: the `$ref`s the overlay writes (one local to
+    the spec, one to a file beside it) are the spec's, not the overlay's."""
+    write(
+        here,
+        HEAD
+        + textwrap.dedent(
+            """\
+        paths:
+          /runs:
+            post:
+              operationId: create_run
+              requestBody:
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties:
+                        tool_choice: {$ref: '#/components/schemas/ToolChoice'}
+              responses:
+                '200':
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Run'}
+        components:
+          schemas:
+            ToolChoice:
+              type: object
+              required: [id]
+              properties: {id: {type: string}}
+            Run:
+              type: object
+              properties:
+                id: {type: string}
+                tool_choice: {$ref: '#/components/schemas/ToolChoice'}
+        """
+        ),
+        "vendor/acme/openapi.yaml",
+    )
+    write(here, "Kind: {type: string, enum: [function, file_search]}\n", "vendor/acme/kinds.yaml")
+    write(
+        here,
+        """\
+        overlay: 1.0.0
+        info: {title: a clearer name, version: '1'}
+        actions:
+          - target: $.components.schemas
+            update:
+              AssistantToolChoice:
+                type: object
+                required: [id]
+                properties:
+                  id: {type: string}
+                  kind: {$ref: 'kinds.yaml#/Kind'}
+          - target: $.components.schemas.Run.properties
+            update:
+              tool_choice: {$ref: '#/components/schemas/AssistantToolChoice'}
+          - target: $.paths['/runs'].post.requestBody.content['application/json'].schema.properties
+            update:
+              tool_choice: {$ref: '#/components/schemas/AssistantToolChoice'}
+          - target: $.components.schemas.ToolChoice
+            remove: true
+        """,
+        "overlays/names.overlay.yaml",
+    )
+    built = build(here, capsys, "--spec", "vendor/acme/openapi.yaml", "--overlay", "overlays/names.overlay.yaml")
+    assert (built.code, built.warnings) == (0, []), built.err
+    package = imported(here / "out", "pkg")
+    assert not hasattr(package.models, "ToolChoice")
+    server.enqueue(Reply(200, body={"id": "run-1", "tool_choice": {"id": "t", "kind": "file_search"}}))
+    with package.Client(api_key="k", base_url=server.url, max_retries=0) as client:
+        run = client.runs.create(tool_choice={"id": "t", "kind": "function"})
+    assert isinstance(run.tool_choice, package.models.AssistantToolChoice)
+    assert run.tool_choice.kind == package.models.Kind.FILE_SEARCH
+    assert server.requests[0].json() == {"tool_choice": {"id": "t", "kind": "function"}}

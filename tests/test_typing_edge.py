@@ -3,7 +3,7 @@
 The `typing_edge` fixture holds one component per case; its committed package is compared byte for
 byte, imported and type-checked by tests/test_golden.py. Here: each case parses what a server sends
 into the type its annotation says, and the models stage refuses to build when the models library
-gives a schema's name to a class of its own.
+names a class of its own like a schema: the schema keeps its name.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 import yaml
 from support.fixtures import fixture_package
 
-from generator.errors import SpecError
 from generator.render.models import ModelsRequest, render_models
 
 SPEC: dict[str, Any] = yaml.safe_load(goldens.fixture_spec("typing_edge").read_text(encoding="utf-8"))
@@ -108,10 +107,10 @@ def test_untyped_arrays_and_an_enum_of_an_empty_array_are_lists_of_any() -> None
     assert (settings.sizes, settings.matrix, settings.shape) == ([1, "a"], [[None]], [])
 
 
-def test_a_schema_name_taken_by_a_class_the_library_names_is_refused() -> None:
-    # Schemas that reach the models stage without the normalizer: the library wraps the constrained
-    # string of `customer` in a class it names after the property, `Customer`, and would call the
-    # component CustomerModel.
+def test_a_schema_name_taken_by_a_class_the_library_names_goes_back_to_the_schema() -> None:
+    # Schemas that reach the models stage without the normalizer: the library makes the constrained
+    # string of `customer` an alias it names after the property, `Customer`, and calls the
+    # component `Customer1`; the component takes its name back, the wrapper the first free number.
     schemas = {
         "Charge": {
             "type": "object",
@@ -121,5 +120,47 @@ def test_a_schema_name_taken_by_a_class_the_library_names_is_refused() -> None:
         },
         "Customer": {"type": "object", "properties": {"id": {"type": "string"}}},
     }
-    with pytest.raises(SpecError, match=r"gave the name of the model\(s\) Customer to another"):
-        render_models(ModelsRequest("t", "1", schemas, frozenset()))
+    source = render_models(ModelsRequest("t", "1", schemas, frozenset()))
+    assert render_models(ModelsRequest("t", "1", schemas, frozenset())) == source  # the same every run
+    classes = dict(re.findall(r"^class (\w+)\((.*)\):$", source, re.MULTILINE))
+    assert classes == {"Charge": "BaseModel", "Customer": "BaseModel"}
+    assert 'Customer2 = TypeAliasType("Customer2", Annotated[str, Field(..., max_length=5)])' in source
+    assert "    customer: Customer2 | Customer | None = None" in source
+    assert source.split("class Customer(BaseModel):", 1)[1].count("id: str | None = None") == 1
+
+
+def test_the_class_the_library_names_like_a_later_schema_steps_aside() -> None:
+    # OpenAI's CreateRunRequest: `tool_choice` made a class the library named `ToolChoice` before
+    # the component of that name was met.
+    assert set(models().ToolChoice.model_fields) == {"id"}
+    assert models().ToolChoice.model_validate({"id": "t-1"}).id == "t-1"
+    run = models().RunRequest.model_validate({"tool_choice": "auto"})
+    assert not isinstance(run.tool_choice, models().ToolChoice)
+    assert annotation("RunRequest", "tool_choice") != "ToolChoice | None"
+
+
+def test_a_models_failure_names_the_schema_where_the_spec_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Whatever the models library still refuses is an error at the schema it concerns (the worker is
+    # forked from this process, so it fails the same way).
+    import generator.render.models as models_stage
+    from generator.cli import main
+
+    def refuse(document: dict[str, Any], aliases: dict[str, str]) -> Any:
+        raise models_stage.ModelsError("the models library refused #/components/schemas/Thing", ("Thing",))
+
+    monkeypatch.setattr(models_stage, "library_models", refuse)
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components:\n  schemas:\n    Thing:\n      type: object\n      properties: {id: {type: string}}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--spec", "openapi.yaml", "--out", "out", "--package", "pkg"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (
+        "error: openapi.yaml:7:7 #/components/schemas/Thing: the models library refused #/components/schemas/Thing"
+    )
+    assert not (tmp_path / "out" / "pkg").exists()

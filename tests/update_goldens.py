@@ -73,6 +73,10 @@ FIXTURES: tuple[str, ...] = (
     "discord_style",
     "box_style",
     "inheritance_style",
+    # Responses, parameters, headers and examples shared by $ref, DigitalOcean's way (tests/test_references.py)
+    "shared_responses",
+    # Names a spec's own words would stutter: titles, environment variables, params types (tests/test_names.py)
+    "names",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.

@@ -8,6 +8,7 @@ from typing import Any
 from .. import __version__
 from ..errors import Collector, Origin
 from ..ir import Api
+from ..naming import api_name
 from ..resolver import ResolvedSpec
 from .context import LowerContext
 from .discriminators import Discriminators
@@ -35,7 +36,9 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     names = class_names(raw, top, problems, operation_method_names(doc))
     rename_refs = ref_renamer(names)
     schemas = {names[name]: rename_refs(schema) for name, schema in raw.items()}
-    normalizer = SchemaNormalizer(schemas)
+    components = top.child("components", "schemas")
+    origins = {names[name]: spec.origin(schema, components.child(name)) for name, schema in raw.items()}
+    normalizer = SchemaNormalizer(schemas, origins)
     normalizer.normalize_components()
     checker = SchemaChecker(problems, spec.origins)
     checker.check_components(raw, top)
@@ -60,8 +63,10 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     normalizer.hoist_self_items()
     enums = frozenset(n for n, s in schemas.items() if isinstance(s, dict) and ("enum" in s or constants(s)))
     info = _info(doc)
+    title = str(info.get("title") or package)
     api = Api(
-        title=str(info.get("title") or package),
+        title=title,
+        display_name=api_name(title),
         version=str(info.get("version") or ""),
         description=str(info.get("description") or ""),
         package=package,
@@ -70,6 +75,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
         default_security=requirements(ctx, schemes, doc.get("security"), top.child("security")),
         resources=resources,
         schemas=schemas,
+        schema_origins=normalizer.origins,
         enum_names=enums,
         spec_hash=spec_hash,
         generator_version=__version__,

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from ..errors import Origin
 from ..ir import PartEncoding, RequestBody
 from ..naming import pascal
+from ..resolver import UNRESOLVED
 from .body_examples import example_value
 from .body_fields import body_fields, part_encodings
 from .content import media_types
@@ -28,7 +29,7 @@ def request_body(
     """The body of the operation at `where`; `taken` are its parameters' keywords, which its fields
     must not reuse."""
     body = operation.get("requestBody")
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or UNRESOLVED in body:  # a broken `$ref`, reported already
         return None
     content = body.get("content")
     body_where = ctx.origin(body, where.child("requestBody"))

@@ -3,6 +3,7 @@ schemas (renamed to class names) with their normalizer and type mapper. Gives `L
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,7 @@ class LowerContext:
     def doc(self) -> dict[str, Any]:
         return self.spec.document
 
-    @property
+    @functools.cached_property
     def version(self) -> tuple[int, int]:
         """The OpenAPI version's major and minor numbers (checked already): (3, 0), (3, 1) or (3, 2)."""
         parts = str(self.doc.get("openapi", "3.1")).split(".")
@@ -52,6 +53,7 @@ class LowerContext:
         hoisted under `hoist_as` (made unique) when it is given. Checked first when `where` is given."""
         if where is not None and schema is not None:
             self.checker.check(schema, self.origin(schema, where))
+        self.normalizer.owner = self.origin(schema, where) if where is not None else None
         if hoist_as:
             return self.normalizer.child(self.rename_refs(schema), hoist_as)
         return self.normalizer.normalize(self.rename_refs(schema), "Inline")

@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from typing import Any
 
-from ..errors import escape_pointer, unescape_pointer
+from ..errors import Origin, escape_pointer, unescape_pointer
 from ..naming import pascal, safe_class_name
 from ..resolver import SCHEMA_PREFIX
 from .shapes import annotation_only, constant, reshaped, variant_name
@@ -30,8 +30,11 @@ _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"}
 
 
 class SchemaNormalizer:
-    def __init__(self, schemas: dict[str, Any]) -> None:
+    def __init__(self, schemas: dict[str, Any], origins: dict[str, Origin] | None = None) -> None:
         self.schemas = schemas  # class name -> schema; grows as schemas are hoisted
+        # Class name -> where its schema is written: a hoisted schema is located at what held it.
+        self.origins: dict[str, Origin] = dict(origins or {})
+        self.owner: Origin | None = None  # where the schema being normalized is written, when known
         # Enum and object components that allow null: stored without it, referenced as `anyOf: [$ref,
         # null]` (a class cannot be null; a field or a response holding one can).
         self.nullable_classes = frozenset(
@@ -40,6 +43,7 @@ class SchemaNormalizer:
 
     def normalize_components(self) -> None:
         for name in list(self.schemas):
+            self.owner = self.origins.get(name)
             schema = self.normalize(_annotated(self.schemas[name]), name, nullable_ref=False)
             self.schemas[name] = _without_null(schema)[0] if name in self.nullable_classes else schema
 
@@ -136,6 +140,8 @@ class SchemaNormalizer:
         stored, nullable = _without_null(schema)
         name = self.free_name(wanted)
         self.schemas[name] = stored
+        if self.owner is not None:
+            self.origins.setdefault(name, self.owner)
         reference: dict[str, Any] = {"$ref": SCHEMA_PREFIX + escape_pointer(name)}
         if not nullable:
             return reference

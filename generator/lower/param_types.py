@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import escape_pointer
 from ..ir import ParamsKey, ParamsType
+from ..naming import params_class_name
 from ..resolver import SCHEMA_PREFIX
 from .typemap import MODELS, TypeMapper, ref_name, union
 
@@ -114,6 +115,7 @@ class ParamTypes:
         self.schemas = schemas  # live: schemas hoisted later are seen too
         self.types = types
         self.wanted: dict[str, None] = {}  # models named as `_params.<Model>Param`, in order met
+        self.names: dict[str, str] = {}  # model -> its TypedDict's name, decided once
 
     def annotation(
         self, schema: Any, *, files: bool = False, seen: frozenset[str] = frozenset(), local: bool = False
@@ -158,13 +160,19 @@ class ParamTypes:
             return self.types.annotation({"$ref": _ref(name)}, accept_literals=True)
         if self.expressible(name):
             self.wanted.setdefault(name)
-            return f"{model} | {'' if local else PARAMS + '.'}{name}Param"
+            return f"{model} | {'' if local else PARAMS + '.'}{self.params_name(name)}"
         if object_properties(target, self.schemas) is not None:
             return f"{model} | Mapping[str, Any]"
         # A union or an alias (an array, a string): what it stands for, models or plain data.
         if self.types.is_class(name):
             return union([model, self.annotation(target, seen=seen | {name}, local=local)])
         return self.annotation(target, seen=seen | {name}, local=local)
+
+    def params_name(self, model: str) -> str:
+        """`ClassifyJob` -> `ClassifyJobParam`; `PromptCacheOptionsParam` keeps its name (naming.py)."""
+        if model not in self.names:
+            self.names[model] = params_class_name(model, self.schemas)
+        return self.names[model]
 
     def expressible(self, name: str) -> bool:
         """Whether a `TypedDict` can stand for the model: an object with properties and no others."""
@@ -201,7 +209,7 @@ class ParamTypes:
             for k in keys
         )
         return ParamsType(
-            name=f"{name}Param",
+            name=self.params_name(name),
             model=name,
             description=str(target.get("description") or "").strip(),
             keys=keys,

@@ -115,10 +115,21 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
         parser=parser,
         media_type=media_type,
         model=model,
-        example=media.get("example"),
+        example=response_example(media),
         stream=stream,
         schema=schemas[0] if len(schemas) == 1 else None,
     )
+
+
+def response_example(media: dict[str, Any]) -> Any:
+    """The media type's `example`, else the value of its first named example (`examples`)."""
+    if "example" in media:
+        return media["example"]
+    examples = media.get("examples")
+    for example in examples.values() if isinstance(examples, dict) else ():
+        if isinstance(example, dict) and "value" in example:
+            return example["value"]
+    return None
 
 
 def _event_stream(

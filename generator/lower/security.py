@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import Origin
 from ..ir import SecurityScheme
 from ..naming import RESERVED_PARAMETERS, safe_identifier, snake
+from ..resolver import UNRESOLVED
 from .context import LowerContext
 from .settings import ClientSettingsReader
 
@@ -22,10 +23,10 @@ def security_schemes(ctx: LowerContext, client: ClientSettingsReader) -> tuple[S
     schemes = components.get("securitySchemes") if isinstance(components, dict) else None
     if not isinstance(schemes, dict):
         return ()
-    prefix = snake(ctx.package).upper()
+    prefix = client.env_prefix
     result: list[SecurityScheme] = []
     for name, scheme in schemes.items():
-        if not isinstance(scheme, dict):
+        if not isinstance(scheme, dict) or UNRESOLVED in scheme:  # a broken `$ref`, reported already
             continue
         kind, http_scheme = scheme.get("type"), str(scheme.get("scheme", "")).lower()
         where = ctx.origin(scheme, ctx.top.child("components", "securitySchemes", name))
@@ -83,7 +84,14 @@ def requirements(
     if not isinstance(value, list):
         ctx.problems.error("`security` must be a list of requirement objects", where, _SECURITY_HINT)
         return None
-    known = {s.name for s in schemes}
+    components = ctx.doc.get("components")
+    declared = components.get("securitySchemes") if isinstance(components, dict) else None
+    broken = (
+        {n for n, s in declared.items() if isinstance(s, dict) and UNRESOLVED in s}
+        if isinstance(declared, dict)
+        else set()
+    )
+    known = {s.name for s in schemes} | broken  # a broken `$ref` is reported once, where it stands
     alternatives: list[tuple[str, ...]] = []
     for index, requirement in enumerate(value):
         if not isinstance(requirement, dict):

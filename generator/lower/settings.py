@@ -1,5 +1,5 @@
-"""`x-client` and `servers` -> the client's class name, environment variables, logger and default base
-URL. Gives `ClientSettingsReader`, whose `settings` are decided on first use."""
+"""`x-client`, `servers` and the API's title -> the client's class name, environment variables,
+logger and default base URL. Gives `ClientSettingsReader`, whose `settings` are decided on first use."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from ..errors import Origin
 from ..ir import ClientSettings
-from ..naming import pascal, snake
+from ..naming import pascal, snake, title_env_prefix
 from .context import LowerContext
 from .parameters import HTTP_TOKEN
 
@@ -42,7 +42,7 @@ class ClientSettingsReader:
         declared = ctx.doc.get("x-client")
         where = ctx.origin(declared, ctx.top.child("x-client"))
         declared = declared if isinstance(declared, dict) else {}
-        env_prefix = snake(ctx.package).upper()
+        env_prefix = self.env_prefix
         servers = ctx.doc.get("servers")
         base_url = ""
         if isinstance(servers, list) and servers and isinstance(servers[0], dict):
@@ -53,6 +53,7 @@ class ClientSettingsReader:
             if isinstance(server, dict) and isinstance(server.get("name"), str)
         )
         return ClientSettings(
+            env_prefix=env_prefix,
             class_name=self.client_class_name(declared.get("branded-name"), where.child("branded-name")),
             api_key_env=self.env_name(declared.get("api-key-env"), f"{env_prefix}_API_KEY", where.child("api-key-env")),
             base_url_env=self.env_name(
@@ -63,6 +64,18 @@ class ClientSettingsReader:
             idempotency_header=self.header_name(declared.get("idempotency-header"), where.child("idempotency-header")),
             log_env=self.env_name(declared.get("log-env"), f"{env_prefix}_LOG", where.child("log-env")),
             logger=self.logger_name(declared.get("logger"), where.child("logger")),
+        )
+
+    @functools.cached_property
+    def env_prefix(self) -> str:
+        """The prefix of the client's environment variables: from the API's title (`OpenAI API` ->
+        `OPENAI`), else from the package's name."""
+        info = self.ctx.doc.get("info")
+        title = info.get("title") if isinstance(info, dict) else None
+        return (
+            title_env_prefix(title)
+            if isinstance(title, str) and title_env_prefix(title)
+            else snake(self.ctx.package).upper()
         )
 
     def client_class_name(self, declared: object, where: Origin) -> str:

@@ -67,7 +67,8 @@ def doc_type(schema: Any, schemas: dict[str, Any], seen: frozenset[str] = frozen
         return " or ".join(doc_type(v, schemas, seen) for v in _variants(schema))
     if isinstance(schema.get("enum"), list):
         return _enum_text([v for v in schema["enum"] if v is not None])
-    kind, names = _kind(schema), list(schema.get("properties") or {})
+    names = [name for name, _, _ in _fields(schema, schemas)]
+    kind = _kind(schema) or ("object" if names else "")
     if kind == "array":
         return "array of " + doc_type(schema.get("items"), schemas, seen)
     if kind == "object" and names:
@@ -85,8 +86,26 @@ def _doc_shape(schema: Any, schemas: dict[str, Any]) -> tuple[str | None, list[A
         schema, name = _resolve(schema.get("items"), schemas)
     if isinstance(schema.get("enum"), list):
         return name, [v for v in schema["enum"] if v is not None], []
+    return name, [], _fields(schema, schemas)
+
+
+def _fields(
+    schema: dict[str, Any], schemas: dict[str, Any], trail: frozenset[str] = frozenset()
+) -> list[tuple[str, Any, bool]]:
+    """(name, schema, required) of each property of an object, those of its `allOf` parts (and the
+    models they refer to) first, in spec order; a part's property given again is the nearer one."""
+    found: dict[str, tuple[Any, bool]] = {}
     required = set(schema.get("required") or [])
-    return name, [], [(str(k), v, k in required) for k, v in (schema.get("properties") or {}).items()]
+    for part in schema.get("allOf") or []:
+        part_schema, name = _resolve(part, schemas)
+        if name not in trail:
+            for key, value, needed in _fields(part_schema, schemas, trail | {name} if name else trail):
+                found.pop(key, None)
+                found[key] = (value, needed)
+    for key, value in (schema.get("properties") or {}).items():
+        _, needed = found.pop(str(key), (None, False))
+        found[str(key)] = (value, needed)
+    return [(key, value, needed or key in required) for key, (value, needed) in found.items()]
 
 
 def _doc_description(schema: Any, schemas: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from ..lower.typemap import TypeMapper
 from ..naming import RESERVED_CLASS_NAMES
 from ..resolver import SCHEMA_PREFIX
 from .model_modules import DEFINITION
+from .model_names import library_class_names, schema_classes, settle_names
 
 _ENUM_BASES = {"StrEnum": "OpenStrEnum", "IntEnum": "OpenIntEnum", "Enum": "OpenEnum"}
 
@@ -52,27 +53,41 @@ class ModelsRequest:
 MODELS_HINT = "the spec passed the generator's checks: please report this with the spec (--debug shows the traceback)"
 
 
-def render_models_reporting(request: ModelsRequest) -> tuple[bool, str]:
-    """`render_models` for a worker process: (True, source) or (False, the error message)."""
+class ModelsError(SpecError):
+    """The models stage failed: what went wrong, and the schemas (by class name) it concerns, which
+    the caller locates in the spec."""
+
+    def __init__(self, message: str, schemas: tuple[str, ...] = ()) -> None:
+        super().__init__([Diagnostic(message, hint=MODELS_HINT)])
+        self.message, self.schemas = message, schemas
+
+
+# What a worker process answers: (True, the result) or (False, (the message, the schemas it concerns)).
+Reported = tuple[bool, Any]
+
+
+def render_models_reporting(request: ModelsRequest) -> Reported:
+    """`render_models` for a worker process."""
     try:
         return True, render_models(request)
-    except SpecError as exc:
-        return False, "; ".join(d.message for d in exc.diagnostics)
+    except ModelsError as exc:
+        return False, (exc.message, exc.schemas)
 
 
 def render_models(api: ModelsRequest) -> str:
     """Source of `models.py` without its header; enums are made open (unknown values kept)."""
     if not api.schemas:
         return "from __future__ import annotations\n"
-    return finish_models(library_models(models_document(api), field_aliases(api.schemas)), api)
+    source, classes = library_models(models_document(api), field_aliases(api.schemas))
+    return finish_models(settle_names(source, classes), api)
 
 
-def library_models_reporting(document: dict[str, Any], aliases: dict[str, str]) -> tuple[bool, str]:
-    """`library_models` for a worker process: (True, source) or (False, the error message)."""
+def library_models_reporting(document: dict[str, Any], aliases: dict[str, str]) -> Reported:
+    """`library_models` for a worker process: the source and each schema's class."""
     try:
         return True, library_models(document, aliases)
-    except SpecError as exc:
-        return False, "; ".join(d.message for d in exc.diagnostics)
+    except ModelsError as exc:
+        return False, (exc.message, exc.schemas)
 
 
 def models_document(api: ModelsRequest) -> dict[str, Any]:
@@ -85,14 +100,15 @@ def models_document(api: ModelsRequest) -> dict[str, Any]:
     }
 
 
-def library_models(document: dict[str, Any], aliases: dict[str, str]) -> str:
-    """datamodel-code-generator's source of the models of `document`, as it writes it."""
+def library_models(document: dict[str, Any], aliases: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """datamodel-code-generator's source of the models of `document`, as it writes it, and the class
+    it made of each schema (the name may not be the schema's: model_names.py)."""
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import DatetimeClassType, PythonVersion
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), library_class_names() as references:
             warnings.simplefilter("ignore")
             source = generate(
                 document,
@@ -125,14 +141,17 @@ def library_models(document: dict[str, Any], aliases: dict[str, str]) -> str:
             )
     except Exception as exc:  # the library raises many kinds; report them as one clear error
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SpecError(
-            [Diagnostic(f"datamodel-code-generator could not generate the models: {message}", hint=MODELS_HINT)]
-        ) from exc
+        named = tuple(dict.fromkeys(unescape_pointer(m) for m in _SCHEMA_POINTER.findall(str(exc))))
+        raise ModelsError(f"datamodel-code-generator could not generate the models: {message}", named) from exc
     if not isinstance(source, str):
-        raise SpecError(
-            [Diagnostic("datamodel-code-generator returned several modules; expected one", hint=MODELS_HINT)]
-        )
-    return source
+        raise ModelsError("datamodel-code-generator returned several modules; expected one")
+    if not references:
+        raise ModelsError("datamodel-code-generator's parser kept no names of the schemas it parsed")
+    return source, schema_classes(references, document["components"]["schemas"])
+
+
+# A schema named in a message of the library.
+_SCHEMA_POINTER = re.compile(r"#/components/schemas/([^/\s'\"]+)")
 
 
 def finish_models(source: str, api: ModelsRequest) -> str:
@@ -247,22 +266,15 @@ def _rewrite_classes(source: str, api: ModelsRequest) -> str:
     # Every schema is a class, or the build fails naming it: nothing is dropped silently.
     missing = sorted(set(api.schemas) - defined)
     if missing:
-        raise SpecError(
-            [Diagnostic(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}", hint=MODELS_HINT)]
-        )
+        raise ModelsError(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}", tuple(missing))
     # A class or an alias the library names itself (an inline value it wraps) may take a schema's
     # name, the schema's own class then going by another (`CustomerModel`): the client would parse
     # into the wrong type. A schema that is a class whose name went to an alias is the sign of it.
     types = TypeMapper(api.schemas)
     taken = sorted(name for name in defined - classes if name in api.schemas and types.is_class(name))
     if taken:
-        raise SpecError(
-            [
-                Diagnostic(
-                    f"datamodel-code-generator gave the name of the model(s) {', '.join(taken)} to another type",
-                    hint=MODELS_HINT,
-                )
-            ]
+        raise ModelsError(
+            f"datamodel-code-generator gave the name of the model(s) {', '.join(taken)} to another type", tuple(taken)
         )
     return source.replace(_CONFIG, _CONFIG + _DEFERRED)
 

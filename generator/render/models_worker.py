@@ -16,15 +16,18 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from types import TracebackType
 
-from ..errors import Diagnostic, SpecError
+from ..errors import Diagnostic, Origin, SpecError
+from .model_names import class_names, settle_names
 from .model_parts import join_sources, partition
 from .models import (
     MODELS_HINT,
+    ModelsError,
     ModelsRequest,
+    Reported,
     field_aliases,
     finish_models,
     library_models_reporting,
@@ -80,8 +83,9 @@ def _serve(connection: Connection) -> None:
 
 def _render_in_parts(request: ModelsRequest) -> str | None:
     """The models from two parts generated at once, the second by a child forked from this warmed-up
-    process; None when the schemas do not come apart, or the parts do not join (a name the library
-    chose in both), or a part fails (the whole document, generated in one piece, then says why)."""
+    process; None when the schemas do not come apart, or a part fails (the whole document, generated
+    in one piece, then says why). A name the library chose in both parts goes to the first; the
+    second's class takes another, as one run would have numbered it."""
     parts = partition(models_document(request), 2)
     if len(parts) < 2:
         return None
@@ -99,19 +103,29 @@ def _render_in_parts(request: ModelsRequest) -> str | None:
     first = library_models_reporting(parts[0], aliases)
     with os.fdopen(reader, "rb") as answer:
         try:
-            second: tuple[bool, str] = pickle.load(answer)
+            second: Reported = pickle.load(answer)
         except (EOFError, pickle.UnpicklingError):
-            second = (False, "")
+            second = (False, ("", ()))
     os.waitpid(child, 0)
     if not (first[0] and second[0]):
         return None
-    joined = join_sources([first[1], second[1]])
+    (first_source, first_classes), (second_source, second_classes) = first[1], second[1]
+    schema_names = set(request.schemas)
+    settled = settle_names(first_source, first_classes, schema_names)
+    taken = schema_names | set(class_names(settled))
+    joined = join_sources([settled, settle_names(second_source, second_classes, taken)])
     if joined is None:
         return None
     try:
         return finish_models(joined, request)
     except SpecError:
         return None
+
+
+def located(message: str, schemas: tuple[str, ...], origins: Mapping[str, Origin]) -> SpecError:
+    """The models stage's failure as an error at each schema it concerns (without a place when none)."""
+    places: list[Origin | None] = [origins[name] for name in schemas if name in origins]
+    return SpecError([Diagnostic(message, place, MODELS_HINT) for place in places or [None]])
 
 
 class ModelsWorker:
@@ -127,12 +141,20 @@ class ModelsWorker:
             self._process.start()
             child.close()
 
-    def submit(self, request: ModelsRequest) -> Callable[[], str]:
+    def submit(self, request: ModelsRequest, origins: Mapping[str, Origin] | None = None) -> Callable[[], str]:
         """Sends `request` to the worker; the returned function waits for its models (so the caller
-        renders the rest of the package meanwhile)."""
+        renders the rest of the package meanwhile). A failure names the schemas it concerns where
+        `origins` (class name -> where its schema is written) locates them."""
         connection = self._connection
         if connection is None or not request.schemas:
-            return lambda: render_models(request)
+
+            def in_process() -> str:
+                try:
+                    return render_models(request)
+                except ModelsError as exc:
+                    raise located(exc.message, exc.schemas, origins or {}) from exc
+
+            return in_process
         try:
             connection.send(request)
         except OSError:
@@ -140,14 +162,15 @@ class ModelsWorker:
 
         def receive() -> str:
             try:
-                ok, text = connection.recv()
+                ok, answer = connection.recv()
             except (EOFError, OSError):
                 raise SpecError(
                     [Diagnostic("the models worker process stopped unexpectedly", hint=MODELS_HINT)]
                 ) from None
             if not ok:
-                raise SpecError([Diagnostic(text, hint=MODELS_HINT)])
-            return str(text)
+                message, schemas = answer
+                raise located(message, schemas, origins or {})
+            return str(answer)
 
         return receive
 

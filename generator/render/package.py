@@ -60,6 +60,9 @@ class Extras:
     templates: Path | None = None  # client templates replacing the built-in ones of the same name
     custom: CustomCode = field(default_factory=CustomCode)  # the maintainer's code: its mixins
     package_version: str | None = None  # else the spec's `info.version`
+    # The package folder relative to the project that builds it (`generated/llamacloud`), for the
+    # README's install commands; None when it is built outside the project.
+    location: str | None = None
 
 
 def render_package(api: Api, models_source: str | Callable[[], str], extras: Extras | None = None) -> dict[str, str]:
@@ -75,6 +78,7 @@ def render_package(api: Api, models_source: str | Callable[[], str], extras: Ext
         "auth": auth_for_docs(api),
         "custom": extras.custom,
         "package_version": extras.package_version or api.version,
+        "location": extras.location,
         "dependencies": DEPENDENCIES,
     }
     files: dict[str, str] = {

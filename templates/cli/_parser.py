@@ -219,7 +219,7 @@ def build_parser(program: Program, secrets: tuple[str, ...] = ()) -> argparse.Ar
     top = _Parser(
         prog=program.name,
         description=_escape_text(
-            f"{program.title} API {program.version}: the command line."
+            f"{program.title} {program.version}: the command line."
             + (f"\n\n{program.description}" if program.description else "")
         ),
         epilog=_top_epilog(program),

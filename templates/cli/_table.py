@@ -77,7 +77,7 @@ class Command:
 @dataclass(frozen=True)
 class Program:
     name: str
-    title: str
+    title: str  # how the API is named: `OpenAI API`
     version: str
     description: str
     api_key_env: str

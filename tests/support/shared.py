@@ -52,10 +52,13 @@ class Wanted:
     seed: str | None = "0"
     options: tuple[str, ...] = ()
     project: bool = False
+    # Built in a mirror of the repository (`mirror_project`), as `python -m generator build` builds
+    # `generated/llamacloud`: the README's install commands then name `generated/<package>`.
+    in_project: bool = False
 
     @property
     def name(self) -> str:
-        parts = [str(self.spec), *self.options, "project" * self.project]
+        parts = [str(self.spec), *self.options, "project" * self.project, "mirror" * self.in_project]
         where = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:10]
         return f"{self.package}-{self.seed or 'env'}-{where}"
 
@@ -93,21 +96,35 @@ def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path],
     return folder
 
 
+def mirror_project(folder: Path) -> None:
+    """`folder` as the repository seen from a build: its pyproject.toml and every top-level entry but
+    `generated/` (linked), so `[tool.generator]`'s relative paths hold and the output lands in
+    `folder/generated`, named `generated/<package>` by the README's install commands."""
+    for entry in goldens.REPO.iterdir():
+        if entry.name == "pyproject.toml":
+            shutil.copyfile(entry, folder / entry.name)
+        elif entry.name not in {"generated", ".git"}:
+            (folder / entry.name).symlink_to(entry)
+
+
 def build_once(factory: pytest.TempPathFactory, wanted: Wanted) -> Build:
     """The build of `wanted` in this run, made by whichever test asks first. A failed build is kept
     too (exit code and output), so every test that reads it reports the failure."""
 
     def build(folder: Path) -> None:
-        out = folder / "out"
+        out = folder / ("generated" if wanted.in_project else "out")
+        if wanted.in_project:
+            mirror_project(folder)
         args: list[str | os.PathLike[str]] = [
             *("--spec", wanted.spec, "--out", out, "--package", wanted.package),
             *wanted.options,
         ]
         env = goldens.generator_env(None if wanted.seed is None else {"PYTHONHASHSEED": wanted.seed})
-        command = goldens.project_build_command if wanted.project else goldens.build_command
+        project = wanted.project or wanted.in_project
+        command = goldens.project_build_command if project else goldens.build_command
         done = subprocess.run(
             command(*args),
-            cwd=goldens.REPO,
+            cwd=folder if wanted.in_project else goldens.REPO,
             env=env,
             capture_output=True,
             text=True,

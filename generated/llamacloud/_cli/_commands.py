@@ -9,7 +9,7 @@ from ._table import Command, Option, Program
 
 PROGRAM = Program(
     name="llamacloud",
-    title="LlamaCloud",
+    title="LlamaCloud API",
     version=__version__,
     description="Batch processing endpoints of the LlamaCloud platform API.",
     api_key_env="LLAMA_CLOUD_API_KEY",
