@@ -180,7 +180,8 @@ class Operation:
     parameters: tuple[Parameter, ...]
     body: RequestBody | None
     response: Response
-    error_models: tuple[tuple[int | str, str], ...]  # status code, `4XX` or `default` -> error model
+    # Status code, `4XX` or `default` -> the error body's component, and the expression of its parser.
+    error_models: tuple[tuple[int | str, str, str], ...]
     pagination: Pagination | None
     endpoint_name: str  # module-level constant holding the operation's runtime description
     resource_path: tuple[str, ...]

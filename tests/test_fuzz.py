@@ -432,7 +432,7 @@ FINDINGS = (
     Finding(
         "BUG-8",
         "`A: {type: array, items: {$ref: A}}` as a body: RecursionError in the reference docs, and "
-        '`RootModel[list]` from the models library (mypy); now `list["A"]`',
+        '`RootModel[list]` from the models library (mypy); now an alias of `"list[A]"`',
         _spec(paths=POST_SELF_ARRAY, components=_schemas(A={"type": "array", "items": _ref("A")})),
     ),
     Finding(

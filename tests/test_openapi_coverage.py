@@ -107,6 +107,15 @@ def members(annotation: Any) -> set[Any]:
     return {annotation}
 
 
+def alias_of(alias: Any) -> tuple[Any, str | None]:
+    """The type a models alias (`Shape = TypeAliasType("Shape", ...)`) stands for, and its discriminator."""
+    value = alias.__value__
+    if get_origin(value) is not typing.Annotated:
+        return value, None
+    kind, *metadata = typing.get_args(value)
+    return kind, next((m.discriminator for m in metadata if getattr(m, "discriminator", None)), None)
+
+
 def list_of(item: Any) -> Any:
     """`list[item]` for a class known only at run time."""
     return types.GenericAlias(list, (item,))
@@ -265,14 +274,12 @@ def test_composition_all_of_is_inheritance() -> None:
 
 def test_composition_union_annotations() -> None:
     m = models("composition")
-    assert hints(m.Shape)["root"] == m.Circle | m.Square
-    assert m.Shape.model_fields["root"].discriminator == "kind"
-    assert hints(m.Pet)["root"] == m.Cat | m.Dog
-    assert m.Pet.model_fields["root"].discriminator == "pet_type"
+    # A union is a type alias of its members: no wrapper class, and the discriminator rides along.
+    assert alias_of(m.Shape) == (m.Circle | m.Square, "kind")
+    assert alias_of(m.Pet) == (m.Cat | m.Dog, "pet_type")
     # The implicit mapping: the discriminator values are the schema names.
     assert hints(m.Cat)["pet_type"] == Literal["Cat"] and hints(m.Dog)["pet_type"] == Literal["Dog"]
-    assert hints(m.Contact)["root"] == m.EmailContact | m.PhoneContact
-    assert m.Contact.model_fields["root"].discriminator is None
+    assert alias_of(m.Contact) == (m.EmailContact | m.PhoneContact, None)
     # A union response comes back as its member, validated by the union model (discriminator and all).
     assert method_hints("composition", "shapes", "get")["return"] == m.Circle | m.Square
     assert method_hints("composition", "pets", "list")["return"] == list_of(m.Pet)
@@ -314,8 +321,9 @@ def test_composition_implicit_discriminator_and_any_of(server: TestServer) -> No
         cat, dog = c.pets.list()
         phone = c.contacts.get("c1")
         email = c.contacts.get("c2")
-    assert type(cat.root) is m.Cat and cat.root.indoor is True
-    assert type(dog.root) is m.Dog and dog.root.good_boy is True
+    # Each item of a list of a union is the member itself: no wrapper to open.
+    assert type(cat) is m.Cat and cat.indoor is True
+    assert type(dog) is m.Dog and dog.good_boy is True
     assert type(phone) is m.PhoneContact and phone.phone == "+33"
     assert type(email) is m.EmailContact
 
@@ -324,7 +332,6 @@ def test_composition_union_request_body(server: TestServer) -> None:
     m = models("composition")
     params = package("composition.params")
     assert members(method_hints("composition", "shapes", "create")["body"]) == {
-        m.Shape,
         m.Circle,
         params.CircleParam,  # a plain dict of a member checks as it
         m.Square,
@@ -332,8 +339,8 @@ def test_composition_union_request_body(server: TestServer) -> None:
     }
     server.enqueue(Reply(201, body={"kind": "circle", "radius": 3}), Reply(201, body={"kind": "square", "side": 1}))
     with client("composition", server) as c:
-        created = c.shapes.create(body=m.Shape(m.Circle(kind="circle", radius=3)))
-        c.shapes.create(body=m.Square(kind="square", side=1))  # a member as it is
+        created = c.shapes.create(body=m.Circle(kind="circle", radius=3))
+        c.shapes.create(body={"kind": "square", "side": 1})  # a member as a dict
     wrapped, member = server.requests
     assert (wrapped.method, wrapped.path) == ("POST", "/shapes")
     assert wrapped.json() == {"kind": "circle", "radius": 3}

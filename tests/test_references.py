@@ -118,7 +118,7 @@ def _multipart(spec: dict[str, Any]) -> None:
 
 
 def _errors(api: Api, document: dict[str, Any]) -> Any:
-    return operation(api, "list_things").error_models
+    return tuple((status, model) for status, model, _parser in operation(api, "list_things").error_models)
 
 
 def _parameters(api: Api, document: dict[str, Any]) -> Any:

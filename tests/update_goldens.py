@@ -68,6 +68,11 @@ FIXTURES: tuple[str, ...] = (
     "writes",
     # Schemas of large public specs that once gave code mypy refuses or the wrong class (tests/test_typing_edge.py)
     "typing_edge",
+    # Shapes of Discord's and Box's specs the models once refused data for, of GitHub's and Cloudflare's
+    # that once gave models mypy refuses (tests/test_real_shapes.py)
+    "discord_style",
+    "box_style",
+    "inheritance_style",
     # Responses, parameters, headers and examples shared by $ref, DigitalOcean's way (tests/test_references.py)
     "shared_responses",
     # Names a spec's own words would stutter: titles, environment variables, params types (tests/test_names.py)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from .promises import method_promises, param_promises, server_changes
 from .rules import RULES, Change, removal
 from .surface import Field, Method, Model, Param, Surface
-from .types import members, relation, shown
+from .types import Kinds, members, relation, shown
 
 # Every kind of change compare() reports (tests/diff_fixtures/ has a golden report of each).
 KINDS = tuple(RULES)
@@ -307,4 +307,4 @@ def _typed(kind: str) -> str:
 
 
 def _enum_test(old: Surface, new: Surface) -> Callable[[str], bool]:
-    return lambda name: old.is_enum(name) or new.is_enum(name)
+    return Kinds(lambda name: old.is_enum(name) or new.is_enum(name), lambda name: new.alias(name) or old.alias(name))

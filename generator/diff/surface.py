@@ -79,6 +79,7 @@ class Model:
     read: bool  # a response (or an error, or a stream's event) holds it
     passed: bool  # a parameter or a request body holds it; a body whose properties are keyword arguments
     # (compared there, as parameters) and nothing else is neither read nor passed
+    stands_for: str | None = None  # a type alias (a union, an array, ...): the annotation it is
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,11 @@ class Surface:
     def is_enum(self, name: str) -> bool:
         model = self.models.get(name)
         return model is not None and model.enum is not None
+
+    def alias(self, name: str) -> str | None:
+        """What model `name` stands for when it is a type alias (no class: a union of its members)."""
+        model = self.models.get(name)
+        return model.stands_for if model is not None else None
 
 
 def extract(api: Api, where: Locator) -> Surface:
@@ -181,7 +187,7 @@ def _method(
         endpoint=f"{op.http_method} {op.path}",
         params=params,
         returns=returns,
-        errors={str(status): model for status, model in op.error_models},
+        errors={str(status): model for status, model, _ in op.error_models},
         pagination={k: v for k, v in pagination.items() if v},
         location=where.operation(op.path, op.http_method),
         deprecated=op.deprecated,
@@ -221,6 +227,7 @@ def _models(api: Api, where: Locator, methods: dict[str, Method]) -> dict[str, M
             location=location,
             read=name in read or unused,
             passed=name in passed or unused,
+            stands_for=None if types.is_class(name) else types.annotation(schema),
         )
     return found
 

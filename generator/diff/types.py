@@ -45,9 +45,21 @@ def members(annotation: str) -> list[str]:
     return found
 
 
+class Kinds:
+    """What the comparison knows of the models: which are enums, and what a type alias stands for (an
+    alias is its members: `Item` and `FileFull | FolderMini` are the same type)."""
+
+    def __init__(self, is_enum: Callable[[str], bool], alias: Callable[[str], str | None]) -> None:
+        self.is_enum, self.alias = is_enum, alias
+
+    def __call__(self, name: str) -> bool:
+        return self.is_enum(name)
+
+
 def relation(old: str, new: str, is_enum: Callable[[str], bool] = lambda name: False) -> Relation:
     """How `new` relates to `old`: `narrower` when it admits fewer values."""
-    old_members, new_members = members(old), members(new)
+    alias = getattr(is_enum, "alias", None)
+    old_members, new_members = _opened(members(old), alias), _opened(members(new), alias)
     old_in_new = _union_within(old_members, new_members, is_enum)
     new_in_old = _union_within(new_members, old_members, is_enum)
     if old_in_new and new_in_old:
@@ -57,6 +69,17 @@ def relation(old: str, new: str, is_enum: Callable[[str], bool] = lambda name: F
     if old_in_new:
         return "wider"
     return "different"
+
+
+def _opened(found: list[str], alias: Callable[[str], str | None] | None, depth: int = 0) -> list[str]:
+    """The members with each type alias replaced by the members it stands for."""
+    if alias is None or depth > 8:
+        return found
+    opened: list[str] = []
+    for member in found:
+        stands_for = alias(member)
+        opened += _opened(members(stands_for), alias, depth + 1) if stands_for else [member]
+    return opened
 
 
 def _union_within(inner: list[str], outer: list[str], is_enum: Callable[[str], bool]) -> bool:
@@ -75,7 +98,11 @@ def _within(a: str, b: str, is_enum: Callable[[str], bool]) -> bool:
     b_origin, b_args = _generic(b)
     if a_origin is None or a_origin != b_origin or len(a_args) != len(b_args):
         return False
-    return all(_union_within(members(x), members(y), is_enum) for x, y in zip(a_args, b_args, strict=True))
+    alias = getattr(is_enum, "alias", None)
+    return all(
+        _union_within(_opened(members(x), alias), _opened(members(y), alias), is_enum)
+        for x, y in zip(a_args, b_args, strict=True)
+    )
 
 
 def _literal_base(value: str) -> str | None:

@@ -11,6 +11,7 @@ from ..ir import Api
 from ..naming import api_name
 from ..resolver import ResolvedSpec
 from .context import LowerContext
+from .discriminators import Discriminators
 from .normalize import SchemaNormalizer
 from .param_types import ParamTypes
 from .placement import PlacementChecker
@@ -18,6 +19,7 @@ from .resources import build_resources
 from .schema_names import class_names, component_schemas, operation_method_names, ref_renamer
 from .security import requirements, security_schemes
 from .settings import ClientSettingsReader
+from .shapes import constants
 from .typemap import TypeMapper
 from .validate import SchemaChecker, check_version
 
@@ -56,9 +58,10 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     client = ClientSettingsReader(ctx)
     schemes = security_schemes(ctx, client)
     resources = build_resources(ctx, schemes)
+    Discriminators(schemas, normalizer.free_name).settle()  # may give members tags that settle their bases
     normalizer.settle_inheritance()
     normalizer.hoist_self_items()
-    enums = frozenset(n for n, s in schemas.items() if isinstance(s, dict) and "enum" in s)
+    enums = frozenset(n for n, s in schemas.items() if isinstance(s, dict) and ("enum" in s or constants(s)))
     info = _info(doc)
     title = str(info.get("title") or package)
     api = Api(

@@ -5,8 +5,9 @@
   a plain `float | None` with its constraints rather than a wrapper model.
 - Inline enums and inline objects are hoisted into named schemas (`BatchJob` + `status` ->
   `BatchJobStatus`), so every generated class has a name a person would choose. A nullable one is
-  hoisted without its null and referenced as `anyOf: [$ref, null]`; a nullable enum component is
-  stored without its null and every reference to it made nullable, so the enum class stays open.
+  hoisted without its null and referenced as `anyOf: [$ref, null]`; a nullable enum or object
+  component is stored without its null and every reference to it made nullable (so the enum class
+  stays open, and a class is never asked to be null).
 - A property that is `readOnly` or `writeOnly` is not required: one model serves requests and
   responses, and the server never sends the one nor expects the other. Such properties, and
   deprecated ones, say so in their docstring.
@@ -22,6 +23,7 @@ from typing import Any
 from ..errors import Origin, escape_pointer, unescape_pointer
 from ..naming import pascal, safe_class_name
 from ..resolver import SCHEMA_PREFIX
+from .shapes import annotation_only, constant, reshaped, variant_name
 
 _DATA_KEYWORDS = frozenset({"default", "example", "examples", "enum", "const"})
 _PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean", "array"})
@@ -33,16 +35,17 @@ class SchemaNormalizer:
         # Class name -> where its schema is written: a hoisted schema is located at what held it.
         self.origins: dict[str, Origin] = dict(origins or {})
         self.owner: Origin | None = None  # where the schema being normalized is written, when known
-        # Enum components that allow null: stored without it, referenced as `anyOf: [$ref, null]`.
-        self.nullable_enums = frozenset(
-            name for name, schema in schemas.items() if isinstance(schema, dict) and _nullable_enum(schema)
+        # Enum and object components that allow null: stored without it, referenced as `anyOf: [$ref,
+        # null]` (a class cannot be null; a field or a response holding one can).
+        self.nullable_classes = frozenset(
+            name for name, schema in schemas.items() if isinstance(schema, dict) and _nullable_class(schema)
         )
 
     def normalize_components(self) -> None:
         for name in list(self.schemas):
             self.owner = self.origins.get(name)
             schema = self.normalize(_annotated(self.schemas[name]), name, nullable_ref=False)
-            self.schemas[name] = _without_null(schema)[0] if name in self.nullable_enums else schema
+            self.schemas[name] = _without_null(schema)[0] if name in self.nullable_classes else schema
 
     def settle_inheritance(self) -> None:
         """An `allOf` whose parts give one property two different schemas (`id: string` in the
@@ -102,7 +105,7 @@ class SchemaNormalizer:
             return None
         flat = {k: v for k, v in schema.items() if k not in ("allOf", "properties", "required", "type")}
         flat["type"] = "object"
-        flat["properties"] = {key: found[-1] for key, found in seen.items()}
+        flat["properties"] = {key: _nearest(found) for key, found in seen.items()}
         if required:
             flat["required"] = list(dict.fromkeys(required))
         return flat
@@ -154,22 +157,28 @@ class SchemaNormalizer:
         enum = schema.get("enum")
         if isinstance(enum, list) and any(v is not None for v in enum):
             return True
+        if "discriminator" in schema and ("oneOf" in schema or "anyOf" in schema):
+            return True  # the models discriminate a named union only
         kind = schema.get("type")
         is_object = (
             kind is None
             or kind == "object"
             or (isinstance(kind, list) and sorted(map(str, kind)) == ["null", "object"])
         )
-        return is_object and isinstance(schema.get("properties"), dict) and bool(schema["properties"])
+        if not is_object:
+            return False
+        # An object of several `allOf` parts is a class too: named here, not numbered by the library.
+        parts = schema.get("allOf")
+        return bool(schema.get("properties")) or (isinstance(parts, list) and len(parts) > 1)
 
     def normalize(self, schema: Any, hint: str, *, nullable_ref: bool = True) -> Any:
         if not isinstance(schema, dict):
             return schema
+        schema = reshaped(_upgrade_30(schema))
         ref = schema.get("$ref")
-        if nullable_ref and isinstance(ref, str) and _ref_target(ref) in self.nullable_enums:
+        if nullable_ref and isinstance(ref, str) and _ref_target(ref) in self.nullable_classes:
             outer = {k: v for k, v in schema.items() if k != "$ref"}
             return {**outer, "anyOf": [{"$ref": ref}, {"type": "null"}]}
-        schema = _upgrade_30(schema)
         result = dict(schema)
         properties = schema.get("properties")
         if isinstance(properties, dict):
@@ -186,13 +195,14 @@ class SchemaNormalizer:
         for key in ("anyOf", "oneOf"):
             variants = schema.get(key)
             if isinstance(variants, list):
-                real = [v for v in variants if not _is_null(v)]
+                # A member admitting anything (`{}`: `items` without `type`) does not count for names.
+                real = [v for v in variants if not _is_null(v) and v != {}]
                 # With a null variant beside them, references to nullable enums need no null of their own.
                 plain = len(real) == len(variants)
                 result[key] = [
                     v
                     if _is_null(v)
-                    else self.child(v, hint if len(real) == 1 else _variant_name(hint, v, i), nullable_ref=plain)
+                    else self.child(v, hint if len(real) == 1 else variant_name(hint, v, i), nullable_ref=plain)
                     for i, v in enumerate(variants)
                 ]
                 if len(real) > 1:
@@ -207,7 +217,9 @@ class SchemaNormalizer:
     def child(self, schema: Any, hint: str, *, nullable_ref: bool = True) -> Any:
         """`schema` normalized, then hoisted when it is an object or an enum. Its name is settled
         first, so the schemas hoisted from inside it share its prefix (`Body2` has `Body2Customer`)."""
-        if isinstance(schema, dict) and self.hoistable(_upgrade_30(schema)):
+        if isinstance(schema, dict):
+            schema = constant(reshaped(_upgrade_30(schema)))
+        if self.hoistable(schema):
             hint = self.free_name(hint)
         return self.hoist(self.normalize(schema, hint, nullable_ref=nullable_ref), hint)
 
@@ -242,6 +254,15 @@ def _unconstrained(schema: Any) -> Any:
     return {k: v for k, v in schema.items() if k not in _VALUE_CONSTRAINTS}
 
 
+def _nearest(found: list[Any]) -> Any:
+    """The schema of a property the `allOf` parts give several times: the nearest, but one that only
+    annotates (`name: {description: ...}`) annotates the one before it."""
+    result = found[0]
+    for schema in found[1:]:
+        result = {**result, **schema} if annotation_only(schema) and isinstance(result, dict) else schema
+    return result
+
+
 def _mentions(schema: Any, name: str, *, depth: int) -> bool:
     """Whether `schema` refers to component `name` in its unions, allOf parts or items."""
     if not isinstance(schema, dict) or depth > 50:
@@ -259,9 +280,12 @@ def _ref_target(ref: str) -> str | None:
     return unescape_pointer(ref[len(SCHEMA_PREFIX) :]) if ref.startswith(SCHEMA_PREFIX) else None
 
 
-def _nullable_enum(schema: dict[str, Any]) -> bool:
-    enum = _upgrade_30(schema).get("enum")
-    return isinstance(enum, list) and None in enum and any(v is not None for v in enum)
+def _nullable_class(schema: dict[str, Any]) -> bool:
+    upgraded = _upgrade_30(schema)
+    enum, kind = upgraded.get("enum"), upgraded.get("type")
+    if isinstance(enum, list):
+        return None in enum and any(v is not None for v in enum)
+    return isinstance(kind, list) and sorted(map(str, kind)) == ["null", "object"]
 
 
 def _without_null(schema: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -313,11 +337,6 @@ def _annotated(schema: Any) -> Any:
 
 def _is_null(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "null" and len(schema) <= 2
-
-
-def _variant_name(hint: str, variant: Any, index: int) -> str:
-    title = variant.get("title") if isinstance(variant, dict) else None
-    return hint + (pascal(title) if isinstance(title, str) and pascal(title) else f"Variant{index + 1}")
 
 
 def _upgrade_30(schema: dict[str, Any]) -> dict[str, Any]:

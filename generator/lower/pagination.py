@@ -11,6 +11,7 @@ from ..ir import PAGINATION_STYLES, Pagination, Parameter, Response
 from ..resolver import UNRESOLVED
 from .context import LowerContext
 from .field_paths import json_types, properties, walk
+from .typemap import ref_name
 
 # The keys each style takes; the required ones first.
 STYLE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -111,7 +112,8 @@ def pagination(
             _HINT,
         )
         return None
-    if response.model is not None and UNRESOLVED in ctx.schemas.get(response.model, {}):
+    target = ref_name(response.schema) if isinstance(response.schema, dict) else None
+    if target is not None and UNRESOLVED in ctx.schemas.get(target, {}):
         return None  # its broken $ref is reported already
     required, optional = STYLE_KEYS[style]
     known = {key: value for key, value in raw.items() if key in required + optional}

@@ -163,8 +163,10 @@ class ParamTypes:
             return f"{model} | {'' if local else PARAMS + '.'}{self.params_name(name)}"
         if object_properties(target, self.schemas) is not None:
             return f"{model} | Mapping[str, Any]"
-        # A union or an alias (an array, a string): the model, or the plain data it holds.
-        return union([model, self.annotation(target, seen=seen | {name}, local=local)])
+        # A union or an alias (an array, a string): what it stands for, models or plain data.
+        if self.types.is_class(name):
+            return union([model, self.annotation(target, seen=seen | {name}, local=local)])
+        return self.annotation(target, seen=seen | {name}, local=local)
 
     def params_name(self, model: str) -> str:
         """`ClassifyJob` -> `ClassifyJobParam`; `PromptCacheOptionsParam` keeps its name (naming.py)."""

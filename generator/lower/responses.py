@@ -102,7 +102,7 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
             f"{MODELS}.{model}.model_validate_json(body)"
             if model is not None
             else f"{parser}(body)"
-            if parser.startswith("_runtime.root_parser")
+            if parser.startswith("_runtime.json_parser")
             else f"pydantic.TypeAdapter({annotation}).validate_json(body)"
             if annotation != "Any"
             else "_runtime.parse_json(body)"
@@ -178,12 +178,13 @@ def json_parser(ctx: LowerContext, schemas: list[Any]) -> tuple[str, str, str | 
     """(annotation, parser expression, model class returned as it is) for JSON success bodies."""
     annotation = union([ctx.types.annotation(schema) for schema in schemas])
     model = ref_name(schemas[0]) if len(schemas) == 1 and isinstance(schemas[0], dict) else None
-    union_members = _union_members(ctx, model)
-    if model is not None and model in ctx.schemas and not _is_root_model(ctx, model):
-        return annotation, f"_runtime.model_parser(lambda: {MODELS}.{model})", model
-    if model is not None and union_members is not None:
-        # A union model: validated by its class (discriminator and all), returned unwrapped.
-        return union_members, f"_runtime.root_parser(lambda: {MODELS}.{model})", None
+    if model is not None and model in ctx.schemas and ctx.types.is_class(model):
+        return annotation, model_parser(model), model
+    if model is not None and model in ctx.schemas:
+        # A type alias (a union, an array, ...): validated as written (discriminator and all); a union
+        # of models is annotated with its members, which a reader sees at once.
+        shown = _union_members(ctx, model) or annotation
+        return shown, f"_runtime.json_parser(lambda: pydantic.TypeAdapter[{shown}]({MODELS}.{model}))", None
     parser = (
         f"_runtime.json_parser(lambda: pydantic.TypeAdapter({annotation}))"
         if annotation != "Any"
@@ -205,19 +206,22 @@ def _union_members(ctx: LowerContext, name: str | None) -> str | None:
     return ctx.types.annotation(schema)
 
 
-def _is_root_model(ctx: LowerContext, name: str) -> bool:
-    schema = ctx.schemas.get(name)
-    if not isinstance(schema, dict):
-        return True
-    return (
-        schema.get("type") not in (None, "object") or "enum" in schema or any(k in schema for k in ("anyOf", "oneOf"))
-    )
+def model_parser(name: str) -> str:
+    """The parser of a body that is a model class."""
+    return f"_runtime.model_parser(lambda: {MODELS}.{name})"
 
 
-def error_models(ctx: LowerContext, operation: dict[str, Any], name: str) -> tuple[tuple[int | str, str], ...]:
-    """Status code (or `4XX`, `5XX`, `default`) -> model class of each error response with a JSON
-    object body; an inline schema is hoisted as `<Method>Error<code>`."""
-    found: list[tuple[int | str, str]] = []
+def body_parser(ctx: LowerContext, name: str) -> str:
+    """The parser of a body that is component `name`: its class, or a `TypeAdapter` of its alias."""
+    if ctx.types.is_class(name):
+        return model_parser(name)
+    return f"_runtime.json_parser(lambda: pydantic.TypeAdapter[{MODELS}.{name}]({MODELS}.{name}))"
+
+
+def error_models(ctx: LowerContext, operation: dict[str, Any], name: str) -> tuple[tuple[int | str, str, str], ...]:
+    """Status code (or `4XX`, `5XX`, `default`) -> the component of each error response with a JSON
+    body, and its parser; an inline schema is hoisted as `<Method>Error<code>`."""
+    found: list[tuple[int | str, str, str]] = []
     responses = operation.get("responses")
     if not isinstance(responses, dict):
         return ()
@@ -243,7 +247,7 @@ def error_models(ctx: LowerContext, operation: dict[str, Any], name: str) -> tup
                 )
                 cls = ref_name(schema) if isinstance(schema, dict) else None
                 if cls is not None and cls in ctx.schemas:
-                    found.append((code, cls))
+                    found.append((code, cls, body_parser(ctx, cls)))
                 break
     # Exact codes first, then the ranges, then `default`: the order the runtime looks them up in.
     return tuple(sorted(found, key=lambda item: (isinstance(item[0], str), str(item[0]))))

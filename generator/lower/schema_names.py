@@ -92,8 +92,9 @@ def class_names(
 
 
 def ref_renamer(names: dict[str, str]) -> Callable[[Any], Any]:
-    """A function giving a copy of a schema with every reference to a component rewritten to its class
-    name (`names`: component name -> class name), and its enums settled (see `enums.py`). Data
+    """A function giving a copy of a schema with every reference to a component (a discriminator's
+    mapping too) rewritten to its class name (`names`: component name -> class name), and its enums
+    settled (see `enums.py`). Data
     inside the schema (examples, defaults, enum values, extensions) is kept as it is, never rewritten."""
 
     def rewrite(value: Any) -> Any:
@@ -114,6 +115,19 @@ def ref_renamer(names: dict[str, str]) -> Callable[[Any], Any]:
         name = ref_name(value)
         if name is not None and name in names:
             out["$ref"] = SCHEMA_PREFIX + escape_pointer(names[name])
+        discriminator = out.get("discriminator")
+        if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
+            # A mapping names its members by reference (or by bare name) too.
+            out["discriminator"] = {
+                **discriminator,
+                "mapping": {k: target(v) for k, v in discriminator["mapping"].items()},
+            }
         return settled_enum(out)
+
+    def target(ref: Any) -> Any:
+        name = ref_name({"$ref": ref}) if isinstance(ref, str) else None
+        if name is None and isinstance(ref, str) and ref in names:
+            name = ref
+        return SCHEMA_PREFIX + escape_pointer(names[name]) if name is not None and name in names else ref
 
     return rewrite

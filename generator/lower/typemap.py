@@ -31,9 +31,26 @@ def union(parts: list[str]) -> str:
                 unique.append(piece)
     if "Any" in unique:
         return "Any"
+    unique = _one_literal(unique)
     # `None` last reads best: `str | None`.
     unique.sort(key=lambda p: p == "None")
     return " | ".join(unique)
+
+
+def _one_literal(members: list[str]) -> list[str]:
+    """`Literal[1] | Literal[2]` as `Literal[1, 2]`, where the first literal stood (ruff's PYI030)."""
+    literals = [m for m in members if m.startswith("Literal[") and m.endswith("]")]
+    if len(literals) < 2:
+        return members
+    values: list[str] = []
+    for literal in literals:
+        for value in literal[len("Literal[") : -1].split(", "):
+            if value not in values:
+                values.append(value)
+    merged = "Literal[" + ", ".join(values) + "]"
+    first = members.index(literals[0])
+    rest = [m for m in members if m not in literals]
+    return [*rest[:first], merged, *rest[first:]]
 
 
 class TypeMapper:
@@ -92,6 +109,37 @@ class TypeMapper:
             value = self.annotation(extra) if isinstance(extra, dict) and extra else "Any"
             return f"dict[str, {value}]"
         return "Any"
+
+    def is_class(self, name: str) -> bool:
+        """Whether component `name` is a class of the models (an object model or an enum), not a type
+        alias (a union, an array, a map, a plain value): a class parses with `model_validate_json`,
+        an alias through a `TypeAdapter`. As the models library decides it: an object with
+        properties, or without a schema for its other keys; an `allOf` of such; an enum."""
+        schema = self.schemas.get(name)
+        if not isinstance(schema, dict):
+            return False
+        if "enum" in schema:
+            return True
+        if any(k in schema for k in ("anyOf", "oneOf", "$ref", "const")):
+            return False
+        kind = schema.get("type")
+        kinds = [k for k in kind if k != "null"] if isinstance(kind, list) else [kind]
+        if kinds not in ([None], ["object"]):
+            return False
+        parts = schema.get("allOf")
+        if isinstance(parts, list) and parts:
+            return all(self._object_part(part) for part in parts)
+        if schema.get("properties"):
+            return True
+        # A schema for the other keys (`{}` included) makes a map, `true` or none an open model.
+        extra = schema.get("additionalProperties")
+        return kinds == ["object"] and "patternProperties" not in schema and not isinstance(extra, dict)
+
+    def _object_part(self, part: Any) -> bool:
+        name = ref_name(part) if isinstance(part, dict) else None
+        if name is not None:
+            return self.is_class(name) and "enum" not in (self.schemas.get(name) or {})
+        return isinstance(part, dict) and not any(k in part for k in ("anyOf", "oneOf", "enum", "const", "items"))
 
     @staticmethod
     def literal(values: list[Any]) -> str:

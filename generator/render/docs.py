@@ -65,8 +65,8 @@ def doc_type(schema: Any, schemas: dict[str, Any], seen: frozenset[str] = frozen
         seen |= {name}
     if _variants(schema):
         return " or ".join(doc_type(v, schemas, seen) for v in _variants(schema))
-    if isinstance(schema.get("enum"), list):
-        return _enum_text([v for v in schema["enum"] if v is not None])
+    if _values(schema) is not None:
+        return _enum_text(_values(schema) or [])
     names = [name for name, _, _ in _fields(schema, schemas)]
     kind = _kind(schema) or ("object" if names else "")
     if kind == "array":
@@ -84,9 +84,18 @@ def _doc_shape(schema: Any, schemas: dict[str, Any]) -> tuple[str | None, list[A
     while _kind(schema) == "array" and name not in seen:  # `A: array of A` ends
         seen.add(name or "")
         schema, name = _resolve(schema.get("items"), schemas)
-    if isinstance(schema.get("enum"), list):
-        return name, [v for v in schema["enum"] if v is not None], []
+    values = _values(schema)
+    if values is not None:
+        return name, values, []
     return name, [], _fields(schema, schemas)
+
+
+def _values(schema: dict[str, Any]) -> list[Any] | None:
+    """The values a schema allows when it lists them: its `enum`, or its `const` (a one-value enum
+    the normalizer made a constant); None when it does not."""
+    if isinstance(schema.get("enum"), list):
+        return [v for v in schema["enum"] if v is not None]
+    return [schema["const"]] if "const" in schema and schema["const"] is not None else None
 
 
 def _fields(

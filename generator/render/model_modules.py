@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from ..naming import bounded_name, snake
 
-# A class statement as the models library writes it, on one line, at the start of a line.
-_CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
+# A definition as the models library writes it, at the start of a line: a class statement, or a type
+# alias (`Item = TypeAliasType("Item", A | B)`: a union or a constrained value, no class of its own).
+DEFINITION = re.compile(r"^(?:class (?=\w+\()|(?=\w+ = TypeAliasType\())(\w+)", re.MULTILINE)
 # A top-level line that is neither a class, an import, a comment nor inside a class: the library's
 # `X.model_rebuild()` (not needed: every model builds itself on first use).
 _REBUILD = re.compile(r"^\w+\.model_rebuild\(\)\n", re.MULTILINE)
@@ -43,7 +44,7 @@ class ModelsPackage:
 def split_models(source: str) -> ModelsPackage:
     """`source`: one module of classes (imports first), as the models stage finishes it."""
     source = _REBUILD.sub("", source)
-    headers = list(_CLASS.finditer(source))
+    headers = list(DEFINITION.finditer(source))
     if not headers:
         return ModelsPackage({}, {})
     # The submodules sit one level below the package, where `_runtime/` is.

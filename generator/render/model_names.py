@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import escape_pointer
+from .model_modules import DEFINITION  # a class or a type alias: what a schema becomes
 
 _SCHEMA_REF = "#/components/schemas/"
-_CLASS_HEADER = re.compile(r"^class (\w+)\(", re.MULTILINE)
 # String literals (longest quotes first) and comments: what a rename leaves alone. Annotations the
 # library writes as strings (`list["Filters"]`) are double-quoted type expressions, renamed too.
 _LITERAL = re.compile(
@@ -66,13 +66,13 @@ def schema_classes(references: Mapping[str, str], schemas: Iterable[str]) -> dic
 
 
 def class_names(source: str) -> list[str]:
-    return _CLASS_HEADER.findall(source)
+    return DEFINITION.findall(source)
 
 
 def settle_names(source: str, classes: Mapping[str, str], reserved: Iterable[str] = ()) -> str:
     """`source` with each schema's class named like the schema (`classes`: schema -> class) and every
     other class off the schema names and off `reserved` (names taken elsewhere)."""
-    current = _CLASS_HEADER.findall(source)
+    current = DEFINITION.findall(source)
     own = set(classes.values())
     moving = {cls: name for name, cls in classes.items() if cls != name}
     avoid = set(classes) | set(reserved)

@@ -8,14 +8,13 @@ over the whole document would. Parts are balanced by their number of schemas, de
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..errors import unescape_pointer
 from ..resolver import SCHEMA_PREFIX
+from .model_modules import DEFINITION
 
 _DATA = frozenset({"default", "example", "examples", "enum", "const"})
-_CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
 
 
 def partition(document: dict[str, Any], parts: int) -> list[dict[str, Any]]:
@@ -74,10 +73,10 @@ def join_sources(sources: list[str]) -> str | None:
     bodies: list[str] = []
     seen: set[str] = set()
     for source in sources:
-        first = _CLASS.search(source)
+        first = DEFINITION.search(source)
         cut = first.start() if first else len(source)
         imports += [line for line in source[:cut].split("\n") if line.strip() and line not in imports]
-        names = _CLASS.findall(source)
+        names = DEFINITION.findall(source)
         if seen.intersection(names):
             return None
         seen.update(names)

@@ -11,8 +11,10 @@ from typing import Any
 
 from ..errors import Diagnostic, SpecError, escape_pointer, unescape_pointer
 from ..ir import Api
+from ..lower.typemap import TypeMapper
 from ..naming import RESERVED_CLASS_NAMES
 from ..resolver import SCHEMA_PREFIX
+from .model_modules import DEFINITION
 from .model_names import library_class_names, schema_classes, settle_names
 
 _ENUM_BASES = {"StrEnum": "OpenStrEnum", "IntEnum": "OpenIntEnum", "Enum": "OpenEnum"}
@@ -20,9 +22,13 @@ _ENUM_BASES = {"StrEnum": "OpenStrEnum", "IntEnum": "OpenIntEnum", "Enum": "Open
 
 # Formats kept as the plain strings the server sent: no extra dependency (email-validator, ulid),
 # and nothing a round trip would change (a password masked, base64 decoded, a string made an int).
+# A format never changes the JSON type either: a number of `format: unixtime` may have a fraction, an
+# integer of `format: date-time` is a number, not a date to write back as text.
 _TYPE_MAPPINGS = [
     *("email=string", "idn-email=string", "uri=string", "ulid=string", "path=string", "password=string"),
     *("byte=string", "string+integer=string", "uuid1=uuid", "uuid3=uuid", "uuid4=uuid", "uuid5=uuid"),
+    *("string+unixtime=string", "number+unixtime=number", "integer+date-time=integer"),
+    *("number+date-time=number", "number+time=number", "number+time-delta=number"),
 ]
 # A default of a format typed otherwise than `str` (`date: date = "2024-05-01"`) is validated when
 # the model is built (the library writes `Field(default, validate_default=True)` for this key).
@@ -111,6 +117,7 @@ def library_models(document: dict[str, Any], aliases: dict[str, str]) -> tuple[s
                 target_python_version=PythonVersion.PY_311,
                 use_standard_collections=True,
                 use_union_operator=True,
+                use_type_alias=True,
                 use_schema_description=True,
                 use_field_description=True,
                 use_double_quotes=True,
@@ -215,11 +222,11 @@ def _format_types() -> dict[str, Any]:
 
 # A class statement as the library writes it: `class Name(Base1, Base2):` on a line of its own.
 _CLASS_HEADER = re.compile(r"^class (\w+)\((.*)\):$", re.MULTILINE)
-_UNTYPED_ROOT = re.compile(r"^    root: list\b(?!\[)", re.MULTILINE)
+# An array of itself as the library writes it, its items untyped (which mypy --strict refuses).
+_UNTYPED_ALIAS = re.compile(r'^(\w+) = TypeAliasType\("\1", list\)$', re.MULTILINE)
 # The configuration the library writes in each model, and what makes the model build on first use.
 _CONFIG = "    model_config = ConfigDict(\n"
 _DEFERRED = "        defer_build=True,\n"
-_DEFERRED_ROOT = "    model_config = ConfigDict(defer_build=True)"
 
 
 def _self_referencing(api: ModelsRequest) -> frozenset[str]:
@@ -235,36 +242,41 @@ def _self_referencing(api: ModelsRequest) -> frozenset[str]:
 def _rewrite_classes(source: str, api: ModelsRequest) -> str:
     """One pass over the class statements, so the cost stays linear in the source, however many
     enums: enum classes derive from the runtime's open enums (values added to the API later still
-    parse); an array of itself, which the library writes `RootModel[list]`, items untyped (which
-    mypy --strict refuses), is typed `list["A"]`; and every model defers building its validator to
-    its first use (`defer_build`), so importing a module of models costs little."""
-    self_referencing = _self_referencing(api)
-    seen: set[str] = set()
+    parse); an array of itself, which the library writes `list`, is typed `"list[A]"`; and every
+    model defers building its validator to its first use (`defer_build`), so importing a module of
+    models costs little. Every schema must be a class or an alias of its own name."""
+    classes: set[str] = set()
     pieces: list[str] = []
     done = 0
-    headers = list(_CLASS_HEADER.finditer(source))
-    for index, header in enumerate(headers):
+    for header in _CLASS_HEADER.finditer(source):
         name, bases = header.group(1), header.group(2)
-        seen.add(name)
+        classes.add(name)
         if name in api.enum_names and bases in _ENUM_BASES:
             pieces += [source[done : header.start()], f"class {name}({_ENUM_BASES[bases]}):"]
             done = header.end()
-        elif bases.startswith("RootModel["):
-            end = headers[index + 1].start() if index + 1 < len(headers) else len(source)
-            body = source[header.end() : end]
-            if name in self_referencing and bases == "RootModel[list]":
-                bases = f'RootModel[list["{name}"]]'
-                body = _UNTYPED_ROOT.sub(f'    root: list["{name}"]', body, count=1)
-            body = body.replace("\n    root:", f"\n{_DEFERRED_ROOT}\n    root:", 1)
-            pieces += [source[done : header.start()], f"class {name}({bases}):", body]
-            done = end
     pieces.append(source[done:])
-    # Every schema is a class of its name (model_names.py), or the build fails naming it: nothing
-    # is dropped silently.
-    missing = tuple(name for name in api.schemas if name not in seen)
+    source = "".join(pieces)
+    self_referencing = _self_referencing(api)
+    source = _UNTYPED_ALIAS.sub(
+        # The value as a string: mypy resolves a self-reference there, not in `list["A"]`.
+        lambda m: f'{m[1]} = TypeAliasType("{m[1]}", "list[{m[1]}]")' if m[1] in self_referencing else m[0],
+        source,
+    )
+    defined = {match.group(1) for match in DEFINITION.finditer(source)}
+    # Every schema is a class, or the build fails naming it: nothing is dropped silently.
+    missing = sorted(set(api.schemas) - defined)
     if missing:
-        raise ModelsError(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}", missing)
-    return "".join(pieces).replace(_CONFIG, _CONFIG + _DEFERRED)
+        raise ModelsError(f"datamodel-code-generator did not emit the model(s) {', '.join(missing)}", tuple(missing))
+    # A class or an alias the library names itself (an inline value it wraps) may take a schema's
+    # name, the schema's own class then going by another (`CustomerModel`): the client would parse
+    # into the wrong type. A schema that is a class whose name went to an alias is the sign of it.
+    types = TypeMapper(api.schemas)
+    taken = sorted(name for name in defined - classes if name in api.schemas and types.is_class(name))
+    if taken:
+        raise ModelsError(
+            f"datamodel-code-generator gave the name of the model(s) {', '.join(taken)} to another type", tuple(taken)
+        )
+    return source.replace(_CONFIG, _CONFIG + _DEFERRED)
 
 
 def _tidy(source: str) -> str:

@@ -31,7 +31,6 @@ from ._parsing import (
     parse_none,
     parse_response,
     parse_text,
-    root_parser,
 )
 from ._request import as_timeout, build_request, with_body_flag
 from ._response import consume_raw_flag, deliver
@@ -452,7 +451,6 @@ __all__ = [
     "parse_text",
     "retry_after_seconds",
     "retry_delay",
-    "root_parser",
     "sleep",
     "with_body_flag",
 ]

@@ -76,18 +76,6 @@ def model_parser(get_model: Callable[[], type[M]]) -> Callable[[bytes], M]:
     return parse
 
 
-def root_parser(get_model: Callable[[], type[pydantic.RootModel[T]]]) -> Callable[[bytes], T]:
-    """A parser that validates with a root model (a union with its discriminator) and unwraps it."""
-    model: list[type[pydantic.RootModel[T]]] = []
-
-    def parse(body: bytes) -> T:
-        if not model:
-            model.append(get_model())
-        return model[0].model_validate_json(body).root
-
-    return parse
-
-
 # -- what a response becomes -----------------------------------------------------------------
 def parse_response(endpoint: Endpoint[T], response: httpx.Response, scrub: Callable[[str], str]) -> T:
     """The value of a 2xx response; `scrub` takes the client's secrets out of an error message."""
@@ -142,7 +130,6 @@ __all__ = [
     "parse_none",
     "parse_response",
     "parse_text",
-    "root_parser",
     "status_error",
     "validation_error",
 ]

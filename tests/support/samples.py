@@ -42,7 +42,8 @@ def sample(schema: Any, components: Mapping[str, Any], depth: int = 0) -> Any:
     if variants:
         return _variant(schema, variants, components, depth)
     if isinstance(schema.get("allOf"), list):
-        parts = [sample(part, components, depth + 1) for part in schema["allOf"]]
+        # A nullable part (Box's bases are) does not make the whole null: its object is sampled.
+        parts = [sample(_present(part, components), components, depth + 1) for part in schema["allOf"]]
         if not all(isinstance(part, dict) for part in parts):
             return parts[0]
         return {k: v for part in parts for k, v in part.items()}
@@ -55,6 +56,20 @@ def sample(schema: Any, components: Mapping[str, Any], depth: int = 0) -> Any:
         properties = schema.get("properties") or {}
         return {k: sample(properties.get(k), components, depth + 1) for k in schema.get("required") or []}
     return _scalar(schema, kind)
+
+
+def _present(schema: Any, components: Mapping[str, Any]) -> Any:
+    """`schema` (a reference followed) without the null it may admit."""
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str) and ref.startswith(_PREFIX):
+        schema = components.get(ref[len(_PREFIX) :].replace("~1", "/").replace("~0", "~"))
+    if not isinstance(schema, dict):
+        return schema
+    kind = schema.get("type")
+    present = {k: v for k, v in schema.items() if k != "nullable"}
+    if isinstance(kind, list):
+        present["type"] = next((k for k in kind if k != "null"), "null")
+    return present
 
 
 def _nullable(schema: dict[str, Any]) -> bool:
@@ -79,6 +94,9 @@ def _variant(schema: dict[str, Any], variants: list[Any], components: Mapping[st
 
 
 def _scalar(schema: dict[str, Any], kind: Any) -> Any:
+    example = schema.get("example")
+    if kind == "string" and isinstance(example, str) and re.search(str(schema.get("pattern", "")), example):
+        return example  # a pattern's own example fits it; "x" may not
     if kind == "string":
         text = _FORMATS.get(str(schema.get("format")), "x")
         return text * max(1, int(schema.get("minLength", 1))) if text == "x" else text
