@@ -29,9 +29,11 @@ class _Entry:
         self.ctx, self.declared, self.where = ctx, declared, where
         self.ok = True
 
-    def error(self, key: str | None, message: str, hint: str = _HINT) -> None:
+    def error(self, key: str | tuple[str | int, ...] | None, message: str, hint: str = _HINT) -> None:
+        """Reports a problem at `key` of the wait (a path of keys: `("success", 0)`), or at the wait."""
         self.ok = False
-        self.ctx.problems.error(message, self.where.child(key) if key else self.where, hint)
+        path = (key,) if isinstance(key, str) else key or ()
+        self.ctx.problems.error(message, self.where.child(*path), hint)
 
     def number(self, key: Key) -> float | None:
         """A `seconds` or `factor` key: a number, at least 1 for a factor, above 0 for seconds."""
@@ -190,8 +192,8 @@ def _field(entry: _Entry, response: Response) -> tuple[tuple[str, ...], dict[str
 
 def _values(entry: _Entry, key: str, schema: dict[str, Any] | None) -> tuple[Any, ...]:
     """A list of JSON scalars, each one the field can hold: of its type, and one of its enum if it has one."""
-    value = entry.declared.get(key, _KEYS[key].default)
-    if value is None:
+    value = entry.declared.get(key)
+    if value is None:  # left out: none (`success` is required, and reported missing)
         return ()
     if not isinstance(value, list) or (key == "success" and not value):
         entry.error(key, f"`x-poll` {key} must be a list of the field's values, such as `[completed]`")
@@ -200,7 +202,7 @@ def _values(entry: _Entry, key: str, schema: dict[str, Any] | None) -> tuple[Any
     kinds = json_types(entry.ctx.schemas, schema) if schema is not None else set()
     found: list[Any] = []
     for index, item in enumerate(value):
-        at = f"{key}/{index}"
+        at = (key, index)
         if not isinstance(item, str | int | float | bool):
             entry.error(at, f"`x-poll` {key} values must be strings, numbers or booleans, not {item!r:.60}")
         elif allowed is not None and not _same_in(item, allowed):
@@ -213,7 +215,7 @@ def _values(entry: _Entry, key: str, schema: dict[str, Any] | None) -> tuple[Any
                 "its values: " + ", ".join(map(str, allowed)),
             )
         elif kinds and allowed is None and not _json_type(item) & kinds:
-            entry.error(at, f"`x-poll` {key} value {item!r} is not a {'/'.join(sorted(kinds))}, as the field is")
+            entry.error(at, f"`x-poll` {key} value {item!r} is not of the field's type ({'/'.join(sorted(kinds))})")
         else:
             found.append(item)
     return tuple(found)
