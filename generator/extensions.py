@@ -5,7 +5,8 @@ take keys, and the README (its extension table and key tables, checked against t
 tests/test_extensions.py) all read it from here.
 
 Takes nothing; gives `EXTENSIONS`, the lookups `extensions_on` and `keys_of`, `nearest` (the
-did-you-mean) and `key_table` (the README's table of an extension's keys)."""
+did-you-mean), `extension_table` and `key_table` (the README's tables of the extensions and of an
+extension's keys)."""
 
 from __future__ import annotations
 
@@ -68,11 +69,11 @@ POLL_KEYS = (
     Key("name", "method name", "the method, beside the operation's: `client.beta.batch.wait(...)`", required=True),
     Key("field", "field path", "the response value compared: `status`, `job.status`", required=True),
     Key("success", "values", "the values that end the wait and return the response", required=True),
-    Key("failure", "values", "the values that end the wait with `PollingFailedError`", ()),
-    Key("interval", "seconds", "the wait before the second poll", 2),
-    Key("backoff", "factor", "each wait is the one before times this, up to `max-interval`", 1),
-    Key("max-interval", "seconds", "the longest wait between polls (a server's `Retry-After` too)"),
-    Key("timeout", "seconds", "how long the wait lasts before `PollingTimeoutError`"),
+    Key("failure", "values", "the values that end the wait with `PollingFailedError`"),
+    Key("interval", "seconds", "seconds between polls (the first is made at once)", 2),
+    Key("backoff", "factor", "each interval is the one before times this, up to `max-interval`", 1),
+    Key("max-interval", "seconds", "the longest interval (a server's `Retry-After` too)"),
+    Key("timeout", "seconds", "seconds from the first poll to `PollingTimeoutError`"),
 )
 
 EXTENSIONS: tuple[Extension, ...] = (
@@ -123,7 +124,7 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension(
         "x-idempotent",
         _OPERATION,
-        "`true`: a POST/PATCH may be retried",
+        "a POST/PATCH may be retried",
         "GET, PUT, DELETE, HEAD, OPTIONS are",
         example="x-idempotent: true",
     ),
@@ -178,6 +179,15 @@ def nearest(word: str, known: Iterable[str], *, any_change: bool = True) -> str 
     return None
 
 
+def extension_table() -> str:
+    """The README's Markdown table of every extension: a value's with its example, the others by name."""
+    rows = ["| extension | on | meaning | default when absent |", "| --- | --- | --- | --- |"]
+    for e in EXTENSIONS:
+        shown = e.example if e.shape == "value" else e.name
+        rows.append(f"| `{shown}` | {e.on} | {e.meaning} | {e.absent} |")
+    return "\n".join(rows)
+
+
 def key_table(name: str) -> str:
     """The README's Markdown table of the keys of extension `name`."""
     rows = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
@@ -191,6 +201,7 @@ __all__ = [
     "Extension",
     "Key",
     "extension",
+    "extension_table",
     "extensions_on",
     "key_table",
     "keys_of",
