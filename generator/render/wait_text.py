@@ -46,10 +46,11 @@ def _seconds(value: float) -> str:
 
 
 def wait_pace(wait: Wait) -> str:
-    """`every 2 s`, `again 2 s after the first poll, each wait 1.5 times the one before, at most 30 s`."""
+    """`every 2 s`, `again 2 s after the first poll, each interval then 1.5 times the one before, at most 30 s`."""
     pace = f"every {_seconds(wait.interval)}"
     if wait.backoff != 1:
-        pace = f"again {_seconds(wait.interval)} after the first poll, each wait {wait.backoff:g} times the one before"
+        pace = f"again {_seconds(wait.interval)} after the first poll"
+        pace += f", each interval then {wait.backoff:g} times the one before"
     if wait.max_interval is not None:
         pace += f", at most {_seconds(wait.max_interval)}"
     return pace
@@ -65,12 +66,16 @@ def wait_about(op: Operation, wait: Wait) -> str:
     where = ".".join(wait.field)
     text = f"Polls {wait_pace(wait)}; a `Retry-After` from the server sets the next wait"
     text += " (within that bound)." if wait.max_interval is not None else "."
-    if wait.failure:
-        text += f" `{where}` {_values(wait.failure)} raises `PollingFailedError`"
-        text += f"; after {_seconds(wait.timeout)}, `PollingTimeoutError`." if wait.timeout is not None else "."
-    elif wait.timeout is not None:
-        text += f" After {_seconds(wait.timeout)} it raises `PollingTimeoutError`."
+    text += _endings(wait, f"`{where}`", "raises `PollingFailedError`", "raises `PollingTimeoutError`")
     return f"{text} {_UNKNOWN_VALUES}"
+
+
+def _endings(wait: Wait, subject: str, failed: str, timed_out: str) -> str:
+    """` status "failed" <failed>; after 60 s it <timed_out>.`: how the wait ends but by success."""
+    after = f"after {_seconds(wait.timeout)} it {timed_out}." if wait.timeout is not None else ""
+    if wait.failure:
+        return f" {subject} {_values(wait.failure)} {failed}" + (f"; {after}" if after else ".")
+    return f" {after[:1].upper()}{after[1:]}" if after else ""
 
 
 def wait_docstring(op: Operation, wait: Wait) -> str:
@@ -107,11 +112,7 @@ def wait_cli_description(op: Operation, wait: Wait) -> str:
     where = ".".join(wait.field)
     text = f"{wait_headline(op, wait)} Polls {wait_pace(wait)}, or as the server's `Retry-After` says."
     text += f" Each {where} is printed to stderr as it comes, the final response to stdout."
-    if wait.failure:
-        text += f" {where} {_values(wait.failure)} ends it with exit code 1"
-        text += f"; after {_seconds(wait.timeout)}, exit code 3." if wait.timeout is not None else "."
-    elif wait.timeout is not None:
-        text += f" After {_seconds(wait.timeout)} it ends with exit code 3."
+    text += _endings(wait, where, "ends it with exit code 1", "ends with exit code 3")
     return f"{text} {_UNKNOWN_VALUES}"
 
 

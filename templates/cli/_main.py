@@ -88,10 +88,7 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
     stdout = sys.stdout
     prepared = _prepare(program, args, stdout)
     last = LastBody()
-    command = prepared.command
-    progress = (
-        None if command.wait_field is None else Progress(command.wait_field, command.wait_final, last, sys.stderr)
-    )
+    progress = Progress.of(prepared.command, last, sys.stderr)
     try:
         with httpx.Client() as http:
             try:

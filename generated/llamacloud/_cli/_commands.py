@@ -180,7 +180,7 @@ PROGRAM = Program(
             http_method="GET",
             path="/api/v1/beta/batch-processing/{job_id}",
             summary='Wait until job.status is "completed" (Get Batch Job Status)',
-            description='Polls `GET /api/v1/beta/batch-processing/{job_id}` until `job.status` is "completed", and returns that response. Polls again 2 s after the first poll, each wait 1.5 times the one before, at most 30 s, or as the server\'s `Retry-After` says. Each job.status is printed to stderr as it comes, the final response to stdout. job.status "failed" or "cancelled" ends it with exit code 1; after 3600 s, exit code 3. Any other value, one the API does not list yet included, keeps it polling.',
+            description='Polls `GET /api/v1/beta/batch-processing/{job_id}` until `job.status` is "completed", and returns that response. Polls again 2 s after the first poll, each interval then 1.5 times the one before, at most 30 s, or as the server\'s `Retry-After` says. Each job.status is printed to stderr as it comes, the final response to stdout. job.status "failed" or "cancelled" ends it with exit code 1; after 3600 s it ends with exit code 3. Any other value, one the API does not list yet included, keeps it polling.',
             options=(
                 Option(
                     "--job-id",

@@ -230,10 +230,10 @@ class BetaBatchResource:
         """Polls `GET /api/v1/beta/batch-processing/{job_id}` until `job.status` is "completed", and returns
         that response.
 
-        Polls again 2 s after the first poll, each wait 1.5 times the one before, at most 30 s; a
+        Polls again 2 s after the first poll, each interval then 1.5 times the one before, at most 30 s; a
         `Retry-After` from the server sets the next wait (within that bound). `job.status` "failed" or
-        "cancelled" raises `PollingFailedError`; after 3600 s, `PollingTimeoutError`. Any other value, one
-        the API does not list yet included, keeps it polling.
+        "cancelled" raises `PollingFailedError`; after 3600 s it raises `PollingTimeoutError`. Any other
+        value, one the API does not list yet included, keeps it polling.
 
         Args:
           extra_headers: Send extra headers
@@ -439,10 +439,10 @@ class AsyncBetaBatchResource:
         """Polls `GET /api/v1/beta/batch-processing/{job_id}` until `job.status` is "completed", and returns
         that response.
 
-        Polls again 2 s after the first poll, each wait 1.5 times the one before, at most 30 s; a
+        Polls again 2 s after the first poll, each interval then 1.5 times the one before, at most 30 s; a
         `Retry-After` from the server sets the next wait (within that bound). `job.status` "failed" or
-        "cancelled" raises `PollingFailedError`; after 3600 s, `PollingTimeoutError`. Any other value, one
-        the API does not list yet included, keeps it polling.
+        "cancelled" raises `PollingFailedError`; after 3600 s it raises `PollingTimeoutError`. Any other
+        value, one the API does not list yet included, keeps it polling.
 
         Args:
           extra_headers: Send extra headers
