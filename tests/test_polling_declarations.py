@@ -221,3 +221,10 @@ def test_a_right_declaration_builds_its_wait(tmp_path: Path, capsys: pytest.Capt
     flat = " ".join(resource.split())  # as ruff wrapped it, or not
     assert 'PollSpec( "jobs.wait_until_ready", ("ready",), (True,), failure=(), interval=0.5 )' in flat
     assert 'PollSpec( "jobs.wait", ("job", "status"), ("completed",), failure=("failed",), interval=2.0 )' in flat
+
+
+def test_a_broken_response_reference_is_reported_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = build(tmp_path, spec([WAIT], schema={"$ref": "#/components/schemas/Missing"}), capsys)
+    assert code == 2
+    assert "Missing" in err and "x-poll" not in err  # the wait's field is not looked for in what is not there
+    assert err.endswith("1 error; nothing was written.\n")

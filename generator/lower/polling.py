@@ -172,6 +172,9 @@ def _field(entry: _Entry, response: Response) -> tuple[tuple[str, ...], dict[str
         return (), None
     schemas = entry.ctx.schemas
     walked = walk(schemas, response.schema, path)
+    if walked.broken:  # its broken $ref is reported already
+        entry.ok = False
+        return path, None
     if walked.schema is None:
         meant = nearest(walked.missing or "", walked.known)
         entry.error(
