@@ -242,27 +242,38 @@ def test_the_async_on_poll_may_be_a_coroutine(server: TestServer, clock: Clock) 
 
 
 def test_the_async_wait_is_cancellable_and_leaves_no_task(server: TestServer) -> None:
-    """A real asyncio sleep between polls: the task waiting on it is cancelled mid-sleep, and afterwards
-    only the test's own task runs and no poll is sent any more."""
+    """Real asyncio sleeps of 50 ms between polls: a wait cancelled in its sleep raises CancelledError,
+    and afterwards only the test's own task runs and no poll is sent any more (a wait left running
+    would poll again within 50 ms); `asyncio.timeout` around a wait stops it the same way."""
     server.set_handler(lambda _: Reply(200, body=status("running")))
 
     async def main() -> None:
         async with llamacloud.AsyncClient(api_key=API_KEY, base_url=server.url) as client:
-            task = asyncio.create_task(client.beta.batch.wait("bjb-1", poll_interval=30))
-            while len(server.requests) < 1:
-                await asyncio.sleep(0.01)
-            await asyncio.sleep(0.05)  # now in the 30 s sleep
+            polled = asyncio.Event()
+
+            def on_poll(_: Any) -> None:
+                if len(server.requests) == 2:
+                    polled.set()  # the wait goes on to sleep before this task runs again
+
+            task = asyncio.create_task(client.beta.batch.wait("bjb-1", poll_interval=0.05, on_poll=on_poll))
+            await polled.wait()
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
             assert asyncio.all_tasks() == {asyncio.current_task()}
-            with pytest.raises(TimeoutError):  # `asyncio.timeout` around the wait cancels it the same way
-                async with asyncio.timeout(0.1):
-                    await client.beta.batch.wait("bjb-1", poll_interval=30)
+            await asyncio.sleep(0.3)
+            assert len(server.requests) == 2
+
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(0.3):
+                    await client.beta.batch.wait("bjb-1", poll_interval=0.05)
             assert asyncio.all_tasks() == {asyncio.current_task()}
+            await asyncio.sleep(0.2)  # a poll in flight when the time ran out may still arrive
+            stopped = len(server.requests)
+            await asyncio.sleep(0.3)
+            assert len(server.requests) == stopped > 3
 
     asyncio.run(main())
-    assert len(server.requests) == 2  # one poll each, none after
 
 
 # -- the command line ------------------------------------------------------------------------------
