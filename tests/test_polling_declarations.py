@@ -170,7 +170,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ),
     "a parameter taking a wait's keyword": (
         spec([WAIT], parameters=[{"name": "poll_timeout", "in": "query", "schema": {"type": "integer"}}]),
-        [f"{POINTER}/0: the operation has a parameter `poll_timeout`, a keyword every wait method takes"],
+        [f"{POINTER}: the operation has a parameter `poll_timeout`, a keyword every wait method takes"],
     ),
 }
 

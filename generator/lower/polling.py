@@ -81,6 +81,14 @@ def waits(
         | ({body.py_name} if body else set())
         | {f.py_name for f in (body.fields if body else ())}
     )
+    clash = sorted(keywords & set(POLL_KEYWORDS))
+    if clash:
+        ctx.problems.error(
+            f"the operation has a parameter `{clash[0]}`, a keyword every wait method takes",
+            x_where,
+            "wait methods take poll_interval=, poll_timeout= and on_poll=: give the parameter another name",
+        )
+        return ()
     found: list[Wait] = []
     names: dict[str, Origin] = {}
     for index, declared in enumerate(raw):
@@ -90,13 +98,6 @@ def waits(
             continue
         entry = _Entry(ctx, declared, entry_where)
         wait = _wait(entry, response, endpoint_name)
-        clash = sorted(keywords & set(POLL_KEYWORDS))
-        if clash:
-            entry.error(
-                None,
-                f"the operation has a parameter `{clash[0]}`, a keyword every wait method takes",
-                "wait methods take poll_interval=, poll_timeout= and on_poll=: give the parameter another name",
-            )
         if wait is not None and wait.method_name in names:
             entry.error("name", f"two waits of the operation are named `{wait.method_name}`", "name each one apart")
         if wait is not None and entry.ok:
