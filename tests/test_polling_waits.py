@@ -127,13 +127,16 @@ def test_a_field_name_holding_a_dot(server: TestServer, slept: list[float], flav
 @pytest.mark.parametrize("flavour", ["sync", "async"])
 def test_each_poll_sends_the_operations_parameters(server: TestServer, slept: list[float], flavour: str) -> None:
     answer(server, {"name": "r", "row_count": 40}, {"name": "r", "row_count": 100})
-    report = call(flavour, server, "reports.wait_for_rows", name="q3 sales", x_tenant="acme")
+    with pytest.warns(DeprecationWarning, match=r"^reports\.get is deprecated by the API$") as warned:
+        report = call(flavour, server, "reports.wait_for_rows", name="q3 sales", x_tenant="acme")
+    assert len(warned) == 1  # once per wait, not once per poll
     assert report.row_count == 100
     assert [r.target for r in server.requests] == ["/reports?name=q3+sales"] * 2
     assert [r.header("x-tenant") for r in server.requests] == ["acme", "acme"]
     server.reset()
     answer(server, {"name": "r", "row_count": -1})
-    error = call_raising(flavour, server, "reports.wait_for_rows", name="r")
+    with pytest.warns(DeprecationWarning):
+        error = call_raising(flavour, server, "reports.wait_for_rows", name="r")
     assert isinstance(error, polling.PollingFailedError) and error.polls == 1
 
 
@@ -168,7 +171,8 @@ def test_cli_a_dotted_name_a_failure_and_the_parameters(
     server.reset()
     answer(server, {"name": "r", "row_count": 7})
     argv = ("reports", "wait-for-rows", "--name", "r", "--x-tenant", "acme", "--poll-timeout", "0")
-    code, out, err = cli(server, monkeypatch, capsys, *argv)
+    with pytest.warns(DeprecationWarning):  # the operation is deprecated
+        code, out, err = cli(server, monkeypatch, capsys, *argv)
     assert (code, json.loads(out)) == (3, {"name": "r", "row_count": 7})
     assert err.splitlines() == [
         "row_count: 7",
