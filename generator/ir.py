@@ -168,6 +168,21 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class Wait:
+    """A method polling an operation until a field of its response reaches a final value (`x-poll`)."""
+
+    method_name: str  # beside the operation's, on its resource
+    field: tuple[str, ...]  # the compared value's path in the response body, by wire names
+    success: tuple[Any, ...]  # JSON values that end the wait and return the response
+    failure: tuple[Any, ...]  # JSON values that end it with `PollingFailedError`
+    interval: float  # seconds before the second poll
+    backoff: float  # each interval is the one before times this
+    max_interval: float | None  # the longest interval (a Retry-After's too); None: no bound
+    timeout: float | None  # seconds before `PollingTimeoutError`; None: none
+    spec_name: str  # the module-level constant holding its runtime description (`PollSpec`)
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -188,6 +203,7 @@ class Operation:
     # Alternatives of security scheme names; None: the API's default applies.
     security: tuple[tuple[str, ...], ...] | None = None
     stream_choice: StreamChoice | None = None  # set when a 2xx offers both a plain body and a stream
+    waits: tuple[Wait, ...] = ()  # methods polling it (`x-poll`)
 
     @property
     def stream_endpoint_name(self) -> str:

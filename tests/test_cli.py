@@ -28,6 +28,7 @@ from support.shared import Wanted, build_once
 
 from generator.pipeline import load_api
 from generator.render import CLI_RESERVED_FLAGS, cli_command, cli_options
+from generator.render.wait_text import wait_command
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ROOT / "generated"
@@ -457,7 +458,14 @@ def test_the_command_table_has_one_command_per_operation_and_one_flag_per_parame
 
     assert set(GLOBAL_FLAGS) | {"--body"} == CLI_RESERVED_FLAGS
     commands = {f"{c.resource} {c.name}": c for c in PROGRAM.commands}
-    assert sorted(commands) == sorted(cli_command(op) for op in api.operations())
+    waits = {wait_command(op, wait): (op, wait) for op in api.operations() for wait in op.waits}
+    assert sorted(commands) == sorted([cli_command(op) for op in api.operations()] + list(waits))
+    for name, (op, wait) in waits.items():  # a wait (`x-poll`): the operation's flags, then its own
+        command = commands[name]
+        assert command.method == (*op.resource_path, wait.method_name)
+        assert (command.wait_field, command.wait_final) == (wait.field, wait.success + wait.failure)
+        flags = [o.flag for o in command.options]
+        assert flags == [o["flag"] for o in cli_options(op)] + ["--poll-interval", "--poll-timeout"]
     for op in api.operations():
         command = commands[cli_command(op)]
         assert (command.http_method, command.path, command.method[-1]) == (

@@ -29,6 +29,7 @@ from support.server import RecordedRequest, Reply, TestServer
 
 from generator.pipeline import load_api
 from generator.render import render_package
+from generator.render.wait_text import wait_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "spec" / "sources"
@@ -218,12 +219,18 @@ def test_the_index_links_every_operation_to_its_section() -> None:
     api, _ = load_api(ROOT / "spec" / "openapi.yaml", "llamacloud")
     links = re.findall(r"\| \[([^\]]+)\]\(reference/(\w+)\.md#([\w-]+)\)", index)
     pages = {r.module: r for r in api.all_resources() if r.operations}
-    assert sorted((title, module) for title, module, _ in links) == sorted(
-        (op.summary, module) for module, resource in pages.items() for op in resource.operations
-    )
+    # An operation's waits (`x-poll`) have a row of their own, linked to the operation's section.
+    sections = {
+        (title, module): op.summary
+        for module, resource in pages.items()
+        for op in resource.operations
+        for title in (op.summary, *(wait_summary(op, wait) for wait in op.waits))
+    }
+    assert sorted((title, module) for title, module, _ in links) == sorted(sections)
     for title, module, anchor in links:
-        assert title in operation_pages((GENERATED / "reference" / f"{module}.md").read_text(encoding="utf-8"))
-        assert anchor == title.lower().replace(" ", "-")
+        section = sections[(title, module)]
+        assert section in operation_pages((GENERATED / "reference" / f"{module}.md").read_text(encoding="utf-8"))
+        assert anchor == section.lower().replace(" ", "-")
     assert "LLAMA_CLOUD_API_KEY" in index and "`Authorization: Bearer <key>`" in index
 
 

@@ -132,6 +132,23 @@ def raw(out: str, server: TestServer) -> None:
     assert status_shown(rest)
 
 
+def finished(status: str) -> dict[str, object]:
+    return {**STATUS_BODY, "job": {**STATUS_BODY["job"], "status": status}}
+
+
+def waited(out: str, server: TestServer) -> None:
+    """The wait's example: `on_poll=print` shows the running job, then the completed one, returned."""
+    lines = out.splitlines()
+    assert len(lines) == 3 and "'running'>" in lines[0] and "'completed'>" in lines[1]
+    assert lines[2].startswith("done: ") and "'completed'>" in lines[2]
+    assert [r.target for r in server.requests] == ["/api/v1/beta/batch-processing/job_id"] * 2
+
+
+def waited_async(out: str, server: TestServer) -> None:
+    assert out.startswith("done: ") and "'completed'>" in out
+    assert len(server.requests) == 1  # a first answer that is final returns at once
+
+
 # section#index -> (replies the server gives first, what the block must print)
 EXPECTED: dict[str, tuple[list[Reply], Check]] = {
     "Configuration#0": ([], lambda out, server: None),
@@ -141,6 +158,8 @@ EXPECTED: dict[str, tuple[list[Reply], Check]] = {
     "Errors and retries#0": ([Reply(404, body={"detail": "Job not found"})], errors),
     "Errors and retries#1": ([Reply(503, headers={"Retry-After": "0"})], retries),
     "Errors and retries#2": ([], raw),
+    "Waiting for a job#0": ([Reply(200, body=STATUS_BODY), Reply(200, body=finished("completed"))], waited),
+    "Waiting for a job#1": ([Reply(200, body=finished("completed"))], waited_async),
 }
 
 
@@ -183,6 +202,8 @@ def command_lines() -> list[str]:
 @pytest.mark.parametrize("command", command_lines())
 def test_command_line_example_runs(command: str, server: TestServer) -> None:
     words = shlex.split(command, comments=True)
+    if "--poll-timeout" in words:  # a wait: the job is done at once (tests/test_polling.py waits longer)
+        server.enqueue(Reply(200, body=finished("completed")))
     done = subprocess.run(
         [sys.executable, "-m", "llamacloud", *words[1:]],
         env=readme_env(server),

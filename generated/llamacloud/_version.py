@@ -2,5 +2,5 @@
 """The package's version and what it was generated from: the one file every edit of the spec changes."""
 
 __version__ = "1.0.0"
-__spec_hash__ = "6165dcb82e9c"  # a hash of every spec file the build read
+__spec_hash__ = "6253381df432"  # a hash of every spec file the build read
 __generator_version__ = "0.1.0"  # openapi-client-generator

@@ -5,7 +5,8 @@ What breaks (README, "Breaking changes"): anything removed or renamed; a paramet
 model a caller passes, that becomes required, or whose type narrows; a field of a model a caller
 reads that goes, becomes optional or whose type widens (`None` included); a return type that widens
 or changes; an enum member removed; an error status whose body model changes or goes; a method that
-becomes or stops being paginated, or pages over other items. Additions and the converse changes do not.
+becomes or stops being paginated, or pages over other items; a wait method (`x-poll`) removed or
+renamed. Additions and the converse changes do not.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .promises import method_promises, param_promises, server_changes
 from .rules import RULES, Change, removal
 from .surface import Field, Method, Model, Param, Surface
 from .types import Kinds, members, relation, shown
+from .waits import wait_changes, waits_added, waits_gone
 
 # Every kind of change compare() reports (tests/diff_fixtures/ has a golden report of each).
 KINDS = tuple(RULES)
@@ -41,7 +43,8 @@ def _methods(old: Surface, new: Surface, renamed_models: dict[str, str]) -> Iter
     renamed_resources = _renamed_resources(old, new)
     gone = {r for r in old.resources if r not in new.resources and r not in renamed_resources}
     for resource in sorted(gone):
-        names = sorted(f"`{m.name}`" for m in old.methods.values() if m.resource == resource)
+        methods = [m for m in old.methods.values() if m.resource == resource]
+        names = sorted(f"`{name}`" for m in methods for name in (m.name, *m.waits))
         detail = f" with its method{'s' if len(names) > 1 else ''} {', '.join(names)}" if names else ""
         yield Change(resource, "resource-removed", f"resource removed{detail}", True, False, old.resources[resource])
     for was, now in sorted(renamed_resources.items()):
@@ -53,16 +56,19 @@ def _methods(old: Surface, new: Surface, renamed_models: dict[str, str]) -> Iter
         if method.resource not in gone:
             message = "method removed" + removal(method.deprecated)
             yield Change(method.qualified, "method-removed", message, True, False, method.location)
+            yield from waits_gone(method)
     for method in added:
         yield Change(
             method.qualified, "method-added", f"method added ({method.endpoint})", False, True, method.location
         )
+        yield from waits_added(method)
     is_enum = _enum_test(old, new)
     for before, after in pairs:
         if before.name != after.name or renamed_resources.get(before.resource, before.resource) != after.resource:
             message = f"method renamed to `{after.qualified}`"
             yield Change(before.qualified, "method-renamed", message, True, False, after.location)
         yield from _method(_renaming(before, renamed_models), after, is_enum)
+        yield from wait_changes(before, after)
 
 
 def _renaming(method: Method, renamed_models: dict[str, str]) -> Method:

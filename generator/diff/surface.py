@@ -1,7 +1,8 @@
 """The IR (and where each part stands in the spec) -> the Python surface a caller of the generated package
-sees: client classes, resources, methods with their parameters and return types, errors and pagination,
-and the models with their fields and enum members, each model marked as read, passed or both. The
-properties of an object request body are keyword arguments of its method, compared as parameters.
+sees: client classes, resources, methods with their parameters and return types, errors, pagination and
+waits (`x-poll`), and the models with their fields and enum members, each model marked as read, passed
+or both. The properties of an object request body are keyword arguments of its method, compared as
+parameters.
 
 This is the one place that reads the IR for the comparison: a new IR field (a body property, a new
 pagination style, a stream) becomes comparable by adding it to a dataclass here.
@@ -9,6 +10,7 @@ pagination style, a stream) becomes comparable by adding it to a dataclass here.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,16 @@ class Param:
 
 
 @dataclass(frozen=True)
+class WaitMethod:
+    """A wait (`x-poll`) beside its operation's method: what it compares, and the pace it defaults to."""
+
+    name: str
+    compares: str  # `job.status` is "completed", failing on "failed" or "cancelled"
+    defaults: dict[str, str]  # `interval`, `backoff`, `max interval`, `timeout` -> the value, as shown
+    location: Location
+
+
+@dataclass(frozen=True)
 class Method:
     resource: str  # `beta.batch`
     name: str
@@ -51,6 +63,7 @@ class Method:
     promise: Promise = field(default_factory=Promise)  # media types, success statuses, own servers
     security: frozenset[frozenset[str]] | None = None  # the alternatives of schemes it requires
     security_location: Location | None = None
+    waits: dict[str, WaitMethod] = field(default_factory=dict)  # by method name
 
     @property
     def qualified(self) -> str:
@@ -194,7 +207,29 @@ def _method(
         promise=promise(where.path_item(op.path), operation),
         security=None if required is None else frozenset(frozenset(a) for a in required),
         security_location=where.at(operation, None, "security") if own else where.root("security"),
+        waits=_waits(op, operation, where),
     )
+
+
+def _waits(op: Operation, operation: Any, where: Locator) -> dict[str, WaitMethod]:
+    declared = operation.get("x-poll") if isinstance(operation, dict) else None
+    entries = {e.get("name"): e for e in declared if isinstance(e, dict)} if isinstance(declared, list) else {}
+    fallback = where.operation(op.path, op.http_method)
+    found = {}
+    for wait in op.waits:
+        compares = f"`{'.'.join(wait.field)}` is {' or '.join(json.dumps(v) for v in wait.success)}"
+        if wait.failure:
+            compares += f", failing on {' or '.join(json.dumps(v) for v in wait.failure)}"
+        defaults = {
+            "interval": f"{wait.interval:g} s",
+            "backoff": f"{wait.backoff:g}",
+            "max interval": "none" if wait.max_interval is None else f"{wait.max_interval:g} s",
+            "timeout": "none" if wait.timeout is None else f"{wait.timeout:g} s",
+        }
+        entry = entries.get(wait.method_name)
+        location = where.at(entry) if entry is not None else fallback
+        found[wait.method_name] = WaitMethod(wait.method_name, compares, defaults, location)
+    return found
 
 
 def _without_enum_literals(annotation: str, enums: frozenset[str]) -> str:
@@ -299,4 +334,4 @@ def load(spec: Path, overlays: tuple[Path, ...] = ()) -> Surface:
     return extract(api, Locator(resolved))
 
 
-__all__ = ["Field", "Location", "Method", "Model", "Param", "Surface", "extract", "load", "shown"]
+__all__ = ["Field", "Location", "Method", "Model", "Param", "Surface", "WaitMethod", "extract", "load", "shown"]

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..resolver import UNRESOLVED
 from .typemap import ref_name
 
 # How deep references, `allOf` parts and nullable wrappers are followed: a cycle stops here.
@@ -20,6 +21,7 @@ class Walked:
     schema: dict[str, Any] | None
     missing: str | None = None  # the step not found
     known: tuple[str, ...] = ()  # the properties where it was looked for
+    broken: bool = False  # it was looked for in a reference that could not be followed (reported already)
 
     def schema_items(self) -> Any:
         """The schema of one item, when the path led to an array."""
@@ -80,7 +82,7 @@ def walk(schemas: Mapping[str, Any], schema: Any, path: tuple[str, ...]) -> Walk
     for step in path:
         props = properties(schemas, current)
         if step not in props:
-            return Walked(None, step, tuple(props))
+            return Walked(None, step, tuple(props), UNRESOLVED in current)
         current = resolved(schemas, props[step])
     return Walked(current)
 

@@ -12,6 +12,7 @@ from .bodies import request_body
 from .context import LowerContext
 from .pagination import pagination
 from .parameters import lower_parameters
+from .polling import waits
 from .responses import error_models, success_response
 from .security import requirements
 from .streams import stream_choice
@@ -65,6 +66,8 @@ def lower_operation(
     if choice is not None and choice.body_property and body is not None and body.expanded:
         # The choice's keyword carries the body's `stream`: no keyword of its own as a field.
         body = replace(body, fields=tuple(f for f in body.fields if f.wire_name != choice.body_property))
+    endpoint_name = "_" + name.upper().strip("_")
+    polled = waits(ctx, operation, where, response, parameters, body, endpoint_name)
     return Operation(
         operation_id=str(operation.get("operationId") or name),
         method_name=name,
@@ -81,8 +84,9 @@ def lower_operation(
         response=response,
         error_models=errors,
         pagination=paged,
-        endpoint_name="_" + name.upper().strip("_"),
+        endpoint_name=endpoint_name,
         resource_path=resource_path,
         security=security,
         stream_choice=choice,
+        waits=polled,
     )

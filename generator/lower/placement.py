@@ -10,14 +10,12 @@ ignored silently otherwise. Media type maps (`content`) are checked where they a
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from typing import Any
 
 from ..errors import Origin
+from ..extensions import EXTENSIONS, extensions_on, keys_of, nearest
 from ..resolver import UNRESOLVED
 from .context import LowerContext
-from .pagination import PAGINATION_KEYS
 
 Version = tuple[int, int]
 # (fields, version that added them) of each object the generator reads.
@@ -64,16 +62,12 @@ _FIELDS: dict[str, tuple[tuple[frozenset[str], Version], ...]] = {
         (frozenset({"mediaTypes"}), (3, 2)),
     ),
 }
-# This generator's own extensions, by the object they stand on, and the keys inside them.
+# This generator's own extensions (generator/extensions.py), by the object they stand on, and the keys
+# inside those that are one mapping (a list of them, `x-poll`, is checked where it is read).
 OWN_EXTENSIONS: dict[str, frozenset[str]] = {
-    "the document root": frozenset({"x-client"}),
-    "an operation": frozenset({"x-resource", "x-method", "x-pagination", "x-idempotent", "x-stream"}),
+    place: extensions_on(place) for place in ("the document root", "an operation")
 }
-OWN_KEYS: dict[str, frozenset[str]] = {
-    "x-client": frozenset({"branded-name", "api-key-env", "base-url-env", "log-env", "logger", "idempotency-header"}),
-    "x-pagination": PAGINATION_KEYS,
-    "x-stream": frozenset({"terminator", "error-event"}),
-}
+OWN_KEYS: dict[str, frozenset[str]] = {e.name: keys_of(e.name) for e in EXTENSIONS if e.shape == "mapping"}
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 
 
@@ -146,13 +140,13 @@ class PlacementChecker:
                     f"declare `openapi: {since}.0`, or remove `{key}`",
                 )
             elif key.startswith("x-"):
-                meant = _typo_of(key, own)
+                meant = nearest(key, own, any_change=False)
                 if meant is not None:
                     self.ctx.problems.warning(
                         f"unknown extension `{key}`; did you mean `{meant}`?", where.child(key), f"rename it `{meant}`"
                     )
             else:
-                meant = _typo_of(key, allowed, any_change=True)
+                meant = nearest(key, allowed)
                 self.ctx.problems.warning(
                     f"`{key}` is not a field of {kind}; not read"
                     + (f" (did you mean `{meant}`?)" if meant is not None else ""),
@@ -165,19 +159,10 @@ class PlacementChecker:
     def own_keys(self, extension: str, value: dict[str, Any], where: Origin) -> None:
         for key in value:
             if key not in OWN_KEYS[extension]:
-                meant = _typo_of(str(key), OWN_KEYS[extension], any_change=True)
+                meant = nearest(str(key), OWN_KEYS[extension])
                 self.ctx.problems.warning(
                     f"`{key}` is not a key of `{extension}`; not read"
                     + (f" (did you mean `{meant}`?)" if meant is not None else ""),
                     where.child(str(key)),
                     "keys: " + ", ".join(sorted(OWN_KEYS[extension])),
                 )
-
-
-def _typo_of(key: str, known: Iterable[str], *, any_change: bool = False) -> str | None:
-    """The known name `key` is most likely a misspelling of, or None. An extension that only adds
-    to one of ours (`x-resourceId`) is a name of its own, not a typo."""
-    for meant in difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8):
-        if any_change or not (key.lower().startswith(meant.lower()) or meant.lower().startswith(key.lower())):
-            return meant
-    return None

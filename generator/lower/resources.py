@@ -25,6 +25,7 @@ def build_resources(ctx: LowerContext, schemes: tuple[SecurityScheme, ...]) -> l
     root = Resource(attr_name="", class_name="", path=())
     seen_ids: dict[str, Origin] = {}
     seen_methods: dict[tuple[tuple[str, ...], str], Origin] = {}
+    placed: dict[tuple[tuple[str, ...], str], SpecOperation] = {}
     found = list(iter_operations(ctx))
     for op, ((resource_path, name, declared), models_prefix) in zip(found, name_operations(ctx, found), strict=True):
         operation, where = op.operation, op.where
@@ -55,9 +56,11 @@ def build_resources(ctx: LowerContext, schemes: tuple[SecurityScheme, ...]) -> l
             )
             continue
         seen_methods[key] = where
+        placed[key] = op
         lowered = lower_operation(ctx, schemes, op, resource_path, name, models_prefix)
         _resource_node(root, resource_path).operations.append(lowered)
     _check_method_resource_clashes(ctx, seen_methods)
+    _check_wait_clashes(ctx, _all(root), placed)
     for resource in _all(root):
         if any(op.method_name == "list" for op in resource.operations):
             resource.operations = [_builtin_lists(op) for op in resource.operations]
@@ -163,6 +166,43 @@ def _check_method_resource_clashes(ctx: LowerContext, seen_methods: dict[tuple[t
                 where,
                 "give the operation another `x-method`, or the other operations another `x-resource`",
             )
+
+
+# What a resource class defines besides its methods: a wait may not take these names.
+_RESOURCE_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
+
+
+def _check_wait_clashes(
+    ctx: LowerContext, resources: list[Resource], placed: dict[tuple[tuple[str, ...], str], SpecOperation]
+) -> None:
+    """A wait (`x-poll`) is a method of its operation's resource: its name must be free there."""
+    for resource in resources:
+        taken = {op.method_name: "a method" for op in resource.operations}
+        taken |= {child.attr_name: "a sub-resource" for child in resource.children}
+        taken |= dict.fromkeys(_RESOURCE_ATTRIBUTES, "an attribute of every resource")
+        for op in resource.operations:
+            found = placed[(op.resource_path, op.method_name)]
+            for wait in op.waits:
+                what = taken.get(wait.method_name)
+                if what is None:
+                    taken[wait.method_name] = "a wait"
+                    continue
+                dotted = ".".join((*resource.path, wait.method_name))
+                ctx.problems.error(
+                    f"the wait `{dotted}()` has the name of {what} of `{'.'.join(resource.path)}`",
+                    _wait_name_origin(ctx, found, wait.method_name),
+                    f"give the wait another `name`, such as `wait_for_{op.method_name}`",
+                )
+
+
+def _wait_name_origin(ctx: LowerContext, found: SpecOperation, name: str) -> Origin:
+    """Where the wait `name` of an operation is named in its `x-poll` list."""
+    declared = found.operation.get("x-poll")
+    x_where = ctx.origin(declared, found.where.child("x-poll"))
+    for index, entry in enumerate(declared if isinstance(declared, list) else []):
+        if isinstance(entry, dict) and entry.get("name") == name:
+            return ctx.origin(entry, x_where.child(index)).child("name")
+    return x_where
 
 
 def _resource_node(root: Resource, path: tuple[str, ...]) -> Resource:

@@ -23,6 +23,7 @@ _PACKAGE_NAMES = frozenset(
         *("APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError"),
         *("BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError"),
         *("RateLimitError", "ResponseTooLargeError", "ResponseValidationError", "UnprocessableEntityError"),
+        *("PollingFailedError", "PollingTimeoutError"),
         *("AsyncPage", "AsyncPaginator", "SyncPage", "RawResponse", "NotGiven", "Omit", "AsyncClient"),
         *("SyncAPIClient", "AsyncAPIClient", "AuthScheme", "ClassVar", "TYPE_CHECKING"),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ..errors import Origin, unescape_pointer
+from ..extensions import extension
 from ..ir import Parameter, RequestBody, StreamChoice
 from ..resolver import SCHEMA_PREFIX
 from .context import LowerContext
@@ -19,7 +20,7 @@ STREAM_FORMATS: dict[str, StreamFormat] = {
     "application/x-ndjson": "jsonl",
     "application/json-seq": "json-seq",
 }
-X_STREAM_KEYS = ("terminator", "error-event")
+X_STREAM_KEYS = tuple(key.name for key in extension("x-stream").keys)
 # The fields of one server-sent event: an `itemSchema` made of them describes the event, not its data.
 _EVENT_FIELDS = frozenset({"data", "event", "id", "retry"})
 _X_STREAM_HINT = 'write e.g. `x-stream: {terminator: "[DONE]", error-event: error}`'

@@ -24,12 +24,7 @@ def method_docstring(op: Operation) -> str:
             "Returns a stream: iterating it gives each event's data, parsed, as it arrives\n"
             "(`.events()` gives the raw events); the connection closes when the loop ends."
         )
-    args = [_argument(p.py_name, p.description, p.deprecated) for p in op.parameters]
-    if op.body is not None and op.body.expanded:
-        args += [_argument(f.py_name, f.description, f.deprecated) for f in op.body.fields]
-    elif op.body is not None:
-        args.append(_argument(op.body.py_name, op.body.description, False))
-    args = [a for a in args if a]
+    args = argument_lines(op)
     if op.stream_choice is not None:
         carried = op.stream_choice.body_property
         args.append(
@@ -37,14 +32,31 @@ def method_docstring(op: Operation) -> str:
             "parsed as it arrives; False (the default) for the whole response"
             + (f" (sent as the body's `{carried}`)" if carried else "")
         )
-    args += [
-        "extra_headers: Send extra headers",
-        "extra_query: Add additional query parameters to the request",
-        "extra_body: Add additional JSON properties to the request",
-        "timeout: Override the client-level default timeout for this request, in seconds",
-    ]
-    parts.append("Args:\n" + "\n\n".join("  " + a.replace("\n", "\n    ") for a in args))
+    parts.append(args_section([*args, *CALL_OPTIONS]))
     return docstring("\n\n".join(parts))
+
+
+# What every method's docstring says of the per-call options.
+CALL_OPTIONS = (
+    "extra_headers: Send extra headers",
+    "extra_query: Add additional query parameters to the request",
+    "extra_body: Add additional JSON properties to the request",
+    "timeout: Override the client-level default timeout for this request, in seconds",
+)
+
+
+def argument_lines(op: Operation) -> list[str]:
+    """`name: description` of each parameter and body field the docstring has something to say of."""
+    args = [_argument(p.py_name, p.description, p.deprecated) for p in op.parameters]
+    if op.body is not None and op.body.expanded:
+        args += [_argument(f.py_name, f.description, f.deprecated) for f in op.body.fields]
+    elif op.body is not None:
+        args.append(_argument(op.body.py_name, op.body.description, False))
+    return [a for a in args if a]
+
+
+def args_section(args: list[str]) -> str:
+    return "Args:\n" + "\n\n".join("  " + a.replace("\n", "\n    ") for a in args)
 
 
 def _argument(name: str, description: str, deprecated: bool) -> str:

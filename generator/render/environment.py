@@ -24,6 +24,20 @@ from .docs import doc_body, doc_parameter, doc_returns
 from .examples import cli_example, curl_example, json_example, python_call, python_example
 from .paging_text import paging_summary
 from .text import anchor, cell, code, docstring, docstring_text, fenced, markdown_comment, package_version, toml_string
+from .wait_text import (
+    wait_about,
+    wait_call,
+    wait_cli_description,
+    wait_cli_example,
+    wait_command,
+    wait_docstring,
+    wait_final,
+    wait_headline,
+    wait_options,
+    wait_python_example,
+    wait_spec,
+    wait_summary,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -63,6 +77,20 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
         deprecation=deprecation,
         deprecated_reference=deprecated_reference,
         uses_params=uses_params,
+    )
+    env.filters.update(  # the wait methods (`x-poll`), in the client, the command line and the docs
+        wait_spec=wait_spec,
+        wait_docstring=wait_docstring,
+        wait_about=wait_about,
+        wait_call=wait_call,
+        wait_cli_example=wait_cli_example,
+        wait_python_example=wait_python_example,
+        wait_cli_description=wait_cli_description,
+        wait_headline=wait_headline,
+        wait_command=wait_command,
+        wait_summary=wait_summary,
+        wait_options=wait_options,
+        wait_final=wait_final,
     )
     env.filters.update(  # the command line, the reference docs and the README
         kebab=kebab,

@@ -25,7 +25,7 @@ def auth_for_docs(api: Api) -> dict[str, str]:
 
 def readme_operations(api: Api) -> dict[str, Operation | bool | None]:
     """What the README shows: a plain call (one needing no body, if any), a paginated list, a stream,
-    and whether the API has object bodies and file uploads to explain."""
+    an operation with a wait, and whether the API has object bodies and file uploads to explain."""
     ops = sorted(api.operations(), key=lambda op: op.deprecated)  # a deprecated one only for want of others
     plain = [op for op in ops if op.pagination is None and op.response.kind != "stream"]
     simple = [op for op in plain if op.body is None or not op.body.required]
@@ -36,6 +36,7 @@ def readme_operations(api: Api) -> dict[str, Operation | bool | None]:
         "call": candidates[0] if candidates else None,
         "page": next((op for op in ops if op.pagination is not None), None),
         "stream": next((op for op in ops if op.response.stream is not None), None),
+        "wait": next((op for op in ops if op.waits), None),
         "bodies": any(body.expanded for body in bodies),
         "uploads": any(body.file_fields for body in bodies),
     }
@@ -48,16 +49,17 @@ def _example_value(p: Parameter) -> str:
     return defaults.get(p.schema_type, repr(p.wire_name))
 
 
-def python_call(op: Operation, via: str = "", *, more: tuple[str, ...] = ()) -> str:
+def python_call(op: Operation, via: str = "", *, more: tuple[str, ...] = (), method: str = "") -> str:
     """`client.beta.batch.get_status('job_id')`, with every required argument (and `more`); `via`
-    goes before the method (`with_raw_response`)."""
+    goes before the method (`with_raw_response`); `method` calls another method with the same
+    arguments (a wait of the operation)."""
     args = [_example_value(p) for p in op.path_parameters]
     args += [f"{p.py_name}={_example_value(p)}" for p in op.keyword_parameters if p.required]
     if op.body is not None and op.body.expanded:
         args += [f"{f.py_name}={f.example}" for f in op.body.fields if f.required]
     elif op.body is not None and op.body.required:
         args.append(f"{op.body.py_name}={op.body.example}")
-    target = ".".join(["client", *op.resource_path, *([via] if via else []), op.method_name])
+    target = ".".join(["client", *op.resource_path, *([via] if via else []), method or op.method_name])
     return f"{target}({', '.join([*args, *more])})"
 
 

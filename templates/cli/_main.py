@@ -7,6 +7,9 @@ the client's), and prints the response body the server sent (`_output`): pretty-
 terminal, compact otherwise. `--format jsonl` prints one compact line per item, following every page of
 a list lazily.
 
+A wait command (the spec's `x-poll`) prints each status it polls to stderr (`_wait`), and the final
+response to stdout; a wait that ends in failure exits 1, one that times out 3.
+
 A streaming operation prints each event's data as one compact JSON line as it arrives, and a binary one
 writes its body to `--output FILE` (or to stdout, when it is not a terminal) as it arrives, never whole
 in memory.
@@ -27,7 +30,13 @@ from typing import Any, TextIO, cast
 import httpx
 
 from .._runtime._base_client import SyncAPIClient
-from .._runtime._exceptions import APIConnectionError, APIError, APIStatusError
+from .._runtime._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    PollingFailedError,
+    PollingTimeoutError,
+)
 from .._runtime._pagination import SyncPage
 from .._runtime._streaming import Stream
 from ._body import body_arguments
@@ -49,11 +58,14 @@ from ._table import (
     EXIT_RESPONSE,
     EXIT_STATUS,
     EXIT_USAGE,
+    EXIT_WAIT_FAILED,
+    EXIT_WAIT_TIMEOUT,
     GLOBAL_FLAGS,
     Command,
     Option,
     Program,
 )
+from ._wait import Progress
 
 
 @dataclass(frozen=True)
@@ -76,12 +88,16 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
     stdout = sys.stdout
     prepared = _prepare(program, args, stdout)
     last = LastBody()
+    progress = Progress.of(prepared.command, last, sys.stderr)
     try:
         with httpx.Client() as http:
             try:
-                result = _call(prepared, make_client, http, last)
+                result = _call(prepared, make_client, http, last, progress)
             except (ValueError, TypeError) as exc:  # refused before sending: an empty path parameter, a file
                 return _fail(program, _in_flags(str(exc), prepared.command), EXIT_USAGE, secrets)
+            finally:
+                if progress is not None:
+                    progress.close()
             if prepared.command.response == "binary":
                 with result as response:  # through with_streaming_response: read as it arrives
                     write_body(response, prepared.output, stdout)
@@ -94,6 +110,10 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
             else:
                 kind = prepared.command.response
                 print_body(last.body, stdout, kind=kind, pretty=prepared.pretty, ascii=prepared.ascii)
+    except (PollingFailedError, PollingTimeoutError) as exc:  # the last answer is the wait's result
+        print_body(last.body, stdout, kind="json", pretty=prepared.pretty, ascii=prepared.ascii)
+        code = EXIT_WAIT_FAILED if isinstance(exc, PollingFailedError) else EXIT_WAIT_TIMEOUT
+        return _fail(program, exc.message, code, secrets)
     except APIStatusError as exc:
         return _fail(program, status_message(exc), EXIT_STATUS, secrets)
     except APIConnectionError as exc:
@@ -147,7 +167,9 @@ def _prepare(program: Program, args: argparse.Namespace, stdout: TextIO) -> _Run
     return _Run(command, arguments, options, output, max_items, pretty, ascii, output_file)
 
 
-def _call(run: _Run, make_client: Callable[..., SyncAPIClient], http: httpx.Client, last: LastBody) -> Any:
+def _call(
+    run: _Run, make_client: Callable[..., SyncAPIClient], http: httpx.Client, last: LastBody, progress: Progress | None
+) -> Any:
     client = make_client(**run.client_options, http_client=http)
     client._response_observer = last
     target: Any = client
@@ -155,6 +177,8 @@ def _call(run: _Run, make_client: Callable[..., SyncAPIClient], http: httpx.Clie
         target = target.with_streaming_response  # the body is written as it arrives, never held whole
     for name in run.command.method:
         target = getattr(target, name)
+    if progress is not None:  # a wait command: each poll's status shown as it comes
+        return target(**run.arguments, on_poll=progress)
     return target(**run.arguments)
 
 

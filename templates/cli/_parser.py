@@ -22,6 +22,7 @@ _GROUP_TITLES = {
     "cookie": "cookie parameters",
     "body": "request body",
     "response": "response",
+    "waiting": "waiting",
 }
 
 _PLAIN_CHOICE = re.compile(r"[^\s\[\]()|,{}]+")
@@ -35,6 +36,7 @@ _METAVARS = {
     "file": "@FILE",
     "files": "@FILE",
     "array": "VALUE",
+    "seconds": "SECONDS",
 }
 
 

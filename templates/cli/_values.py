@@ -111,6 +111,11 @@ def seconds(text: str) -> float:
     return value if value > 0 else _invalid(f"expected a positive number of seconds, got {text!r}")
 
 
+def _duration(text: str) -> float:
+    value = _number(text)
+    return value if value >= 0 else _invalid(f"expected 0 or more seconds, got {text!r}")
+
+
 CONVERTERS: dict[str, Callable[[str], Any]] = {
     "integer": _integer,
     "number": _number,
@@ -120,6 +125,7 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
     "binary": _binary,
     "file": _file,
     "files": _file,
+    "seconds": _duration,
 }
 
 

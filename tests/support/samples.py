@@ -1,5 +1,6 @@
 """Smallest valid instances of JSON schemas, and the reply a server would give to an operation of a spec:
-its first success response with a sample body. For running examples against the loopback server."""
+its first success response with a sample body (a finished one, for an operation a wait polls). For
+running examples against the loopback server."""
 
 from __future__ import annotations
 
@@ -143,7 +144,22 @@ def reply_for(document: Mapping[str, Any], request: RecordedRequest) -> Reply:
         if media in _STREAMS:  # a stream of no event: valid, whatever its events would be
             return Reply(status, headers={"Content-Type": media}, body=b"")
         if "json" in media:
-            body = json.dumps(sample(content[media].get("schema"), components)).encode()
+            body = json.dumps(_finished(sample(content[media].get("schema"), components), operation)).encode()
             return Reply(status, headers={"Content-Type": media}, body=body)
         return Reply(status, headers={"Content-Type": media}, body=b"text" if media.startswith("text/") else b"\x00")
     return Reply(404, body={"detail": f"no operation for {request.method} {request.path}"})
+
+
+def _finished(body: Any, operation: Mapping[str, Any]) -> Any:
+    """`body` with the field of each wait the operation declares (`x-poll`) at its first success value,
+    so an example of a wait returns on its first poll, as a finished job would."""
+    waits = operation.get("x-poll")
+    for wait in waits if isinstance(waits, list) else []:
+        field, success = wait.get("field"), wait.get("success")
+        path = field.split(".") if isinstance(field, str) else field
+        parent = body
+        for step in path[:-1]:
+            parent = parent.get(step) if isinstance(parent, dict) else None
+        if isinstance(parent, dict) and success:
+            parent[path[-1]] = success[0]
+    return body

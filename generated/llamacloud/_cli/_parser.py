@@ -23,6 +23,7 @@ _GROUP_TITLES = {
     "cookie": "cookie parameters",
     "body": "request body",
     "response": "response",
+    "waiting": "waiting",
 }
 
 _PLAIN_CHOICE = re.compile(r"[^\s\[\]()|,{}]+")
@@ -36,6 +37,7 @@ _METAVARS = {
     "file": "@FILE",
     "files": "@FILE",
     "array": "VALUE",
+    "seconds": "SECONDS",
 }
 
 

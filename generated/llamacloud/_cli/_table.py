@@ -10,14 +10,23 @@ EXIT_OK = 0
 EXIT_RESPONSE = 1
 EXIT_USAGE = 2  # argparse's own
 EXIT_STATUS = 3
+# A wait command (the spec's `x-poll`) that ends without success exits like an answer it cannot use.
+EXIT_WAIT_FAILED = EXIT_RESPONSE
+EXIT_WAIT_TIMEOUT = EXIT_STATUS
 EXIT_CONNECTION = 4
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_OK, "success"),
-    (EXIT_RESPONSE, "the API answered, but the response does not match its schema"),
+    (
+        EXIT_RESPONSE,
+        "the API answered, but the response does not match its schema; or a wait ended in failure",
+    ),
     (EXIT_USAGE, "usage error: unknown command, missing or invalid flag, no API key"),
-    (EXIT_STATUS, "the API answered with an HTTP error status (4xx or 5xx)"),
+    (
+        EXIT_STATUS,
+        "the API answered with an HTTP error status (4xx or 5xx); or a wait timed out",
+    ),
     (EXIT_CONNECTION, "no answer: connection failed or timed out (after retries)"),
     (EXIT_INTERRUPTED, "interrupted"),
 )
@@ -43,9 +52,9 @@ class Option:
     flag: str  # `--job-id`
     dest: str  # the client method's keyword: `job_id` (`_body`: a whole body of fields, as JSON)
     # string, integer, number, boolean, array, object; `json` or `binary` for a body; `file` or
-    # `files` (repeated) for multipart files
+    # `files` (repeated) for multipart files; `seconds` for a wait's pace
     type: str
-    location: str  # path, query, header, cookie or body
+    location: str  # path, query, header, cookie, body; `waiting` for a wait's own flags
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
@@ -71,6 +80,9 @@ class Command:
     # For a paginated list: the JSON path of each page's items (`()`: the page is the list).
     items_path: tuple[str, ...] | None = None
     deprecated: bool = False
+    # For a wait (the spec's `x-poll`): the path of the field it compares, and the values that end it.
+    wait_field: tuple[str, ...] | None = None
+    wait_final: tuple[object, ...] = ()
 
     @property
     def paginated(self) -> bool:
@@ -101,6 +113,8 @@ __all__ = [
     "EXIT_RESPONSE",
     "EXIT_STATUS",
     "EXIT_USAGE",
+    "EXIT_WAIT_FAILED",
+    "EXIT_WAIT_TIMEOUT",
     "GLOBAL_FLAGS",
     "Command",
     "Option",

@@ -118,6 +118,13 @@ def seconds(text: str) -> float:
     )
 
 
+def _duration(text: str) -> float:
+    value = _number(text)
+    return (
+        value if value >= 0 else _invalid(f"expected 0 or more seconds, got {text!r}")
+    )
+
+
 CONVERTERS: dict[str, Callable[[str], Any]] = {
     "integer": _integer,
     "number": _number,
@@ -127,6 +134,7 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
     "binary": _binary,
     "file": _file,
     "files": _file,
+    "seconds": _duration,
 }
 
 

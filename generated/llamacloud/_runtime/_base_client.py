@@ -33,6 +33,7 @@ from ._parsing import (
     parse_response,
     parse_text,
 )
+from ._polling import OnPoll, Poll, async_wait, wait
 from ._request import as_timeout, build_request, with_body_flag
 from ._response import consume_raw_flag, deliver
 from ._retries import retry_after_seconds, retry_delay
@@ -381,6 +382,17 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         response = self._send(endpoint, call)
         return deliver(response, lambda: page(call, response), raw)
 
+    def request_poll(
+        self, endpoint: Endpoint[T], call: Call, poll: Poll, on_poll: OnPoll[T]
+    ) -> T:
+        """A wait method: the call made until `poll` says its answer is final, each answer given to `on_poll`."""
+
+        def polled() -> tuple[T, httpx.Response]:
+            response = self._send(endpoint, call)
+            return parse_response(endpoint, response, self._scrub), response
+
+        return wait(polled, poll, on_poll, sleep)
+
 
 class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     def _new_http(self) -> httpx.AsyncClient:
@@ -513,6 +525,17 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             )
         response = await self._send(endpoint, call)
         return deliver(response, lambda: page(call, response), raw)
+
+    async def request_poll(
+        self, endpoint: Endpoint[T], call: Call, poll: Poll, on_poll: OnPoll[T]
+    ) -> T:
+        """As the sync client's; cancelling the task awaiting it stops the wait (it starts no task)."""
+
+        async def polled() -> tuple[T, httpx.Response]:
+            response = await self._send(endpoint, call)
+            return parse_response(endpoint, response, self._scrub), response
+
+        return await async_wait(polled, poll, on_poll, async_sleep)
 
 
 def _async_stream(

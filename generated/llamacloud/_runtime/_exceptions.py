@@ -19,6 +19,8 @@ __all__ = [
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PollingFailedError",
+    "PollingTimeoutError",
     "RateLimitError",
     "ResponseTooLargeError",
     "ResponseValidationError",
@@ -162,6 +164,34 @@ class StreamEventError(APIError):
         self.response = response
         self.event = event
         self.body = body
+
+
+class _WaitEnded(APIError):
+    """A wait method (the spec's `x-poll`) ended without a success value. `response` is the last
+    response, parsed (the operation's return value), and `polls` the number of polls made."""
+
+    response: Any
+    polls: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: Any,
+        polls: int,
+        request: httpx.Request | None = None,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.response = response
+        self.polls = polls
+
+
+class PollingFailedError(_WaitEnded):
+    """A wait polled until the field it compares held one of its failure values."""
+
+
+class PollingTimeoutError(_WaitEnded):
+    """A wait's time (its `poll_timeout`) ran out before the field held a success or failure value."""
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

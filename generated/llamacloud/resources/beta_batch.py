@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -17,6 +18,7 @@ from .._runtime._base_client import (
     SyncAPIClient,
 )
 from .._runtime._pagination import AsyncPaginator, SyncPage
+from .._runtime._polling import Poll, PollSpec
 from .._runtime._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
@@ -61,6 +63,16 @@ _GET_STATUS: Endpoint[_models.BatchGetStatusResponse] = Endpoint(
     errors={
         422: _runtime.model_parser(lambda: _models.HTTPValidationError),
     },
+)
+_GET_STATUS__POLL_WAIT = PollSpec(
+    "beta.batch.wait",
+    ("job", "status"),
+    ("completed",),
+    failure=("failed", "cancelled"),
+    interval=2.0,
+    backoff=1.5,
+    max_interval=30.0,
+    timeout=3600.0,
 )
 
 
@@ -198,6 +210,66 @@ class BetaBatchResource:
                 extra_body=extra_body,
                 timeout=timeout,
             ),
+        )
+
+    def wait(
+        self,
+        job_id: str,
+        *,
+        organization_id: str | None | Omit = omit,
+        project_id: str | None | Omit = omit,
+        session: str | None | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        poll_interval: float | NotGiven = not_given,
+        poll_timeout: float | None | NotGiven = not_given,
+        on_poll: Callable[[_models.BatchGetStatusResponse], object] | None = None,
+    ) -> _models.BatchGetStatusResponse:
+        """Polls `GET /api/v1/beta/batch-processing/{job_id}` until `job.status` is "completed", and returns
+        that response.
+
+        Polls again 2 s after the first poll, each interval then 1.5 times the one before, at most 30 s; a
+        `Retry-After` from the server sets the next wait (within that bound). `job.status` "failed" or
+        "cancelled" raises `PollingFailedError`; after 3600 s it raises `PollingTimeoutError`. Any other
+        value, one the API does not list yet included, keeps it polling.
+
+        Args:
+          extra_headers: Send extra headers
+
+          extra_query: Add additional query parameters to the request
+
+          extra_body: Add additional JSON properties to the request
+
+          timeout: Override the client-level default timeout for this request, in seconds
+
+          poll_interval: Seconds between polls (default 2 s)
+
+          poll_timeout: Seconds before PollingTimeoutError, None for no limit (default 3600 s)
+
+          on_poll: Called with each response, the final one included (on the async client, may be async)
+        """
+        return self._client.request_poll(
+            _GET_STATUS,
+            Call(
+                path={
+                    "job_id": job_id,
+                },
+                query={
+                    "organization_id": organization_id,
+                    "project_id": project_id,
+                },
+                cookies={
+                    "session": session,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+            Poll(_GET_STATUS__POLL_WAIT, poll_interval, poll_timeout),
+            on_poll,
         )
 
 
@@ -347,6 +419,66 @@ class AsyncBetaBatchResource:
                 extra_body=extra_body,
                 timeout=timeout,
             ),
+        )
+
+    async def wait(
+        self,
+        job_id: str,
+        *,
+        organization_id: str | None | Omit = omit,
+        project_id: str | None | Omit = omit,
+        session: str | None | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = not_given,
+        poll_interval: float | NotGiven = not_given,
+        poll_timeout: float | None | NotGiven = not_given,
+        on_poll: Callable[[_models.BatchGetStatusResponse], object] | None = None,
+    ) -> _models.BatchGetStatusResponse:
+        """Polls `GET /api/v1/beta/batch-processing/{job_id}` until `job.status` is "completed", and returns
+        that response.
+
+        Polls again 2 s after the first poll, each interval then 1.5 times the one before, at most 30 s; a
+        `Retry-After` from the server sets the next wait (within that bound). `job.status` "failed" or
+        "cancelled" raises `PollingFailedError`; after 3600 s it raises `PollingTimeoutError`. Any other
+        value, one the API does not list yet included, keeps it polling.
+
+        Args:
+          extra_headers: Send extra headers
+
+          extra_query: Add additional query parameters to the request
+
+          extra_body: Add additional JSON properties to the request
+
+          timeout: Override the client-level default timeout for this request, in seconds
+
+          poll_interval: Seconds between polls (default 2 s)
+
+          poll_timeout: Seconds before PollingTimeoutError, None for no limit (default 3600 s)
+
+          on_poll: Called with each response, the final one included (on the async client, may be async)
+        """
+        return await self._client.request_poll(
+            _GET_STATUS,
+            Call(
+                path={
+                    "job_id": job_id,
+                },
+                query={
+                    "organization_id": organization_id,
+                    "project_id": project_id,
+                },
+                cookies={
+                    "session": session,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+            Poll(_GET_STATUS__POLL_WAIT, poll_interval, poll_timeout),
+            on_poll,
         )
 
 
