@@ -164,3 +164,13 @@ def test_a_models_failure_names_the_schema_where_the_spec_writes_it(
         "error: openapi.yaml:7:7 #/components/schemas/Thing: the models library refused #/components/schemas/Thing"
     )
     assert not (tmp_path / "out" / "pkg").exists()
+
+
+def test_a_union_merges_its_literals_at_the_top_level_only() -> None:
+    # Stripe's "a list of values, or an empty string to unset it": the list's own literals stay inside it.
+    from generator.lower.typemap import union
+
+    listed = "Sequence[Kind | Literal['ach_debit', 'card']]"
+    assert union([listed, "Literal['']"]) == f"{listed} | Literal['']"
+    assert union(["Literal[1]", "Literal[2] | None", "str"]) == "Literal[1, 2] | str | None"
+    assert union(["Literal['a | [b', 'c']", "Literal['c', 'x]'] | None"]) == "Literal['a | [b', 'c', 'x]'] | None"

@@ -26,7 +26,7 @@ def ref_name(schema: Mapping[str, Any]) -> str | None:
 def union(parts: list[str]) -> str:
     unique: list[str] = []
     for part in parts:
-        for piece in part.split(" | "):
+        for piece in _members(part):
             if piece not in unique:
                 unique.append(piece)
     if "Any" in unique:
@@ -37,6 +37,29 @@ def union(parts: list[str]) -> str:
     return " | ".join(unique)
 
 
+def _members(annotation: str, separator: str = " | ") -> list[str]:
+    """The members of a union at its top level: `Sequence[A | B] | None` -> `Sequence[A | B]`, `None`
+    (with `separator` ", ": the values of a `Literal[...]`)."""
+    members: list[str] = []
+    depth = start = 0
+    quote = ""  # inside a string literal (`Literal['a | [b']`), opened by this quote
+    escaped = False
+    for index, char in enumerate(annotation):
+        if quote:
+            escaped, quote = (False, quote) if escaped else (char == "\\", "" if char == quote else quote)
+        elif char in "'\"":
+            quote = char
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif depth == 0 and annotation.startswith(separator, index):
+            members.append(annotation[start:index])
+            start = index + len(separator)
+    members.append(annotation[start:])
+    return members
+
+
 def _one_literal(members: list[str]) -> list[str]:
     """`Literal[1] | Literal[2]` as `Literal[1, 2]`, where the first literal stood (ruff's PYI030)."""
     literals = [m for m in members if m.startswith("Literal[") and m.endswith("]")]
@@ -44,7 +67,7 @@ def _one_literal(members: list[str]) -> list[str]:
         return members
     values: list[str] = []
     for literal in literals:
-        for value in literal[len("Literal[") : -1].split(", "):
+        for value in _members(literal[len("Literal[") : -1], ", "):
             if value not in values:
                 values.append(value)
     merged = "Literal[" + ", ".join(values) + "]"
