@@ -18,7 +18,6 @@ from ._exceptions import APIStatusError, ResponseValidationError, status_error_c
 from ._operation import Endpoint
 
 T = TypeVar("T")
-M = TypeVar("M", bound="pydantic.BaseModel")  # a string: touching BaseModel at import costs ~40 ms
 
 
 # -- parsers of a 2xx body -------------------------------------------------------------------
@@ -64,14 +63,17 @@ class LazyModule:
         return getattr(self._module, attribute)
 
 
-def model_parser(get_model: Callable[[], type[M]]) -> Callable[[bytes], M]:
-    """A parser of JSON bytes into a model, which is looked up (and imported) on first use."""
-    model: list[type[M]] = []
+def model_parser(get_model: Callable[[], type[T]]) -> Callable[[bytes], T]:
+    """A parser of JSON bytes into a class of the models (a model, or an enum), which is looked up
+    (and imported) on first use."""
+    validate: list[Callable[[bytes], T]] = []
 
-    def parse(body: bytes) -> M:
-        if not model:
-            model.append(get_model())
-        return model[0].model_validate_json(body)
+    def parse(body: bytes) -> T:
+        if not validate:
+            target: Any = get_model()
+            method = getattr(target, "model_validate_json", None)
+            validate.append(method if method is not None else pydantic.TypeAdapter(target).validate_json)
+        return validate[0](body)
 
     return parse
 
