@@ -129,6 +129,19 @@ EXTENSIONS: tuple[Extension, ...] = (
         example="x-idempotent: true",
     ),
     Extension(
+        "x-mcp",
+        _OPERATION,
+        "`false`: the operation is no tool of the MCP server (`python -m <package> mcp`); a mapping renames "
+        "its tool or rewrites its description",
+        "a tool named `<resource path>_<method>`, described by the summary and description",
+        (
+            Key("name", "string", "the tool's name: 1 to 64 letters, digits, `_` or `-`"),
+            Key("description", "string", "the tool's description, in place of the summary and description"),
+        ),
+        "x-mcp: {name: get_job_status, description: Progress and file counts of a batch job}",
+        "mapping",
+    ),
+    Extension(
         "x-client",
         "root",
         "`api-key-env`, `base-url-env`, `log-env` (the variables the client reads), `logger` (its logger's "

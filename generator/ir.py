@@ -36,6 +36,7 @@ class Parameter:
     enum_values: tuple[str, ...] = ()
     schema_type: str = "string"  # the JSON type, for docs and the CLI
     deprecated: bool = False
+    schema: Any = field(default=None, compare=False)  # the parameter's schema (refs name classes)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class RequestBody:
     encoding: tuple[PartEncoding, ...] = ()
     example: str = ""  # a Python expression for `py_name`, for the docs' examples
     expanded: bool = False
+    schema: Any = field(default=None, compare=False)  # the body's schema (refs name classes)
 
     @property
     def file_fields(self) -> dict[str, str]:
@@ -183,6 +185,15 @@ class Wait:
 
 
 @dataclass(frozen=True)
+class McpTool:
+    """How an operation shows as a tool of the generated MCP server (`x-mcp`)."""
+
+    enabled: bool = True  # `x-mcp: false` leaves it out
+    name: str = ""  # "": `<resource path>_<method>`
+    description: str = ""  # "": the operation's summary and description
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -204,6 +215,7 @@ class Operation:
     security: tuple[tuple[str, ...], ...] | None = None
     stream_choice: StreamChoice | None = None  # set when a 2xx offers both a plain body and a stream
     waits: tuple[Wait, ...] = ()  # methods polling it (`x-poll`)
+    mcp: McpTool = McpTool()  # its tool in the MCP server (`x-mcp`)
 
     @property
     def stream_endpoint_name(self) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.extensions import EXTENSIONS, extension, extension_table, extensions_on, key_table, keys_of, nearest
+from generator.lower.mcp import MCP_KEYS
 from generator.lower.pagination import PAGINATION_KEYS
 from generator.lower.placement import OWN_EXTENSIONS, OWN_KEYS
 from generator.lower.polling import _KEYS as POLL_KEYS_READ
@@ -40,7 +41,12 @@ def test_the_placement_check_reads_the_description() -> None:
 
 @pytest.mark.parametrize(
     ("name", "read"),
-    [("x-pagination", PAGINATION_KEYS), ("x-stream", frozenset(X_STREAM_KEYS)), ("x-poll", frozenset(POLL_KEYS_READ))],
+    [
+        ("x-pagination", PAGINATION_KEYS),
+        ("x-stream", frozenset(X_STREAM_KEYS)),
+        ("x-poll", frozenset(POLL_KEYS_READ)),
+        ("x-mcp", MCP_KEYS),
+    ],
 )
 def test_the_code_reading_an_extension_reads_its_described_keys(name: str, read: frozenset[str]) -> None:
     assert keys_of(name) == read

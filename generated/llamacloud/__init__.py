@@ -4,6 +4,8 @@
 The errors are imported from here; `types`, `pagination` and `streaming` hold the other names of the
 client's signatures, `models` the API's schemas."""
 
+from typing import Any
+
 from ._client import AsyncClient, AsyncLlamaCloud, Client, LlamaCloud
 from ._runtime._exceptions import (
     APIConnectionError,
@@ -69,6 +71,23 @@ __all__ = [
     "SyncPage",
     "UnprocessableEntityError",
     "__version__",
+    "create_mcp_server",
     "not_given",
     "omit",
 ]
+
+
+def create_mcp_server(
+    client: Client | None = None,
+    *,
+    tools: tuple[str, ...] | list[str] = (),
+    exclude: tuple[str, ...] | list[str] = (),
+    dynamic: bool | None = None,
+) -> Any:
+    """An MCP server (the `mcp` SDK's low-level `Server`, the `mcp` extra) whose tools call `client`'s
+    methods, one tool per operation; `client` is made from the environment when not given. `tools` and
+    `exclude` are globs of tool names; `dynamic` offers three tools (list, describe, invoke) instead,
+    as it does by default above 64 tools. The MCP code is imported here, on first use only."""
+    from ._mcp._server import create_mcp_server as create
+
+    return create(client, tools=tools, exclude=exclude, dynamic=dynamic)

@@ -71,6 +71,7 @@ def request_body(
         model=model,
         encoding=encoding,
         example=example,
+        schema=schema,
     )
 
 

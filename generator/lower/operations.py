@@ -10,6 +10,7 @@ from ..errors import Origin
 from ..ir import Operation, SecurityScheme
 from .bodies import request_body
 from .context import LowerContext
+from .mcp import mcp_tool
 from .pagination import pagination
 from .parameters import lower_parameters
 from .polling import waits
@@ -89,4 +90,5 @@ def lower_operation(
         security=security,
         stream_choice=choice,
         waits=polled,
+        mcp=mcp_tool(ctx, operation, where),
     )

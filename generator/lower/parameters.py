@@ -121,6 +121,7 @@ def lower_parameters(
                 enum_values=ctx.types.enum_values(schema),
                 schema_type=ctx.types.json_type(schema),
                 deprecated=raw.get("deprecated") is True,
+                schema=schema,
             )
         )
     _check_template_declared(ctx, path, template_names, merged, result, where)

@@ -15,13 +15,16 @@ from ..errors import Diagnostic, Origin, SpecError
 from ..ir import Api
 from .environment import TEMPLATES, environment
 from .examples import auth_for_docs, readme_operations
+from .mcp_tables import mcp_json
 from .model_modules import split_models
 from .text import tidy_markdown
 
 # Plain Python copied whole, whatever its files: templates/<folder>/ -> the package's <subpackage>/.
 # `_runtime/` is what the client runs on, `_cli/` the command line (its table `_commands.py` rendered
 # beside it); both are private, the top level shows the public surface only.
-COPIED = {"runtime": "_runtime", "cli": "_cli"}
+# `_mcp/` the MCP server (`python -m <package> mcp`), imported by that command only; its table
+# `tools.json` is rendered beside it.
+COPIED = {"runtime": "_runtime", "cli": "_cli", "mcp": "_mcp"}
 CLI = COPIED["cli"]
 
 
@@ -51,6 +54,9 @@ PUBLIC_MODULES = ("types.py", "pagination.py", "streaming.py")
 # What the generated package needs, from the lowest versions its runtime supports (CI runs the tests of
 # the generated packages on exactly these: .ci/run) up to the next major version.
 DEPENDENCIES = ("httpx>=0.27.0,<1", "pydantic>=2.7.0,<3")
+# The `mcp` extra (`python -m <package> mcp`): the versions of the `mcp` SDK its server is tested with
+# (the generator's dev extra pins the one the tests run).
+MCP_DEPENDENCIES = ("mcp>=2.3.0,<3",)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ def render_package(api: Api, models_source: str | Callable[[], str], extras: Ext
         "package_version": extras.package_version or api.version,
         "location": extras.location,
         "dependencies": DEPENDENCIES,
+        "mcp_dependencies": MCP_DEPENDENCIES,
     }
     files: dict[str, str] = {
         "__init__.py": env.get_template("__init__.py.jinja").render(context),
@@ -133,6 +140,7 @@ def _cli_and_docs(api: Api, env: jinja2.Environment, context: dict[str, Any]) ->
         for name in ("__main__.py", "api.md", "README.md", "pyproject.toml")
     }
     files[f"{CLI}/_commands.py"] = env.get_template("_commands.py.jinja").render(context)
+    files[f"{COPIED['mcp']}/tools.json"] = mcp_json(api, HEADER)
     reference = env.get_template("reference.md.jinja")
     for resource in api.all_resources():
         if resource.operations:
