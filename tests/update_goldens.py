@@ -5,6 +5,7 @@ the expected reports of `python -m generator diff` (tests/diff_fixtures/).
     python tests/update_goldens.py --fixtures-only  # only tests/fixtures/*/expected/
     python tests/update_goldens.py --generated-only # only generated/ (same as `python -m generator build`)
     python tests/update_goldens.py --diffs-only     # only tests/diff_fixtures/*/expected.*
+    python tests/update_goldens.py --mcp-only       # only tests/mcp_goldens/ (from the committed packages)
 
 Goldens change only through this script, so a diff of them in review is a diff of generator output.
 
@@ -35,6 +36,10 @@ FIXTURES_DIR = REPO / "tests" / "fixtures"
 # One folder per kind of change: old.yaml, new.yaml and the report in each format, expected.<suffix>.
 DIFF_FIXTURES_DIR = REPO / "tests" / "diff_fixtures"
 DIFF_FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
+# The MCP server's `tools/list`, as the `mcp` SDK's client receives it, of the packages named here
+# (tests/test_mcp.py): `<package>.json`.
+MCP_GOLDENS_DIR = REPO / "tests" / "mcp_goldens"
+MCP_GOLDEN_PACKAGES = ("llamacloud", "mcp_tools")
 GENERATED = REPO / "generated"
 # The public specs the tests and benchmarks read (tests/real_specs/README.md), and the seed pages spec/
 # was captured from: everything a test reads is in the repository.
@@ -79,6 +84,8 @@ FIXTURES: tuple[str, ...] = (
     "shared_responses",
     # Names a spec's own words would stutter: titles, environment variables, params types (tests/test_names.py)
     "names",
+    # The MCP server: every kind of tool, `x-mcp` names and exclusions (tests/test_mcp*.py)
+    "mcp_tools",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.
@@ -239,14 +246,32 @@ def refresh_diffs() -> None:
         print(f"{DIFF_FIXTURES_DIR.relative_to(REPO)}/{name}: {', '.join(changed) or 'unchanged'}")
 
 
+def mcp_package_parent(package: str) -> Path:
+    return GENERATED if package == MAIN_PACKAGE else fixture_expected(package).parent
+
+
+def refresh_mcp() -> None:
+    """`tools/list` of each package of MCP_GOLDEN_PACKAGES, its server started over stdio."""
+    MCP_GOLDENS_DIR.mkdir(exist_ok=True)
+    for package in MCP_GOLDEN_PACKAGES:
+        script = REPO / "tests" / "support" / "mcp_client.py"
+        done = run([sys.executable, str(script), str(mcp_package_parent(package)), package])
+        _checked(done, f"the MCP tools of {package}")
+        path = MCP_GOLDENS_DIR / f"{package}.json"
+        changed = not path.is_file() or path.read_text(encoding="utf-8") != done.stdout
+        path.write_text(done.stdout, encoding="utf-8")
+        print(f"{path.relative_to(REPO)}: {'changed' if changed else 'unchanged'}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--fixtures-only", action="store_true", help="refresh tests/fixtures/*/expected/ only")
     only.add_argument("--generated-only", action="store_true", help="refresh generated/ only")
     only.add_argument("--diffs-only", action="store_true", help="refresh tests/diff_fixtures/*/expected.* only")
+    only.add_argument("--mcp-only", action="store_true", help="refresh tests/mcp_goldens/ only")
     args = parser.parse_args(argv)
-    everything = not (args.fixtures_only or args.generated_only or args.diffs_only)
+    everything = not (args.fixtures_only or args.generated_only or args.diffs_only or args.mcp_only)
     if everything or args.generated_only:
         refresh_generated()
     if everything or args.fixtures_only:
@@ -254,6 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             refresh_fixture(name)
     if everything or args.diffs_only:
         refresh_diffs()
+    if everything or args.mcp_only:
+        refresh_mcp()
     return 0
 
 

@@ -143,16 +143,17 @@ def _input(op: Operation) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return schema, arguments
 
 
-def _object_schema(schema: Any, schemas: dict[str, Any]) -> bool:
-    """Whether a response schema is a JSON object's (following refs)."""
+def _output_schema(schema: Any, schemas: dict[str, Any]) -> Any:
+    """A response schema that is a JSON object's, its refs at the top followed (MCP wants an output
+    schema of `type: object` at its root); None for any other."""
     seen: set[str] = set()
     while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
         name = schema["$ref"].removeprefix(_COMPONENT)
         if name in seen or name not in schemas:
-            return False
+            return None
         seen.add(name)
         schema = schemas[name]
-    return isinstance(schema, dict) and schema.get("type") == "object"
+    return json_schema(schema) if isinstance(schema, dict) and schema.get("type") == "object" else None
 
 
 def _paging(op: Operation) -> dict[str, Any] | None:
@@ -210,7 +211,7 @@ def mcp_table(api: Api) -> dict[str, Any]:
                 "path": op.path,
                 "arguments": arguments,
                 "input_schema": input_schema,
-                "output_schema": json_schema(output) if _object_schema(output, api.schemas) else None,
+                "output_schema": _output_schema(output, api.schemas),
                 "annotations": _annotations(op, title),
                 "response": op.response.kind,
                 "paging": _paging(op),

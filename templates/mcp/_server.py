@@ -5,6 +5,7 @@ worker thread. Needs the `mcp` extra."""
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 from collections.abc import Callable, Sequence
@@ -143,7 +144,7 @@ async def _dynamic(
         wanted = str(arguments.get("name") or "")
         tool = by_name.get(wanted)
         if tool is None:
-            close = [t.name for t in rank(chosen, wanted.replace("_", " "))[:5]]
+            close = difflib.get_close_matches(wanted, list(by_name), n=3, cutoff=0.6)
             hint = f"; close: {', '.join(close)}" if close else ""
             return error_result(f"unknown operation `{wanted}` (list_operations gives the names{hint})")
         if name == "describe_operation":

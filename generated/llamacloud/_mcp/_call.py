@@ -76,12 +76,16 @@ def check_arguments(tool: ToolSpec, arguments: Mapping[str, Any]) -> None:
 
     validator = jsonschema.Draft202012Validator(complete_schema(tool.input_schema))
     errors = sorted(
-        validator.iter_errors(dict(arguments)), key=lambda e: (list(e.path), e.message)
+        validator.iter_errors(dict(arguments)),
+        key=lambda e: [str(part) for part in e.path],
     )
     if not errors:
         return
-    error = errors[0]
-    path = [str(part) for part in error.path]
+    # Within the first argument found wrong, the error that says most (an enum's, not its union's).
+    error = jsonschema.exceptions.best_match(
+        [e for e in errors if list(e.path)[:1] == list(errors[0].path)[:1]]
+    )
+    path = [str(part) for part in error.absolute_path]
     if error.validator == "required":
         missing = next(
             (name for name in error.validator_value if name not in error.instance), "?"
@@ -301,10 +305,23 @@ def error_result(
 
 
 def _scrubbed(client: SyncAPIClient, result: dict[str, Any]) -> dict[str, Any]:
-    """No credential of the client leaves in a result, whatever the server echoed."""
+    """No credential of the client leaves in a result, whatever the server echoed: neither as sent
+    (`Bearer ...`) nor as given (the key itself, from its keyword or its environment variable)."""
     text = json.dumps(result, ensure_ascii=False)
     clean = client._scrub(text)
+    for secret in _secrets(client):
+        clean = clean.replace(secret, "<redacted>")
     return result if clean == text else dict(json.loads(clean))
+
+
+def _secrets(client: SyncAPIClient) -> list[str]:
+    found = {*client._credentials.given.values()}
+    found |= {
+        os.environ.get(env, "")
+        for scheme in client._auth_schemes
+        for env in scheme.envs
+    }
+    return sorted((s for s in found if len(s) >= 4), key=len, reverse=True)
 
 
 __all__ = [

@@ -7,7 +7,6 @@ variables the client reads. Without the `mcp` package installed it says how to i
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -57,7 +56,9 @@ def main(argv: Sequence[str]) -> int:
         help=f"offer list_operations, describe_operation and invoke_operation (default above {DYNAMIC_ABOVE} tools)",
     )
     args = parser.parse_args(list(argv))
-    if importlib.util.find_spec("mcp") is None:
+    try:
+        import mcp  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
+    except ImportError:
         print(
             f"{info.name} mcp: error: the MCP server needs the `mcp` package: "
             f'pip install "{info.name}[mcp]" (or pip install mcp)',

@@ -6,14 +6,13 @@ worker thread. Needs the `mcp` extra."""
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio.to_thread
-import mcp_types as types  # type: ignore[import-not-found,unused-ignore]
-from mcp.server.lowlevel import Server  # type: ignore[import-not-found,unused-ignore]
 
 from .._runtime._base_client import SyncAPIClient
 from .._runtime._exceptions import APIError
@@ -94,6 +93,9 @@ def create_mcp_server(
     `client`: made from the environment when not given (a missing credential makes every call an error
     result naming its variable). `tools`/`exclude`: globs of tool names kept and left out. `dynamic`:
     the three tools of the dynamic mode instead of one per operation (default: above 64 tools)."""
+    import mcp_types as types  # type: ignore[import-not-found,unused-ignore]
+    from mcp.server.lowlevel import Server  # type: ignore[import-not-found,unused-ignore]
+
     made: SyncAPIClient | APIError = (
         client if client is not None else _client_from_environment()
     )
@@ -164,7 +166,7 @@ async def _dynamic(
         wanted = str(arguments.get("name") or "")
         tool = by_name.get(wanted)
         if tool is None:
-            close = [t.name for t in rank(chosen, wanted.replace("_", " "))[:5]]
+            close = difflib.get_close_matches(wanted, list(by_name), n=3, cutoff=0.6)
             hint = f"; close: {', '.join(close)}" if close else ""
             return error_result(
                 f"unknown operation `{wanted}` (list_operations gives the names{hint})"
