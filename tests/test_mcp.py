@@ -374,3 +374,44 @@ def test_tools_list_is_its_golden_and_every_schema_is_valid_json_schema(package:
             if key in tool:
                 jsonschema.Draft202012Validator.check_schema(tool[key])
                 assert tool[key]["type"] == "object"
+
+
+# -- without the extra -----------------------------------------------------------------------------------
+#: What `pip install "<package>[mcp]"` brings beside the package's own dependencies.
+MCP_EXTRA = ("mcp", "mcp_types", "jsonschema", "uvicorn", "starlette", "sse_starlette")
+
+
+def python_without_the_extra(folder: Path) -> Path:
+    """A venv whose site-packages holds every package of this one but the `mcp` extra's (as links)."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=60)
+    site = Path(jsonschema.__file__).resolve().parents[1]
+    target = next((folder / "lib").glob("python*/site-packages"))
+    for entry in site.iterdir():
+        if entry.name.split("-")[0].split(".")[0] not in MCP_EXTRA:
+            (target / entry.name).symlink_to(entry)
+    return folder / "bin" / "python"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("package", goldens.MCP_GOLDEN_PACKAGES)
+def test_the_package_passes_mypy_strict_without_the_extra(package: str, tmp_path: Path) -> None:
+    python = python_without_the_extra(tmp_path / "venv")
+    assert subprocess.run([str(python), "-c", "import mcp"], capture_output=True, check=False).returncode == 1
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--python-executable",
+            str(python),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            package,
+        ],
+        cwd=goldens.mcp_package_parent(package),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
