@@ -149,9 +149,16 @@ def waited_async(out: str, server: TestServer) -> None:
     assert len(server.requests) == 1  # a first answer that is final returns at once
 
 
+def mcp_tools_listed(out: str, server: TestServer) -> None:
+    assert out == "['beta_batch_list', 'beta_batch_get_status']\n"
+
+
+# The blocks that send no request: the configuration read back, the MCP server's tools listed.
+NO_REQUEST = ("Configuration#0", "Use with an AI agent (MCP)#0")
 # section#index -> (replies the server gives first, what the block must print)
 EXPECTED: dict[str, tuple[list[Reply], Check]] = {
     "Configuration#0": ([], lambda out, server: None),
+    "Use with an AI agent (MCP)#0": ([], mcp_tools_listed),
     "First call#0": ([], first_call),
     "First call#1": ([], first_call),
     "Pagination#0": ([], pagination),
@@ -185,7 +192,7 @@ def test_python_example_runs_unchanged_against_the_server(block: Block, server: 
     if block.name == "Configuration#0":
         assert done.stdout == f"{server.url}/\n"
     check(done.stdout, server)
-    assert server.requests or block.name == "Configuration#0"
+    assert server.requests or block.name in NO_REQUEST
     assert all(r.header("authorization") == f"Bearer {API_KEY}" for r in server.requests)
 
 

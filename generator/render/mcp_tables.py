@@ -59,18 +59,22 @@ def json_schema(schema: Any) -> Any:
     return found
 
 
-def tool_names(api: Api) -> dict[str, str]:
-    """Operation endpoint name -> tool name: `x-mcp` names first, then `<resource path>_<method>`
+def _key(op: Operation) -> tuple[str, ...]:
+    return (*op.resource_path, op.method_name)
+
+
+def tool_names(api: Api) -> dict[tuple[str, ...], str]:
+    """Operation (its resource path and method) -> tool name: `x-mcp` names first, then `<resource path>_<method>`
     snake case, a long one cut with a hash of it, a taken one numbered; in spec order."""
-    names: dict[str, str] = {}
+    names: dict[tuple[str, ...], str] = {}
     taken: set[str] = set()
     operations = [op for op in api.operations() if op.mcp.enabled]
     for op in operations:  # declared names are kept as they are
         if op.mcp.name:
-            names[op.endpoint_name] = op.mcp.name
+            names[_key(op)] = op.mcp.name
             taken.add(op.mcp.name)
     for op in operations:
-        if op.endpoint_name in names:
+        if _key(op) in names:
             continue
         name = re.sub(r"[^A-Za-z0-9_]+", "_", "_".join((*op.resource_path, op.method_name))).strip("_").lower()
         name = re.sub(r"_+", "_", name) or "operation"
@@ -82,12 +86,17 @@ def tool_names(api: Api) -> dict[str, str]:
             suffix = f"_{n}"
             name, n = base[: TOOL_NAME_LIMIT - len(suffix)] + suffix, n + 1
         taken.add(name)
-        names[op.endpoint_name] = name
+        names[_key(op)] = name
     return names
 
 
+# The HTML tags some specs write their descriptions with (`<p>Retrieves a Customer.</p>`): an agent reads text.
+_HTML_TAG = re.compile(r"</?(?:p|br|code|strong|em|b|i|ul|ol|li|a)(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
 def _description(op: Operation) -> str:
-    text = op.mcp.description or "\n\n".join(t.strip() for t in (op.summary, op.description) if t.strip())
+    parts = (_HTML_TAG.sub("", text).strip() for text in (op.summary, op.description))
+    text = op.mcp.description or "\n\n".join(part for part in parts if part)
     text = text or op.method_name.replace("_", " ").strip().capitalize()
     if op.deprecated:
         text = "Deprecated. " + text
@@ -196,14 +205,14 @@ def mcp_table(api: Api) -> dict[str, Any]:
     names = tool_names(api)
     tools = []
     for op in api.operations():
-        if op.endpoint_name not in names:
+        if _key(op) not in names:
             continue
         input_schema, arguments = _input(op)
         title = op.summary.strip() or op.method_name.replace("_", " ").strip().capitalize()
         output = op.response.schema if op.response.kind == "json" else None
         tools.append(
             {
-                "name": names[op.endpoint_name],
+                "name": names[_key(op)],
                 "title": title,
                 "description": _description(op),
                 "method": [*op.resource_path, op.method_name],

@@ -15,7 +15,7 @@ from ..errors import Diagnostic, Origin, SpecError
 from ..ir import Api
 from .environment import TEMPLATES, environment
 from .examples import auth_for_docs, readme_operations
-from .mcp_tables import mcp_json
+from .mcp_tables import mcp_json, tool_names
 from .model_modules import split_models
 from .text import tidy_markdown
 
@@ -134,7 +134,8 @@ def _check_headers(files: dict[str, str], overrides: Path) -> None:
 
 def _cli_and_docs(api: Api, env: jinja2.Environment, context: dict[str, Any]) -> dict[str, str]:
     """The command line (`python -m <package>`), the Markdown reference, the README and a pyproject."""
-    context = {**context, "readme": readme_operations(api)}
+    names = tool_names(api)
+    context = {**context, "readme": readme_operations(api), "mcp_example_tool": next(iter(names.values()), "")}
     files = {
         name: env.get_template(f"{name}.jinja").render(context)
         for name in ("__main__.py", "api.md", "README.md", "pyproject.toml")

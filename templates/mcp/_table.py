@@ -155,18 +155,21 @@ def select(tools: Iterable[ToolSpec], include: Sequence[str] = (), exclude: Sequ
 
 def rank(tools: Sequence[ToolSpec], search: str) -> list[ToolSpec]:
     """The tools matching a word of `search` at least, the best first: a word in the name counts
-    most, then in the title, then in the path and description; ties keep the spec's order."""
-    words = [w for w in re.split(r"[^a-z0-9]+", search.lower()) if w]
+    most, then in the title, then in the path and description, and the whole search found as it is
+    written more; ties go to the shorter name (the more general operation), then to the spec's order."""
+    phrase = " ".join(search.lower().split())
+    words = [w for w in re.split(r"[^a-z0-9]+", phrase) if len(w) > 1]
     if not words:
         return list(tools)
     scored = []
     for index, tool in enumerate(tools):
         name, title = tool.name.lower(), tool.title.lower()
-        rest = f"{tool.path} {tool.description}".lower()
+        rest = " ".join(f"{tool.path} {tool.description}".lower().split())
         score = sum(4 * (w in name) + 3 * (w in title) + (w in rest) for w in words)
         if score:
-            scored.append((-score, index, tool))
-    return [tool for _, _, tool in sorted(scored, key=lambda entry: entry[:2])]
+            score += 10 * (phrase in f"{title} {rest}")
+            scored.append((-score, len(name), index, tool))
+    return [tool for *_, tool in sorted(scored, key=lambda entry: entry[:3])]
 
 
 __all__ = ["DYNAMIC_ABOVE", "Argument", "Paging", "Server", "ToolSpec", "all_tools", "rank", "select", "server_info"]
