@@ -30,7 +30,7 @@ from .._runtime._exceptions import APIError, APIStatusError, ResponseValidationE
 from .._runtime._pagination import SyncPage
 from .._runtime._streaming import Stream
 from .._runtime._values import jsonable
-from ._table import Argument, ToolSpec, complete_schema
+from ._table import Argument, ToolSpec, complete_schema, output_schema
 
 STREAM_EVENTS = (
     1000  # events of a stream collected into one result; the rest is not read
@@ -190,9 +190,17 @@ def _call(
 
 def _json_result(tool: ToolSpec, body: Any) -> dict[str, Any]:
     text = json.dumps(body, ensure_ascii=False)
-    if tool.output_schema is None:
-        return {"content": [{"type": "text", "text": text}]}
-    problem = _schema_problem(complete_schema(tool.output_schema), body)
+    schema = output_schema(tool)
+    if (
+        schema is None
+    ):  # no schema declared (or one too large to): an object is structured content as it is
+        structured = (
+            {"structuredContent": body}
+            if isinstance(body, dict) and tool.output_schema
+            else {}
+        )
+        return {"content": [{"type": "text", "text": text}], **structured}
+    problem = _schema_problem(schema, body)
     if problem is not None:
         return _mismatch(problem, text.encode())
     return {"content": [{"type": "text", "text": text}], "structuredContent": body}

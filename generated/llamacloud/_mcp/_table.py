@@ -17,6 +17,10 @@ from typing import Any
 
 #: Above this many tools the server offers the three tools of the dynamic mode instead.
 DYNAMIC_ABOVE = 64
+#: Characters of JSON of an output schema, its `$defs` included, above which a tool declares none: an
+#: agent reads every schema it is given, and a response reaching a large API's every component (700 KB
+#: for most of Stripe's) would fill its context. Its results are then structured content unchecked.
+OUTPUT_SCHEMA_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,9 @@ class ToolSpec:
             "description": self.description,
             "inputSchema": complete_schema(self.input_schema),
         }
-        if self.output_schema is not None:
-            found["outputSchema"] = complete_schema(self.output_schema)
+        output = output_schema(self)
+        if output is not None:
+            found["outputSchema"] = output
         found["annotations"] = dict(self.annotations)
         return found
 
@@ -127,6 +132,20 @@ def _tool(raw: Mapping[str, Any]) -> ToolSpec:
         else Paging(paging["style"], paging["keyword"], paging["wire"], paging["in"]),
         stream_keyword=raw["stream_keyword"],
     )
+
+
+_OUTPUTS: dict[str, dict[str, Any] | None] = {}
+
+
+def output_schema(tool: ToolSpec) -> dict[str, Any] | None:
+    """The output schema the tool declares, completed; None for none or one over OUTPUT_SCHEMA_LIMIT."""
+    if tool.name not in _OUTPUTS:
+        found = (
+            None if tool.output_schema is None else complete_schema(tool.output_schema)
+        )
+        too_large = found is not None and len(json.dumps(found)) > OUTPUT_SCHEMA_LIMIT
+        _OUTPUTS[tool.name] = None if too_large else found
+    return _OUTPUTS[tool.name]
 
 
 def complete_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -191,11 +210,13 @@ def rank(tools: Sequence[ToolSpec], search: str) -> list[ToolSpec]:
 
 __all__ = [
     "DYNAMIC_ABOVE",
+    "OUTPUT_SCHEMA_LIMIT",
     "Argument",
     "Paging",
     "Server",
     "ToolSpec",
     "all_tools",
+    "output_schema",
     "rank",
     "select",
     "server_info",
