@@ -79,6 +79,8 @@ FIXTURES: tuple[str, ...] = (
     "shared_responses",
     # Names a spec's own words would stutter: titles, environment variables, params types (tests/test_names.py)
     "names",
+    # Servers of a path item and of an operation, variables, a relative URL (tests/test_servers.py)
+    "servers",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.

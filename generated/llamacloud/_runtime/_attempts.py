@@ -5,6 +5,7 @@ gives the seconds to wait before the next one or the error to give up with, logg
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -124,4 +125,17 @@ def redact_headers(headers: httpx.Headers) -> dict[str, str]:
     }
 
 
-__all__ = ["Attempts", "log", "redact_headers", "transport_error"]
+def enable_env_logging(variable: str, logger: logging.Logger) -> None:
+    """`<PACKAGE>_LOG=debug` (or info) turns on the client's log output without touching `logging`."""
+    level = os.environ.get(variable, "").upper()
+    if level not in ("DEBUG", "INFO") or logger.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s")
+    )
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+
+__all__ = ["Attempts", "enable_env_logging", "log", "redact_headers", "transport_error"]
