@@ -116,14 +116,14 @@ def check_both_modes(spec: Path, package: str, out: Path, server: TestServer) ->
     server.set_handler(mock)
     lenient = call_every_operation(api, out, server, strict=False)
     failed = {name: outcome for name, (outcome, _) in lenient.items() if ":" in outcome}
-    assert failed == {}
+    assert failed == {}, json.dumps(failed, indent=1)
     assert len(mock.answered) == len(api.operations())  # one request each, answered by its operation
     strict = call_every_operation(api, out, server, strict=True)
     refused = {name for name, (outcome, _) in strict.items() if ":" in outcome}
     assert {strict[name][0].split(":")[0] for name in refused} <= {"ResponseValidationError"}
     warned = {name for name, (_, logged) in lenient.items() if logged}
     assert refused == warned
-    examples = sum(1 for *_, how in mock.answered if how == "example")
+    examples = sum(1 for *_, how in mock.answered[: len(api.operations())] if how == "example")
     return {"operations": len(api.operations()), "refused when strict": len(refused), "examples": examples}
 
 

@@ -10,7 +10,7 @@ import json
 import logging
 import types
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import httpx
 import pydantic
@@ -65,14 +65,24 @@ class JsonParser(Generic[T]):
         return value
 
 
-def json_parser(make_adapter: Callable[[], pydantic.TypeAdapter[T]]) -> Callable[[bytes], T]:
-    """A parser for a non-model type; the TypeAdapter is built on first use, not at import."""
+class _EmptyIsNone(JsonParser[T]):
+    """A `JsonParser` of a response that may also come empty (a 204 beside a 200): empty is None."""
+
+    __slots__ = ()
+
+    def __call__(self, body: bytes) -> T:
+        return super().__call__(body) if body else cast(T, None)
+
+
+def json_parser(make_adapter: Callable[[], pydantic.TypeAdapter[T]], *, empty: bool = False) -> Callable[[bytes], T]:
+    """A parser for a non-model type; the TypeAdapter is built on first use, not at import. With
+    `empty`, an empty body is None."""
 
     def make() -> tuple[Any, Callable[[bytes], T]]:
         adapter = make_adapter()
         return getattr(adapter, "_type", Any), adapter.validate_json
 
-    return JsonParser(make)
+    return _EmptyIsNone(make) if empty else JsonParser(make)
 
 
 class LazyModule:
@@ -89,16 +99,16 @@ class LazyModule:
         return getattr(self._module, attribute)
 
 
-def model_parser(get_model: Callable[[], type[T]]) -> Callable[[bytes], T]:
+def model_parser(get_model: Callable[[], type[T]], *, empty: bool = False) -> Callable[[bytes], T]:
     """A parser of JSON bytes into a class of the models (a model, or an enum), which is looked up
-    (and imported) on first use."""
+    (and imported) on first use. With `empty`, an empty body is None."""
 
     def make() -> tuple[Any, Callable[[bytes], T]]:
         target: Any = get_model()
         method = getattr(target, "model_validate_json", None)
         return target, method if method is not None else pydantic.TypeAdapter(target).validate_json
 
-    return JsonParser(make)
+    return _EmptyIsNone(make) if empty else JsonParser(make)
 
 
 # -- what a response becomes -----------------------------------------------------------------

@@ -1,8 +1,9 @@
 """A mock of an API made from its spec: every operation answered with its first success response,
 whose body is the spec's own example of it (the media type's `example`, its first `examples` value, or
 the schema's example), as the spec writes it, even where it breaks the schema; a body with no example
-is sampled from the schema (samples.py). Event streams send their example as one event. Used as the
-handler of the loopback `TestServer`.
+of its own is put together from the examples of its schema's parts (every property, one item per
+array), as mock servers do, a part with none sampled (samples.py). Event streams send their example
+as one event. Used as the handler of the loopback `TestServer`.
 
 Requests are matched on method and path alone, whatever host the client sent them to: an operation
 with its own server (`server_urls=` pointed here) is answered like any other."""
@@ -71,7 +72,7 @@ class ExampleMock:
         example = self.example(item)
         how = "example" if example is not _NONE else "sample"
         if example is _NONE:
-            example = sample(item.get("schema"), (self.document.get("components") or {}).get("schemas") or {})
+            example = self.compose(item.get("schema"), ())
         self.answered.append((route.method, route.path, how))
         headers = {"Content-Type": media}
         if media in _STREAMS:
@@ -98,6 +99,58 @@ class ExampleMock:
             if isinstance(schema.get("examples"), list) and schema["examples"]:
                 return schema["examples"][0]
         return _NONE
+
+    def compose(self, schema: Any, seen: tuple[str, ...]) -> Any:
+        """A body put together from the examples of the schema's parts, as a mock server builds one:
+        a part's own `example` as written, every property of an object (an optional one that would
+        recur left out), one item of an array, the first variant of a union; a part with no example gets
+        its `default`, its first `enum` value, or a sample of its type."""
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        if isinstance(ref, str):
+            if ref in seen or len(seen) > 12:
+                return sample(schema, self.components)
+            return self.compose(self.deref(schema), (*seen, ref))
+        if not isinstance(schema, dict):
+            return None
+        if "example" in schema:
+            return schema["example"]
+        if isinstance(schema.get("examples"), list) and schema["examples"]:
+            return schema["examples"][0]
+        for key in ("const", "default"):
+            if key in schema:
+                return schema[key]
+        if schema.get("enum"):
+            return next((v for v in schema["enum"] if v is not None), None)
+        if isinstance(schema.get("allOf"), list):
+            parts = [self.compose(part, seen) for part in schema["allOf"]]
+            merged = {k: v for part in parts if isinstance(part, dict) for k, v in part.items()}
+            return merged if merged or not parts else parts[0]
+        variants = [v for v in schema.get("oneOf") or schema.get("anyOf") or [] if self.deref(v).get("type") != "null"]
+        if variants:
+            return self.compose(variants[0], seen)
+        kind = schema.get("type")
+        kind = next((k for k in kind if k != "null"), "null") if isinstance(kind, list) else kind
+        if kind == "object" or "properties" in schema:
+            required = set(schema.get("required") or [])
+            return {
+                name: self.compose(sub, seen)
+                for name, sub in (schema.get("properties") or {}).items()
+                if name in required or not self.recurs(sub, seen)
+            }
+        if kind == "array":
+            return [self.compose(schema.get("items"), seen)] if isinstance(schema.get("items"), dict) else []
+        return sample(schema, self.components)
+
+    def recurs(self, schema: Any, seen: tuple[str, ...]) -> bool:
+        """Whether an optional property would lead back into a schema being composed (or too deep)."""
+        if len(seen) > 6:
+            return True
+        refs = json.dumps(schema)
+        return any(f'"{ref}"' in refs for ref in seen)
+
+    @property
+    def components(self) -> Mapping[str, Any]:
+        return (self.document.get("components") or {}).get("schemas") or {}
 
     def deref(self, value: Any) -> Any:
         for _ in range(20):

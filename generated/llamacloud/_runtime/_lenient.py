@@ -228,7 +228,7 @@ def _field_type(model: type[pydantic.BaseModel], name: str) -> Any:
     extra: list[Any] = list(field.metadata)
     if field.discriminator is not None:
         extra.append(pydantic.Field(discriminator=field.discriminator))
-    return Annotated[tuple([field.annotation, *extra])] if extra else field.annotation
+    return Annotated[(field.annotation, *extra)] if extra else field.annotation
 
 
 _adapters: dict[Any, pydantic.TypeAdapter[Any]] = {}

@@ -11,7 +11,7 @@ import json
 import logging
 import types
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import httpx
 import pydantic
@@ -68,16 +68,26 @@ class JsonParser(Generic[T]):
         return value
 
 
+class _EmptyIsNone(JsonParser[T]):
+    """A `JsonParser` of a response that may also come empty (a 204 beside a 200): empty is None."""
+
+    __slots__ = ()
+
+    def __call__(self, body: bytes) -> T:
+        return super().__call__(body) if body else cast(T, None)
+
+
 def json_parser(
-    make_adapter: Callable[[], pydantic.TypeAdapter[T]],
+    make_adapter: Callable[[], pydantic.TypeAdapter[T]], *, empty: bool = False
 ) -> Callable[[bytes], T]:
-    """A parser for a non-model type; the TypeAdapter is built on first use, not at import."""
+    """A parser for a non-model type; the TypeAdapter is built on first use, not at import. With
+    `empty`, an empty body is None."""
 
     def make() -> tuple[Any, Callable[[bytes], T]]:
         adapter = make_adapter()
         return getattr(adapter, "_type", Any), adapter.validate_json
 
-    return JsonParser(make)
+    return _EmptyIsNone(make) if empty else JsonParser(make)
 
 
 class LazyModule:
@@ -94,9 +104,11 @@ class LazyModule:
         return getattr(self._module, attribute)
 
 
-def model_parser(get_model: Callable[[], type[T]]) -> Callable[[bytes], T]:
+def model_parser(
+    get_model: Callable[[], type[T]], *, empty: bool = False
+) -> Callable[[bytes], T]:
     """A parser of JSON bytes into a class of the models (a model, or an enum), which is looked up
-    (and imported) on first use."""
+    (and imported) on first use. With `empty`, an empty body is None."""
 
     def make() -> tuple[Any, Callable[[bytes], T]]:
         target: Any = get_model()
@@ -105,7 +117,7 @@ def model_parser(get_model: Callable[[], type[T]]) -> Callable[[bytes], T]:
             target
         ).validate_json
 
-    return JsonParser(make)
+    return _EmptyIsNone(make) if empty else JsonParser(make)
 
 
 # -- what a response becomes -----------------------------------------------------------------
