@@ -194,6 +194,15 @@ class McpTool:
 
 
 @dataclass(frozen=True)
+class Server:
+    """The server an operation is sent to, when not the API's (`servers` on its path or itself)."""
+
+    url: str  # as the spec writes it: with `{variables}`, possibly relative
+    variables: tuple[tuple[str, str], ...] = ()  # (name, default) of each variable the URL holds
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -216,6 +225,7 @@ class Operation:
     stream_choice: StreamChoice | None = None  # set when a 2xx offers both a plain body and a stream
     waits: tuple[Wait, ...] = ()  # methods polling it (`x-poll`)
     mcp: McpTool = McpTool()  # its tool in the MCP server (`x-mcp`)
+    server: Server | None = None  # its own server; None: the client's base URL
 
     @property
     def stream_endpoint_name(self) -> str:

@@ -153,8 +153,9 @@ def mcp_tools_listed(out: str, server: TestServer) -> None:
     assert out == "['beta_batch_list', 'beta_batch_get_status']\n"
 
 
-# The blocks that send no request: the configuration read back, the MCP server's tools listed.
-NO_REQUEST = ("Configuration#0", "Use with an AI agent (MCP)#0")
+# The blocks that send no request: the configuration read back, a response off its schema parsed, the MCP
+# server's tools listed.
+NO_REQUEST = ("Configuration#0", "Responses that do not match the spec#0", "Use with an AI agent (MCP)#0")
 # section#index -> (replies the server gives first, what the block must print)
 EXPECTED: dict[str, tuple[list[Reply], Check]] = {
     "Configuration#0": ([], lambda out, server: None),
@@ -167,7 +168,12 @@ EXPECTED: dict[str, tuple[list[Reply], Check]] = {
     "Errors and retries#2": ([], raw),
     "Waiting for a job#0": ([Reply(200, body=STATUS_BODY), Reply(200, body=finished("completed"))], waited),
     "Waiting for a job#1": ([Reply(200, body=finished("completed"))], waited_async),
+    "Responses that do not match the spec#0": ([], lambda out, server: strict_option(out)),
 }
+
+
+def strict_option(out: str) -> None:
+    assert out == "True False\n"
 
 
 def test_the_readme_has_the_examples_of_the_batch_endpoints() -> None:

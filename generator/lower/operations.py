@@ -16,6 +16,7 @@ from .parameters import lower_parameters
 from .polling import waits
 from .responses import error_models, success_response
 from .security import requirements
+from .servers import operation_server
 from .streams import stream_choice
 
 # QUERY (OpenAPI 3.2) is safe and idempotent like GET; a custom method (`additionalOperations`) is not known to be.
@@ -32,6 +33,7 @@ class SpecOperation:
     shared_parameters: list[Any]
     where: Origin
     http_method: str = ""  # as sent: upper case, or a custom method as `additionalOperations` spells it
+    path_servers: Any = None  # the `servers` of its path item
 
 
 def lower_operation(
@@ -91,4 +93,5 @@ def lower_operation(
         stream_choice=choice,
         waits=polled,
         mcp=mcp_tool(ctx, operation, where),
+        server=operation_server(ctx, operation, found.path_servers, where),
     )
