@@ -135,13 +135,15 @@ def test_every_module_starts_with_the_header_and_holds_no_timestamp(builds: dict
         first_line = files[path].decode("utf-8").split("\n", 1)[0]
         assert first_line == header, f"{path}: {first_line!r}"
         assert timestamp.findall(files[path]) == [], path
-    # Markdown and TOML carry the same header (as a comment of their own syntax) on their first line;
+    # Markdown and TOML carry the same header (as a comment of their own syntax) on their first line, the
+    # MCP server's `_mcp/tools.json` as its first key (JSON has no comments);
     # their examples hold dates from the spec, so only the Python modules are searched for timestamps.
     others = sorted(p for p in files if not p.endswith(".py") and p != "py.typed")
     assert {"README.md", "api.md", "pyproject.toml"} <= set(others)
     for path in others:
         first_line = files[path].decode("utf-8").split("\n", 1)[0]
-        assert first_line in (header, f"<!-- {header.removeprefix('# ')} -->"), f"{path}: {first_line!r}"
+        text = header.removeprefix("# ")
+        assert first_line in (header, f"<!-- {text} -->", f'{{"generated": "{text}",'), f"{path}: {first_line!r}"
     # One manifest records what the package was generated from.
     manifest = files["_version.py"].decode("utf-8")
     assert re.search(r'^__spec_hash__ = "[0-9a-f]{12}"', manifest, re.M), manifest
@@ -175,6 +177,10 @@ def test_spec_hash_follows_referenced_files_and_changes_only_the_manifest(
     expected["models/_batch_job.py"] = expected["models/_batch_job.py"].replace(
         docstring, b"    Kind of processing operation.\n"
     )
+    # The MCP server's table shows the schema too (the JSON Schema of a tool's output).
+    shown = b'"description": "Type of processing operation."'
+    assert expected["_mcp/tools.json"].count(shown) == 1
+    expected["_mcp/tools.json"] = expected["_mcp/tools.json"].replace(shown, shown.replace(b"Type", b"Kind"))
     assert sorted(changed) == sorted(expected)
     assert [p for p in expected if changed[p] != expected[p]] == []
 
