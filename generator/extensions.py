@@ -103,10 +103,16 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension(
         "x-stream",
         "operation or a stream's media type",
-        "`terminator` (the data that ends the stream) and `error-event` (the event name that is an error)",
-        "neither",
+        "`terminator` (the data that ends the stream, `null` for none) and `error-event` (the event name that "
+        "is an error)",
+        "server-sent events end at `data: [DONE]`; no error event",
         (
-            Key("terminator", "string", "the data that ends the stream: not an event"),
+            Key(
+                "terminator",
+                "string",
+                "the data that ends the stream: not an event; `null`: nothing ends it but the body's end",
+                "[DONE] (server-sent events)",
+            ),
             Key("error-event", "string", "the event name whose data is an error (server-sent events)"),
         ),
         'x-stream: {terminator: "[DONE]", error-event: error}',

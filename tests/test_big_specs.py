@@ -177,8 +177,12 @@ def test_every_module_imports(big: Big) -> None:
 @pytest.mark.slow
 def test_passes_mypy_strict(big: Big, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     cache = mypy_cache(tmp_path_factory, tmp_path / "mypy-cache")
+    # OpenAI's: the streaming calls a caller writes, each chunk typed as the chunk model (`assert_type`).
+    callers = [str(tmp_path / "openai_streams.py")] if big.case.package == "openai_client" else []
+    (tmp_path / "openai_streams.py").write_text(OPENAI_STREAMS, encoding="utf-8")
+    command = [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary"]
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", big.case.package],
+        [*command, "-p", big.case.package, *callers],
         cwd=big.out,  # no project configuration: --strict alone decides
         env=dict(os.environ),
         capture_output=True,
@@ -437,8 +441,13 @@ def test_openai_chat_responses_files_and_vector_stores_on_the_wire(
             {"role": "developer", "content": "You are a helpful assistant."},
             {"role": "user", "content": "Hello!"},
         ],
+        "stream": False,  # the body's `stream`, the method's choice of the JSON answer
     }
-    assert response.json() == {"model": "gpt-5.4", "input": "Tell me a three sentence bedtime story about a unicorn."}
+    assert response.json() == {
+        "model": "gpt-5.4",
+        "input": "Tell me a three sentence bedtime story about a unicorn.",
+        "stream": False,
+    }
     assert store.json() == {"name": "Support FAQ", "file_ids": ["file-abc123"]}
     assert added.json() == {"file_id": "file-abc123"}
     assert search.json() == {"query": "What is the return policy?", "max_num_results": 1}
@@ -448,3 +457,78 @@ def test_openai_chat_responses_files_and_vector_stores_on_the_wire(
         ("file", "mydata.jsonl", UPLOADED),
         ("purpose", None, b"fine-tune"),
     ]
+
+
+# -- OpenAI's chat completions streamed --------------------------------------------------------------
+# The chunks as the API streams them (the x-oaiMeta streaming example of tests/real_specs/openai.yaml),
+# one server-sent event each, ending at `data: [DONE]`, nothing declaring that terminator.
+CHUNK = {"id": "chatcmpl-123", "object": "chat.completion.chunk", "created": 1694268190, "model": "gpt-4o-mini"}
+CHUNKS = [
+    CHUNK | {"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]},
+    CHUNK | {"choices": [{"index": 0, "delta": {"content": "Hello"}, "logprobs": None, "finish_reason": None}]},
+    CHUNK | {"choices": [{"index": 0, "delta": {"content": "!"}, "logprobs": None, "finish_reason": None}]},
+    CHUNK | {"choices": [{"index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"}]},
+]
+MESSAGES = [{"role": "user", "content": "Hello!"}]
+SSE_REPLY = b"".join(b"data: " + json.dumps(chunk).encode() + b"\n\n" for chunk in CHUNKS) + b"data: [DONE]\n\n"
+OPENAI_STREAMS = """
+import asyncio, json, sys
+from typing import assert_type
+import openai_client
+from openai_client.models import CreateChatCompletionStreamResponse
+from openai_client.params import ChatCompletionRequestUserMessageParam
+
+MESSAGES: list[ChatCompletionRequestUserMessageParam] = [{"role": "user", "content": "Hello!"}]
+
+
+def sync_chat(base_url: str) -> list[str]:
+    client = openai_client.Client(api_key="sk-test", base_url=base_url, max_retries=0)
+    text = []
+    for chunk in client.chat.create_completion(model="gpt-4o-mini", messages=MESSAGES, stream=True):
+        assert_type(chunk, CreateChatCompletionStreamResponse)
+        text.append(type(chunk).__name__ + ":" + (chunk.choices[0].delta.content or ""))
+    return text
+
+
+async def async_chat(base_url: str) -> list[str]:
+    client = openai_client.AsyncClient(api_key="sk-test", base_url=base_url, max_retries=0)
+    text = []
+    stream = await client.chat.create_completion(model="gpt-4o-mini", messages=MESSAGES, stream=True)
+    async with stream:
+        async for chunk in stream:
+            assert_type(chunk, CreateChatCompletionStreamResponse)
+            text.append(type(chunk).__name__ + ":" + (chunk.choices[0].delta.content or ""))
+    whole = await client.chat.create_completion(model="gpt-4o-mini", messages=MESSAGES)
+    assert_type(whole, openai_client.models.CreateChatCompletionResponse)
+    return text + [type(whole).__name__]
+
+
+if __name__ == "__main__":
+    print(json.dumps([sync_chat(sys.argv[1]), asyncio.run(async_chat(sys.argv[1]))]))
+"""
+
+
+@pytest.mark.slow
+def test_openai_chat_completions_stream_sync_and_async_until_done(
+    tmp_path_factory: pytest.TempPathFactory, server: TestServer
+) -> None:
+    case = CASES["openai"]
+    built = build_once(tmp_path_factory, Wanted(case.spec, case.package, seed=None))
+    big = Big(case, built.out, built.returncode, built.stdout, built.stderr)
+    headers = {"Content-Type": "text/event-stream; charset=utf-8", "X-Request-Id": "req_1"}
+    # After [DONE] comes nothing the client reads: a chunk sent after it would fail the test.
+    server.enqueue(
+        Reply(200, headers=headers, body=SSE_REPLY + b"data: not json\n\n"),
+        Reply(200, headers=headers, body=SSE_REPLY),
+        Reply(200, body=CHAT_COMPLETION),
+    )
+    sync, asynchronous = json.loads(run_python(big, OPENAI_STREAMS, server.url))
+    chunks = [f"CreateChatCompletionStreamResponse:{text}" for text in ("", "Hello", "!", "")]
+    assert sync == chunks
+    assert asynchronous == [*chunks, "CreateChatCompletionResponse"]
+    streamed, streamed_async, whole = server.requests
+    for request in (streamed, streamed_async):
+        assert (request.method, request.target) == ("POST", "/chat/completions")
+        assert request.header("accept") == "text/event-stream"
+        assert request.json() == {"model": "gpt-4o-mini", "messages": MESSAGES, "stream": True}
+    assert whole.json() == {"model": "gpt-4o-mini", "messages": MESSAGES, "stream": False}
