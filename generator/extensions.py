@@ -64,6 +64,10 @@ _PAGINATION_KEYS = (
     Key("first-page", "integer", "the number of the first page (page)", 1),
     Key("total-pages", "field path", "the number of pages (page)"),
     Key("next-url", "field path", "the next page's URL (next-url)"),
+    Key("item-token", "field path", "the field of the last item sent back as the cursor, `id` (cursor)"),
+    Key("reverse-param", "parameter", "the cursor paging the other way, from the first item (cursor)"),
+    Key("has-more", "field path", "a boolean: false ends the listing without another request"),
+    Key("is-last", "field path", "a boolean: true ends the listing without another request"),
 )
 POLL_KEYS = (
     Key("name", "method name", "the method, beside the operation's: `client.beta.batch.wait(...)`", required=True),
@@ -94,8 +98,8 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension(
         "x-pagination",
         _OPERATION,
-        "the list is paginated (see Pagination below)",
-        "not paginated",
+        "the list is paginated (see Pagination below); `false`: not paginated, nothing inferred",
+        "the common styles are recognised (see Pagination below)",
         _PAGINATION_KEYS,
         "x-pagination: {style: offset, items: items, offset-param: offset, total: total_size}",
         "mapping",

@@ -57,7 +57,7 @@ def lower_operation(
     )
     response = success_response(ctx, operation, where, prefix)
     errors = error_models(ctx, operation, prefix)
-    paged = pagination(ctx, operation, where, response, parameters)
+    paged = pagination(ctx, operation, method, where, response, parameters)
     body = request_body(ctx, operation, where, prefix, taken=(p.py_name for p in parameters))
     security = requirements(ctx, schemes, operation.get("security"), where.child("security"))
     idempotent = operation.get("x-idempotent")
