@@ -54,7 +54,7 @@ _OPERATION = "operation"
 _PAGINATION_KEYS = (
     Key("style", "string", "offset, cursor, page, next-url or link-header", required=True),
     Key("items", "field path", "the page's list of items; left out, the response is the list"),
-    Key("offset-param", "parameter", "the query parameter of the offset (offset)"),
+    Key("offset-param", "parameter", "the query parameter of the offset (offset; cursor: used when no token comes)"),
     Key("limit-param", "parameter", "the query parameter of the page size"),
     Key("next-token", "field path", "the next page's token (offset, cursor)"),
     Key("token-param", "parameter", "where the token goes back (cursor)"),

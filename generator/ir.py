@@ -169,6 +169,7 @@ class Pagination:
     is_last: tuple[str, ...] = ()  # a boolean: true says this page is the last one
     item_token: tuple[str, ...] = ()  # cursor taken from the last item (its `id`), not from the body
     reverse_param: str | None = None  # the cursor parameter paging the other way (`before`): the first item's
+    offset_param: str | None = None  # cursor style: the offset advanced (below `total`) when no token comes
     inferred: bool = False  # recognised from the operation, not declared by `x-pagination`
 
 

@@ -78,7 +78,7 @@ def test_the_summary_counts_and_verbose_locates_each_inferred_pagination(tmp_pat
         (
             "/paths/~1folders~1{folder_id}~1items/get",
             "paginated by inference, as `x-pagination: {style: cursor, items: entries, token-param: marker, "
-            "next-token: next_marker, limit-param: limit}`",
+            "offset-param: offset, next-token: next_marker, total: total_count, limit-param: limit}`",
         ),
         (
             "/paths/~1events/get",
@@ -171,6 +171,20 @@ def test_box_markers_page_until_no_next_marker(flavour: Flavour, server: TestSer
         "/folders/0/items?usemarker=true&limit=2",
         "/folders/0/items?usemarker=true&marker=m-2&limit=2",
     ]
+
+
+def test_box_lists_without_markers_page_by_offset_below_the_total(flavour: Flavour, server: TestServer) -> None:
+    entries = [{"id": str(n), "type": "folder"} for n in range(3)]
+    server.enqueue(
+        Reply(200, body={"entries": entries[:2], "limit": 2, "total_count": 3}),
+        Reply(200, body={"entries": entries[2:], "limit": 2, "total_count": 3}),
+    )
+
+    async def scenario(client: Any) -> list[Any]:
+        return await every_item(client.folders.list_items("0", limit=2))
+
+    assert [e.id for e in run(flavour, server, scenario)] == ["0", "1", "2"]
+    assert targets(server) == ["/folders/0/items?limit=2", "/folders/0/items?offset=2&limit=2"]
 
 
 def test_is_last_ends_even_with_a_token(flavour: Flavour, server: TestServer) -> None:

@@ -132,16 +132,19 @@ def _listed(shape: _Shape) -> Pagination | None:
     if more and (forward or backward) and shape.has_id(item):
         return _with(base, param=forward, reverse_param=backward, item_token=("id",), limit_param=limit)
     token, token_param = shape.field(_TOKENS, {"string"}, nested=True), shape.param(_TOKEN_PARAMS, {"string"})
+    total = shape.field(_TOTALS, {"integer", "number"}, nested=True)
+    offset = shape.param(("offset",), {"integer", "number"})
     if token and token_param:
-        return _with(base, param=token_param, next=token, limit_param=limit)
+        # With an offset and a total too (Box's lists page by marker only when asked to), the offset
+        # goes on when no token comes.
+        both = {"offset_param": offset, "total": total} if offset and total else {}
+        return _with(base, param=token_param, next=token, limit_param=limit, **both)
     next_url = shape.field(_NEXT_URLS, {"string"}, nested=True)
     if next_url and not shape.is_url(next_url) and (forward or token_param):
         # A `next` that is a cursor, not a URL (`Cursor to fetch the next page`): sent back as `after`.
         return _with(base, param=forward or token_param, next=next_url, limit_param=limit)
     if next_url:
         return _with(base, style="next-url", next=next_url)
-    total = shape.field(_TOTALS, {"integer", "number"}, nested=True)
-    offset = shape.param(("offset",), {"integer", "number"})
     if offset and total:
         return _with(base, style="offset", param=offset, total=total, limit_param=limit)
     page, size = shape.param(("page",), {"integer", "number"}), shape.param(_PAGE_SIZES, {"integer", "number"})
@@ -180,6 +183,7 @@ def declaration(found: Pagination) -> str:
     param_key = {"offset": "offset-param", "page": "page-param", "cursor": "token-param"}.get(found.style)
     keys += [(param_key or "", found.param), ("item-token", ".".join(found.item_token) or None)]
     keys += [("reverse-param", found.reverse_param)]
+    keys += [("offset-param", found.offset_param if found.style == "cursor" else None)]
     keys += [("next-url" if found.style == "next-url" else "next-token", ".".join(found.next) or None)]
     keys += [("total", ".".join(found.total) or None), ("total-pages", ".".join(found.total_pages) or None)]
     keys += [("limit-param", found.limit_param), ("has-more", ".".join(found.has_more) or None)]

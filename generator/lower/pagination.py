@@ -21,7 +21,17 @@ STYLE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "offset": (("offset-param",), ("items", "limit-param", "next-token", "total", *_STOPS)),
     "cursor": (
         ("token-param",),
-        ("next-token", "item-token", "reverse-param", "items", "token-in", "limit-param", *_STOPS),
+        (
+            "next-token",
+            "item-token",
+            "reverse-param",
+            "offset-param",
+            "total",
+            "items",
+            "token-in",
+            "limit-param",
+            *_STOPS,
+        ),
     ),
     "page": (("page-param",), ("items", "first-page", "limit-param", "total", "total-pages", *_STOPS)),
     "next-url": (("next-url",), ("items", *_STOPS)),
@@ -162,8 +172,9 @@ def pagination(
         first_page=_first_page(declaration),
         has_more=declaration.field("has-more"),
         is_last=declaration.field("is-last"),
-        item_token=declaration.path("item-token") or () if "item-token" in known else (),
+        item_token=_item_token(declaration, item_schema),
         reverse_param=declaration.query_param("reverse-param", wire_params),
+        offset_param=declaration.query_param("offset-param", wire_params) if style == "cursor" else None,
     )
     return found if declaration.ok else None
 
@@ -230,6 +241,24 @@ def _body_fields(ctx: LowerContext, operation: dict[str, Any]) -> list[str] | No
     if media is None or "object" not in json_types(ctx.schemas, ctx.rename_refs(media.get("schema"))):
         return None
     return list(properties(ctx.schemas, ctx.rename_refs(media.get("schema"))))
+
+
+def _item_token(declaration: _Declaration, item_schema: Any) -> tuple[str, ...]:
+    """`item-token`: a field path into one item (its `id`), whose value on the last item is the cursor."""
+    if "item-token" not in declaration.declared:
+        return ()
+    path = declaration.path("item-token")
+    if path is None:
+        return ()
+    walked = walk(declaration.ctx.schemas, item_schema, path)
+    if walked.schema is None:
+        declaration.error(
+            "item-token",
+            f"`x-pagination.item-token` ({'.'.join(path)}) names no property of an item: {walked.missing!r} is not one",
+            "properties there: " + (", ".join(walked.known) or "none"),
+        )
+        return ()
+    return path
 
 
 def _first_page(declaration: _Declaration) -> int:

@@ -37,6 +37,7 @@ class PageSpec(NamedTuple):
     is_last: tuple[str, ...] = ()  # a boolean: true says the page is the last one
     item_token: tuple[str, ...] = ()  # the cursor is this field of the last item (`id`), not a token of the body
     reverse_param: str | None = None  # the cursor parameter paging the other way (`before`): the first item's
+    offset_param: str | None = None  # cursor style: the offset advanced (below `total`) when no token comes
 
 
 class PartEncoding(NamedTuple):

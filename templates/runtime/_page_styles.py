@@ -76,8 +76,8 @@ def read_facts(spec: PageSpec, data: Any, call: Call, items: list[Any], response
         token = read_path(items[0] if backward(spec, call) else items[-1], spec.item_token) if items else None
     elif spec.style == "offset" or spec.style == "cursor":
         token = read_path(data, spec.next) if spec.next else None
-        if spec.style == "offset":
-            position = _query_int(call, spec.param) or 0
+    if spec.style == "offset" or spec.offset_param:
+        position = _query_int(call, spec.offset_param or spec.param) or 0
     elif spec.style == "page":
         page_size = _query_int(call, spec.limit_param) or size
         position = (_page_number(spec, call) - spec.first_page) * page_size
@@ -142,6 +142,10 @@ def _cursor(spec: PageSpec, facts: PageFacts) -> Call | None:
     again, ends the listing."""
     token, call = facts.token, facts.call
     name = spec.reverse_param if backward(spec, call) else spec.param
+    if token is None and spec.offset_param and facts.total is not None:
+        # No token: a server paging by offset this time (Box without `usemarker`), below its total.
+        offset = (facts.position or 0) + facts.size
+        return call.with_query(**{spec.offset_param: offset}) if offset < facts.total else None
     if token is None or name is None:
         return None
     if spec.in_body:

@@ -50,6 +50,9 @@ class PageSpec(NamedTuple):
     reverse_param: str | None = (
         None  # the cursor parameter paging the other way (`before`): the first item's
     )
+    offset_param: str | None = (
+        None  # cursor style: the offset advanced (below `total`) when no token comes
+    )
 
 
 class PartEncoding(NamedTuple):
