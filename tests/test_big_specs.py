@@ -398,7 +398,7 @@ print(json.dumps([
     [type(response).__name__, response.status, text],
     [type(uploaded).__name__, uploaded.id, uploaded.purpose],
     [type(store).__name__, store.id, store.file_counts.completed],
-    [type(stores).__name__, [s.name for s in stores.data], stores.has_more],
+    [type(stores).__name__, [s.name for s in stores.items], stores.has_next_page(), stores.parsed_body.last_id],
     [type(added).__name__, added.vector_store_id, added.status],
     [type(found).__name__, [(r.filename, r.score) for r in found.data]],
 ]))
@@ -420,7 +420,7 @@ def test_openai_chat_responses_files_and_vector_stores_on_the_wire(
         ["Response", "completed", STORY],
         ["OpenAIFile", "file-abc123", "fine-tune"],
         ["VectorStoreObject", "vs_abc123", 3],
-        ["ListVectorStoresResponse", ["Support FAQ", "Support FAQ v2"], False],
+        ["SyncPage", ["Support FAQ", "Support FAQ v2"], False, "vs_abc456"],  # paged, with no overlay
         ["VectorStoreFileObject", "vs_abcd", "completed"],
         ["VectorStoreSearchResultsPage", [["document.pdf", 0.95]]],
     ]
@@ -532,3 +532,109 @@ def test_openai_chat_completions_stream_sync_and_async_until_done(
         assert request.header("accept") == "text/event-stream"
         assert request.json() == {"model": "gpt-4o-mini", "messages": MESSAGES, "stream": True}
     assert whole.json() == {"model": "gpt-4o-mini", "messages": MESSAGES, "stream": False}
+
+
+# -- pages with no overlay: OpenAI's lists, Box's folder items --------------------------------------
+OPENAI_PAGES = """
+import asyncio, json, sys
+import openai_client
+
+FIRST = {"limit": 2}
+
+
+def sync_pages(base_url: str) -> list[object]:
+    client = openai_client.Client(api_key="sk-test", base_url=base_url, max_retries=0)
+    files = [f.id for f in client.files.list(limit=2)]
+    stores = [s.id for s in client.vector_stores.list(limit=2)]
+    return [files, stores]
+
+
+async def async_pages(base_url: str) -> list[object]:
+    client = openai_client.AsyncClient(api_key="sk-test", base_url=base_url, max_retries=0)
+    files = [f.id async for f in client.files.list(limit=2)]
+    page = await client.vector_stores.list(limit=2)
+    return [files, [s.id for s in page.items], page.has_next_page()]
+
+
+print(json.dumps([sync_pages(sys.argv[1]), asyncio.run(async_pages(sys.argv[1]))]))
+"""
+
+
+def openai_list(items: list[dict[str, Any]], more: bool) -> dict[str, Any]:
+    return {"object": "list", "data": items, "first_id": items[0]["id"], "last_id": items[-1]["id"], "has_more": more}
+
+
+@pytest.mark.slow
+def test_openai_lists_page_with_no_overlay_until_has_more_false(
+    tmp_path_factory: pytest.TempPathFactory, server: TestServer
+) -> None:
+    case = CASES["openai"]
+    built = build_once(tmp_path_factory, Wanted(case.spec, case.package, seed=None))
+    big = Big(case, built.out, built.returncode, built.stdout, built.stderr)
+    files = [FILE | {"id": f"file-{n}"} for n in range(3)]
+    stores = [VECTOR_STORE | {"id": f"vs_{n}"} for n in range(3)]
+    for _ in ("sync", "async"):
+        server.enqueue(Reply(200, body=openai_list(files[:2], True)), Reply(200, body=openai_list(files[2:], False)))
+        server.enqueue(Reply(200, body=openai_list(stores[:2], True)), Reply(200, body=openai_list(stores[2:], False)))
+    server.enqueue(Reply(200, body=openai_list(stores[2:], False)))  # the async page: one request
+    sync, asynchronous = json.loads(run_python(big, OPENAI_PAGES, server.url))
+    assert sync == [["file-0", "file-1", "file-2"], ["vs_0", "vs_1", "vs_2"]]
+    assert asynchronous == [["file-0", "file-1", "file-2"], ["vs_0", "vs_1"], True]
+    # Each listing stops at `has_more: false`: two requests each, never a third.
+    assert [r.target for r in server.requests] == [
+        "/files?limit=2",
+        "/files?limit=2&after=file-1",
+        "/vector_stores?limit=2",
+        "/vector_stores?limit=2&after=vs_1",
+        "/files?limit=2",
+        "/files?limit=2&after=file-1",
+        "/vector_stores?limit=2",
+    ]
+    assert ": 288 operations, 62 paginated (62 inferred), " in big.stdout
+
+
+BOX_PAGES = """
+import json, sys
+import box_client
+
+client = box_client.Client(api_key="box-token", base_url=sys.argv[1], max_retries=0)
+by_marker = [(item.type, item.id) for item in client.folders.get_id_items("0", usemarker=True, limit=2)]
+pages = list(client.folders.get_id_items("0", limit=2).iter_pages())
+print(json.dumps([by_marker, [[item.id for item in page.items] for page in pages]]))
+"""
+
+
+@pytest.mark.slow
+def test_box_folder_items_page_by_marker_with_no_overlay(
+    tmp_path_factory: pytest.TempPathFactory, server: TestServer
+) -> None:
+    case = CASES["box"]
+    built = build_once(tmp_path_factory, Wanted(case.spec, case.package, seed=None))
+    big = Big(case, built.out, built.returncode, built.stdout, built.stderr)
+    entries = [
+        {"id": "11", "type": "file", "etag": "1", "name": "a.txt"},
+        {"id": "12", "type": "folder", "etag": "1", "name": "b"},
+        {"id": "13", "type": "web_link", "etag": "1", "name": "c", "url": "https://example.com"},
+    ]
+    server.enqueue(
+        Reply(
+            200,
+            body={
+                "entries": entries[:2],
+                "limit": 2,
+                "next_marker": "JV9IRGZmieiBasejOG9yDCRNgd2ymoZIbjsxbJMjIs3kioVii",
+            },
+        ),
+        Reply(200, body={"entries": entries[2:], "limit": 2}),
+        Reply(200, body={"entries": entries[:2], "limit": 2, "offset": 0, "total_count": 3}),
+        Reply(200, body={"entries": entries[2:], "limit": 2, "offset": 2, "total_count": 3}),
+    )
+    by_marker, by_offset = json.loads(run_python(big, BOX_PAGES, server.url))
+    assert by_marker == [["file", "11"], ["folder", "12"], ["web_link", "13"]]
+    assert by_offset == [["11", "12"], ["13"]]
+    assert [r.target for r in server.requests] == [
+        "/folders/0/items?usemarker=true&limit=2",
+        "/folders/0/items?usemarker=true&marker=JV9IRGZmieiBasejOG9yDCRNgd2ymoZIbjsxbJMjIs3kioVii&limit=2",
+        "/folders/0/items?limit=2",
+        "/folders/0/items?offset=2&limit=2",
+    ]
