@@ -52,7 +52,7 @@ class Extension:
 
 _OPERATION = "operation"
 _PAGINATION_KEYS = (
-    Key("style", "string", "offset, cursor, page, next-url or link-header", required=True),
+    Key("style", "string", "offset, cursor, page, next-url, link-header or single", required=True),
     Key("items", "field path", "the page's list of items; left out, the response is the list"),
     Key("offset-param", "parameter", "the query parameter of the offset (offset; cursor: used when no token comes)"),
     Key("limit-param", "parameter", "the query parameter of the page size"),

@@ -146,8 +146,8 @@ class StreamChoice:
     body_property: str | None  # the JSON body's boolean property that carries the choice, by wire name
 
 
-PaginationStyle = Literal["offset", "cursor", "page", "next-url", "link-header"]
-PAGINATION_STYLES: tuple[PaginationStyle, ...] = ("offset", "cursor", "page", "next-url", "link-header")
+PaginationStyle = Literal["offset", "cursor", "page", "next-url", "link-header", "single"]
+PAGINATION_STYLES: tuple[PaginationStyle, ...] = ("offset", "cursor", "page", "next-url", "link-header", "single")
 
 
 @dataclass(frozen=True)

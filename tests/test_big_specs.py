@@ -548,7 +548,8 @@ def sync_pages(base_url: str) -> list[object]:
     client = openai_client.Client(api_key="sk-test", base_url=base_url, max_retries=0)
     files = [f.id for f in client.files.list(limit=2)]
     stores = [s.id for s in client.vector_stores.list(limit=2)]
-    return [files, stores]
+    models = [m.id for m in client.models.list()]  # one page, the whole listing
+    return [files, stores, models]
 
 
 async def async_pages(base_url: str) -> list[object]:
@@ -575,12 +576,18 @@ def test_openai_lists_page_with_no_overlay_until_has_more_false(
     big = Big(case, built.out, built.returncode, built.stdout, built.stderr)
     files = [FILE | {"id": f"file-{n}"} for n in range(3)]
     stores = [VECTOR_STORE | {"id": f"vs_{n}"} for n in range(3)]
-    for _ in ("sync", "async"):
+    model = {"object": "model", "created": 1686935002, "owned_by": "openai"}
+    models = {"object": "list", "data": [model | {"id": "gpt-5.4"}, model | {"id": "gpt-4o-mini"}]}
+    for flavour in ("sync", "async"):
         server.enqueue(Reply(200, body=openai_list(files[:2], True)), Reply(200, body=openai_list(files[2:], False)))
-        server.enqueue(Reply(200, body=openai_list(stores[:2], True)), Reply(200, body=openai_list(stores[2:], False)))
-    server.enqueue(Reply(200, body=openai_list(stores[2:], False)))  # the async page: one request
+        if flavour == "sync":
+            server.enqueue(
+                Reply(200, body=openai_list(stores[:2], True)), Reply(200, body=openai_list(stores[2:], False))
+            )
+            server.enqueue(Reply(200, body=models))
+    server.enqueue(Reply(200, body=openai_list(stores[:2], True)))  # the async first page: one request
     sync, asynchronous = json.loads(run_python(big, OPENAI_PAGES, server.url))
-    assert sync == [["file-0", "file-1", "file-2"], ["vs_0", "vs_1", "vs_2"]]
+    assert sync == [["file-0", "file-1", "file-2"], ["vs_0", "vs_1", "vs_2"], ["gpt-5.4", "gpt-4o-mini"]]
     assert asynchronous == [["file-0", "file-1", "file-2"], ["vs_0", "vs_1"], True]
     # Each listing stops at `has_more: false`: two requests each, never a third.
     assert [r.target for r in server.requests] == [
@@ -588,11 +595,12 @@ def test_openai_lists_page_with_no_overlay_until_has_more_false(
         "/files?limit=2&after=file-1",
         "/vector_stores?limit=2",
         "/vector_stores?limit=2&after=vs_1",
+        "/models",
         "/files?limit=2",
         "/files?limit=2&after=file-1",
         "/vector_stores?limit=2",
     ]
-    assert ": 288 operations, 62 paginated (62 inferred), " in big.stdout
+    assert ": 288 operations, 63 paginated (63 inferred), " in big.stdout
 
 
 BOX_PAGES = """

@@ -70,7 +70,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
         spec({"style": "token"}),
         [
             f"{POINTER}/style: `x-pagination` must be a mapping with a `style`: "
-            "offset, cursor, page, next-url, link-header"
+            "offset, cursor, page, next-url, link-header, single"
         ],
     ),
     "a key of another style": (

@@ -48,7 +48,7 @@ def run(flavour: Flavour, server: TestServer, scenario: Callable[[Any], Any]) ->
 
 
 async def every_item(listing: Any) -> list[Any]:
-    if isinstance(listing, inferred_pagination.AsyncPaginator):
+    if isinstance(listing, inferred_pagination.AsyncPaginator | inferred_pagination.AsyncPage):
         return [item async for item in listing]
     return list(listing)
 
@@ -65,7 +65,7 @@ def targets(server: TestServer) -> list[str]:
 def test_the_summary_counts_and_verbose_locates_each_inferred_pagination(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "generator", "build", "--isolated", "--spec", str(SPEC), "--out", str(tmp_path)]
     quiet = subprocess.run([*command, "--package", "quiet"], capture_output=True, text=True, check=True)
-    assert ": 8 operations, 7 paginated (7 inferred), " in quiet.stdout
+    assert ": 9 operations, 8 paginated (8 inferred), " in quiet.stdout
     assert quiet.stderr == ""
     verbose = subprocess.run([*command, "--package", "loud", "--verbose"], capture_output=True, text=True, check=True)
     notes = re.findall(r"^note: .*spec\.yaml:(\d+):\d+ #(\S+): (.*)$", verbose.stderr, re.MULTILINE)
@@ -100,9 +100,10 @@ def test_the_summary_counts_and_verbose_locates_each_inferred_pagination(tmp_pat
             "paginated by inference, as `x-pagination: {style: page, items: droplets, page-param: page, "
             "total: meta.total, limit-param: per_page}`",
         ),
+        ("/paths/~1engines/get", "paginated by inference, as `x-pagination: {style: single, items: data}`"),
     ]
     lines = SPEC.read_text(encoding="utf-8").splitlines()
-    assert [lines[int(line) - 2].strip() for line, _, _ in notes] == ["get:"] * 7  # each at its operation
+    assert [lines[int(line) - 2].strip() for line, _, _ in notes] == ["get:"] * 8  # each at its operation
     again = subprocess.run([*command, "--package", "loud", "--verbose"], capture_output=True, text=True, check=True)
     assert "cached" in again.stdout and again.stderr == verbose.stderr  # a cache hit says the same
 
@@ -237,6 +238,18 @@ def test_offset_until_the_total_and_page_numbers(flavour: Flavour, server: TestS
         "/droplets?per_page=2",
         "/droplets?page=2&per_page=2",
     ]
+
+
+def test_a_list_with_nothing_to_page_by_is_one_page(flavour: Flavour, server: TestServer) -> None:
+    server.enqueue(Reply(200, body={"object": "list", "data": [{"id": "e1"}, {"id": "e2"}]}))
+
+    async def scenario(client: Any) -> list[Any]:
+        page = await first_page(client.engines.list())
+        assert page.has_next_page() is False
+        return await every_item(page)
+
+    assert [e.id for e in run(flavour, server, scenario)] == ["e1", "e2"]
+    assert targets(server) == ["/engines"]
 
 
 def test_x_pagination_false_returns_the_body_as_it_is(flavour: Flavour, server: TestServer) -> None:

@@ -84,6 +84,13 @@ class _Shape:
             return None
         return (chosen,), walk(self.ctx.schemas, self.schema, (chosen,)).schema_items()
 
+    def says_list(self) -> bool:
+        """Whether the body says it is a list (`object: list`, OpenAI's and Stripe's lists)."""
+        if "object" not in self.fields:
+            return False
+        marker = walk(self.ctx.schemas, self.schema, ("object",)).schema or {}
+        return marker.get("const") == "list" or marker.get("enum") == ["list"]
+
     def has_id(self, item: Any) -> bool:
         """Whether every item has an `id` (each member of a union of items too)."""
         current = resolved(self.ctx.schemas, item)
@@ -151,6 +158,8 @@ def _listed(shape: _Shape) -> Pagination | None:
     if page and size:
         pages = shape.field(_TOTAL_PAGES, {"integer", "number"}, nested=True)
         return _with(base, style="page", param=page, total=total, total_pages=pages, limit_param=size)
+    if shape.says_list():  # `object: list` and nothing to page by: one page is the whole listing
+        return _with(base, style="single", has_more=(), is_last=())
     return None
 
 

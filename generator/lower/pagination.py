@@ -36,6 +36,7 @@ STYLE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "page": (("page-param",), ("items", "first-page", "limit-param", "total", "total-pages", *_STOPS)),
     "next-url": (("next-url",), ("items", *_STOPS)),
     "link-header": ((), ("items", *_STOPS)),
+    "single": ((), ("items",)),  # one page is the whole listing (OpenAI's models)
 }
 # What a field path may hold: the JSON types it must allow, and how to say so.
 _FIELD_TYPES = {

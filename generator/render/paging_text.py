@@ -19,6 +19,7 @@ def paging_summary(pagination: Pagination) -> str:
         "page": f"page number {code(p.param or '')} from {p.first_page}",
         "next-url": f"the next page's URL at {code('.'.join(p.next))}",
         "link-header": 'the `rel="next"` link of the `Link` header',
+        "single": "one page, the whole listing",
     }[p.style]
     if p.limit_param:
         parts += f", page size {code(p.limit_param)}"

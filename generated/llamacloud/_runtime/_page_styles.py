@@ -209,12 +209,18 @@ def _link(spec: PageSpec, facts: PageFacts) -> Call | None:
     return facts.call._replace(url=facts.url)
 
 
+def _single(spec: PageSpec, facts: PageFacts) -> Call | None:
+    """The page is the whole listing."""
+    return None
+
+
 _STYLES: dict[str, Callable[[PageSpec, PageFacts], Call | None]] = {
     "offset": _offset,
     "cursor": _cursor,
     "page": _page,
     "next-url": _link,
     "link-header": _link,
+    "single": _single,
 }
 
 
