@@ -10,6 +10,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
 
+from ._servers import Server
 from ._types import NotGiven, Omit, not_given
 
 T = TypeVar("T")
@@ -83,6 +84,7 @@ class Endpoint(NamedTuple, Generic[T]):
     content_type: str | None = None  # the media type of a raw (bytes or text) request body
     body: BodySpec | None = None  # how a JSON, form or multipart body is sent, when not by default
     stream: StreamSpec | None = None  # an event stream: `parse` then reads one event's data
+    server: Server | None = None  # the operation's own server (its path's or its own `servers`)
 
 
 class AuthScheme(NamedTuple):
@@ -125,4 +127,4 @@ class Call(NamedTuple):
         return Call(self.path, {**self.query, **changes}, *self[2:])
 
 
-__all__ = ["AuthScheme", "BodySpec", "Call", "Endpoint", "PageSpec", "PartEncoding", "StreamSpec"]
+__all__ = ["AuthScheme", "BodySpec", "Call", "Endpoint", "PageSpec", "PartEncoding", "Server", "StreamSpec"]

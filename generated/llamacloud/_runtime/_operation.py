@@ -11,6 +11,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
 
+from ._servers import Server
 from ._types import NotGiven, Omit, not_given
 
 T = TypeVar("T")
@@ -110,6 +111,9 @@ class Endpoint(NamedTuple, Generic[T]):
     stream: StreamSpec | None = (
         None  # an event stream: `parse` then reads one event's data
     )
+    server: Server | None = (
+        None  # the operation's own server (its path's or its own `servers`)
+    )
 
 
 class AuthScheme(NamedTuple):
@@ -161,5 +165,6 @@ __all__ = [
     "Endpoint",
     "PageSpec",
     "PartEncoding",
+    "Server",
     "StreamSpec",
 ]
