@@ -21,6 +21,7 @@ from ._runtime._exceptions import (
     RateLimitError,
     ResponseTooLargeError,
     ResponseValidationError,
+    StreamDataError,
     StreamEventError,
     UnprocessableEntityError,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "ResponseValidationError",
     "ServerSentEvent",
     "Stream",
+    "StreamDataError",
     "StreamEventError",
     "StreamedResponse",
     "SyncPage",
