@@ -23,6 +23,7 @@ from ._runtime._exceptions import (
     RateLimitError,
     ResponseTooLargeError,
     ResponseValidationError,
+    StreamDataError,
     StreamEventError,
     UnprocessableEntityError,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "ResponseValidationError",
     "ServerSentEvent",
     "Stream",
+    "StreamDataError",
     "StreamEventError",
     "StreamedResponse",
     "SyncPage",
