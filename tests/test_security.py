@@ -4,6 +4,7 @@ operation's `security` asks for (bearer, basic, API keys in header, query or coo
 from __future__ import annotations
 
 import base64
+import inspect
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -82,11 +83,33 @@ def test_each_operation_sends_the_first_alternative_it_has_credentials_for(
 
 def test_basic_credentials_and_the_fallback_alternative(secure: ModuleType, server: TestServer) -> None:
     client = secure.Client(base_url=server.url, username="ann", password="pa:ss")
-    default, query_cookie, header_basic, _ = calls(server, client)
+    server.set_handler(lambda request: Reply(status=204))
+    client.default.by()
+    client.header_or_basic.by()
+    with pytest.raises(secure.MissingCredentialsError):
+        client.query_and_cookie.by()  # nothing it can satisfy: refused before sending
+    default, header_basic = server.requests
     basic = "Basic " + base64.b64encode(b"ann:pa:ss").decode()
     assert default.header("authorization") == basic  # the second alternative of the API's default
     assert header_basic.header("authorization") == basic
-    assert query_cookie.query_params == [] and query_cookie.cookies == {}  # nothing it can satisfy
+
+
+def test_each_credential_is_a_typed_keyword_of_the_client_and_with_options(
+    secure: ModuleType, server: TestServer
+) -> None:
+    for method in (secure.Client.__init__, secure.Client.with_options, secure.AsyncClient.__init__):
+        parameters = inspect.signature(method).parameters
+        assert {"query_key", "cookie_key", "header_key"} <= set(parameters)
+        assert parameters["query_key"].annotation in ("str | None", str | None)
+    client = secure.Client(base_url=server.url, query_key="qk-1234", cookie_key="ck-1234")
+    copy = client.with_options(cookie_key="ck-5678")
+    server.set_handler(lambda request: Reply(status=204))
+    client.query_and_cookie.by()
+    copy.query_and_cookie.by()
+    assert [(r.query_params, r.cookies) for r in server.requests] == [
+        ([("key", "qk-1234")], {"sid": "ck-1234"}),
+        ([("key", "qk-1234")], {"sid": "ck-5678"}),
+    ]
 
 
 def test_credentials_come_from_environment_variables(
@@ -95,6 +118,7 @@ def test_credentials_come_from_environment_variables(
     monkeypatch.setenv("SECURE_API_KEY", "env-token-1")
     monkeypatch.setenv("SECURE_QUERY_KEY", "env-query-1")
     monkeypatch.setenv("SECURE_COOKIE_KEY", "env-cookie-1")
+    monkeypatch.setenv("SECURE_HEADER_KEY", "env-header-1")
     default, query_cookie, *_ = calls(server, secure.Client(base_url=server.url))
     assert default.header("authorization") == "Bearer env-token-1"
     assert query_cookie.query_params == [("key", "env-query-1")]
@@ -102,21 +126,23 @@ def test_credentials_come_from_environment_variables(
 
 
 def test_missing_credentials_name_every_keyword_and_variable(
-    secure: ModuleType, monkeypatch: pytest.MonkeyPatch
+    secure: ModuleType, server: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("SECURE_API_KEY", "SECURE_USERNAME", "SECURE_PASSWORD", "SECURE_QUERY_KEY"):
+    for name in ("SECURE_API_KEY", "SECURE_USERNAME", "SECURE_PASSWORD", "SECURE_QUERY_KEY", "SECURE_HEADER_KEY"):
         monkeypatch.delenv(name, raising=False)
-    with pytest.raises(secure.APIError) as caught:
-        secure.Client(base_url="http://127.0.0.1:9")
-    message = str(caught.value)
-    for fragment in (
-        "api_key=",
-        "username=` and `password=",
-        "SECURE_API_KEY",
-        "SECURE_USERNAME",
-        "SECURE_QUERY_KEY",
-    ):
-        assert fragment in message, message
+    client = secure.Client(base_url=server.url)  # the constructor requires nothing
+    server.set_handler(lambda request: Reply(status=204))
+    with pytest.raises(secure.MissingCredentialsError) as caught:
+        client.default.by()
+    assert str(caught.value) == (
+        "No credentials for this call: pass `api_key=` or `username=` and `password=` to the client or set "
+        "SECURE_API_KEY or SECURE_USERNAME or SECURE_PASSWORD."
+    )
+    with pytest.raises(secure.MissingCredentialsError) as caught:
+        client.header_or_basic.by()
+    assert "`header_key=`" in str(caught.value) and "SECURE_HEADER_KEY" in str(caught.value)
+    assert client.public.public() is None  # `security: []` needs nothing
+    assert [r.path for r in server.requests] == ["/public"]
 
 
 def test_credentials_never_show_in_errors(secure: ModuleType, server: TestServer) -> None:

@@ -79,6 +79,11 @@ FIXTURES: tuple[str, ...] = (
     "shared_responses",
     # Names a spec's own words would stutter: titles, environment variables, params types (tests/test_names.py)
     "names",
+    # OAuth 2 client credentials, a second key's keyword, `security: []`; the secret sent in the form
+    # with extra fields; webhooks verified and typed (tests/test_oauth2.py, tests/test_webhooks.py)
+    "oauth2",
+    "oauth2_post",
+    "webhooks",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.

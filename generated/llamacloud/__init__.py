@@ -14,6 +14,7 @@ from ._runtime._exceptions import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    MissingCredentialsError,
     NotFoundError,
     PermissionDeniedError,
     PollingFailedError,
@@ -22,7 +23,9 @@ from ._runtime._exceptions import (
     ResponseTooLargeError,
     ResponseValidationError,
     StreamEventError,
+    TokenError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 from ._version import __version__
 from .pagination import AsyncPage, AsyncPaginator, SyncPage
@@ -52,6 +55,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "LlamaCloud",
+    "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
     "Omit",
@@ -67,7 +71,9 @@ __all__ = [
     "StreamEventError",
     "StreamedResponse",
     "SyncPage",
+    "TokenError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "__version__",
     "not_given",
     "omit",

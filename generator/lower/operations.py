@@ -14,7 +14,7 @@ from .pagination import pagination
 from .parameters import lower_parameters
 from .polling import waits
 from .responses import error_models, success_response
-from .security import requirements
+from .security import requirement_scopes, requirements
 from .streams import stream_choice
 
 # QUERY (OpenAPI 3.2) is safe and idempotent like GET; a custom method (`additionalOperations`) is not known to be.
@@ -87,6 +87,7 @@ def lower_operation(
         endpoint_name=endpoint_name,
         resource_path=resource_path,
         security=security,
+        scopes=requirement_scopes(operation.get("security"), schemes),
         stream_choice=choice,
         waits=polled,
     )

@@ -19,8 +19,9 @@ def auth_for_docs(api: Api) -> dict[str, str]:
     scheme = next((s for s in api.security if not s.deprecated), api.security[0] if api.security else None)
     if scheme is None:
         return {"location": "none", "name": "", "prefix": ""}
-    prefix = {"bearer": "Bearer ", "basic": "Basic "}.get(scheme.kind, "")
-    return {"location": scheme.location, "name": scheme.parameter, "prefix": prefix}
+    prefix = {"bearer": "Bearer ", "oauth2": "Bearer ", "basic": "Basic "}.get(scheme.kind, "")
+    env = scheme.envs[0] if scheme.envs and scheme.kind != "basic" else api.settings.api_key_env
+    return {"location": scheme.location, "name": scheme.parameter, "prefix": prefix, "env": env, "kind": scheme.kind}
 
 
 def readme_operations(api: Api) -> dict[str, Operation | bool | None]:
@@ -125,7 +126,8 @@ def _dq(text: str) -> str:
 
 def curl_example(op: Operation, api: Api) -> str:
     """A curl call with the required parameters as shell variables, authenticated like the client."""
-    auth, key = auth_for_docs(api), "$" + api.settings.api_key_env
+    auth = auth_for_docs(api)
+    key = "$" + auth.get("env", api.settings.api_key_env)
     query = [f"{p.wire_name}={_shell_var(p.wire_name)}" for p in op.in_location("query") if p.required]
     headers = [f"{p.wire_name}: {_shell_var(p.wire_name)}" for p in op.in_location("header") if p.required]
     cookies = [f"{p.wire_name}={_shell_var(p.wire_name)}" for p in op.in_location("cookie") if p.required]

@@ -4,6 +4,7 @@ gives the seconds to wait before the next one or the error to give up with, logg
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -55,7 +56,7 @@ class Attempts:
                 self.request.method,
                 self._url(),
                 self._number + 1,
-                redact_headers(self.request.headers),
+                self._scrub(str(redact_headers(self.request.headers))),  # an API key in a header of its own too
             )
         return self.request
 
@@ -110,4 +111,15 @@ def redact_headers(headers: httpx.Headers) -> dict[str, str]:
     return {k: ("<redacted>" if k.lower() in _REDACTED_HEADERS else v) for k, v in headers.items()}
 
 
-__all__ = ["Attempts", "log", "redact_headers", "transport_error"]
+def enable_env_logging(variable: str, logger: logging.Logger) -> None:
+    """`<PACKAGE>_LOG=debug` (or info) turns on the client's log output without touching `logging`."""
+    level = os.environ.get(variable, "").upper()
+    if level not in ("DEBUG", "INFO") or logger.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+
+__all__ = ["Attempts", "enable_env_logging", "log", "redact_headers", "transport_error"]

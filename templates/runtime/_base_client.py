@@ -15,8 +15,8 @@ from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 
 import httpx
 
-from ._attempts import Attempts, log
-from ._credentials import Credentials, is_other_origin
+from ._attempts import Attempts, enable_env_logging, log
+from ._credentials import Credentials, Tokens, is_other_origin
 from ._exceptions import APIError
 from ._exchange import async_exchange, exchange
 from ._idempotency import add_idempotency_key
@@ -73,6 +73,7 @@ class _BaseClient(Generic[_HttpT]):
     _response_observer: Callable[[httpx.Response], None] | None = None
     # Alternatives of schemes the API asks for by default; None when the spec declares none.
     _default_security: ClassVar[tuple[tuple[str, ...], ...] | None] = None
+    _default_scopes: ClassVar[Mapping[str, tuple[str, ...]]] = {}  # OAuth 2 scopes by scheme
     # The header a non-idempotent request sends a fresh key in (`x-client.idempotency-header`).
     _idempotency_header: ClassVar[str | None] = None
 
@@ -107,7 +108,7 @@ class _BaseClient(Generic[_HttpT]):
         (5 s to connect); `http_client` is used as given and left open by `close()`;
         `retry_non_idempotent` lets retries apply to operations the API does not mark idempotent."""
         given = {"api_key": api_key, "username": username, "password": password, **(credentials or {})}
-        self._credentials = Credentials(self._auth_schemes, self._default_security, given)
+        self._credentials = Credentials(self._auth_schemes, self._default_security, given, self._default_scopes)
         self._scrub = self._credentials.scrub
         if base_url is None:
             base_url = os.environ.get(self._base_url_env) or self._default_base_url
@@ -129,7 +130,7 @@ class _BaseClient(Generic[_HttpT]):
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http()
         self._logger = logging.getLogger(self._logger_name) if self._logger_name else log
-        _enable_env_logging(self._log_env, self._logger)
+        enable_env_logging(self._log_env, self._logger)
 
     def on_request(self, request: httpx.Request) -> None:
         """Hook, called with the request of each attempt just before it is sent; it may change it (a
@@ -161,7 +162,7 @@ class _BaseClient(Generic[_HttpT]):
         copy leaves the pool open) unless given an `http_client` of its own."""
         given = {**self._credentials.given, **(credentials or {})}
         extra = {k: v for k, v in given.items() if k not in ("api_key", "username", "password")}
-        return type(self)(
+        copy = type(self)(
             api_key=api_key or given.get("api_key"),
             username=username or given.get("username"),
             password=password or given.get("password"),
@@ -174,6 +175,8 @@ class _BaseClient(Generic[_HttpT]):
             http_client=http_client or self._http,
             retry_non_idempotent=self.retry_non_idempotent if retry_non_idempotent is None else retry_non_idempotent,
         )
+        copy._credentials.share_tokens(self._credentials)  # tokens are fetched once per client family
+        return copy
 
     @property
     def api_key(self) -> str:
@@ -189,8 +192,8 @@ class _BaseClient(Generic[_HttpT]):
     def user_agent(self) -> str:
         return self._user_agent
 
-    def _attempts(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
-        """The request of a call, with the bookkeeping of its attempts."""
+    def _attempts(self, endpoint: Endpoint[Any], call: Call, tokens: Tokens | None = None) -> Attempts:
+        """The request of a call, with the bookkeeping of its attempts; `tokens`: its OAuth 2 tokens."""
         request = build_request(
             self._http,
             endpoint,
@@ -199,8 +202,10 @@ class _BaseClient(Generic[_HttpT]):
             user_agent=self._user_agent,
             default_headers=self.default_headers,
             default_timeout=self._timeout,
-            credentials=self._credentials.for_operation(endpoint.security),
+            credentials=self._credentials.for_operation(endpoint.security, tokens),
         )
+        if tokens:
+            request.extensions["oauth2_tokens"] = tokens  # renewed once after a 401
         retryable = endpoint.idempotent or self.retry_non_idempotent
         if not endpoint.idempotent and self._idempotency_header is not None:
             retryable = add_idempotency_key(request, self._idempotency_header, call.extra_headers) or retryable
@@ -227,7 +232,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self.close()
 
     def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        return self._send_attempts(self._attempts(endpoint, call))
+        return self._send_attempts(self._prepare(endpoint, call))
+
+    def _prepare(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
+        """`_attempts` with the call's OAuth 2 tokens, fetched first where needed."""
+        return self._attempts(
+            endpoint, call, self._credentials.fetch_tokens(self._http, self.base_url, endpoint, self._logger)
+        )
 
     def _send_attempts(self, attempts: Attempts, *, stream: bool = False) -> httpx.Response:
         """The send loop: a response to keep, read whole unless `stream` (then a success comes unread)."""
@@ -241,6 +252,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 sleep(attempts.failed(exc))
                 continue
             self.on_response(response)
+            if response.status_code == 401 and self._credentials.renew(
+                self._http, self.base_url, attempts.request, self._logger
+            ):
+                continue  # a new token, once
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -256,7 +271,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self, endpoint: Endpoint[Any], call: Call, parse: Callable[[httpx.Response, Reconnect], Any], reads_body: bool
     ) -> Any:
         """The `StreamedResponse` of a call made through `with_streaming_response`."""
-        attempts = self._attempts(endpoint, call)
+        attempts = self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         response = self._send_attempts(attempts, stream=True)
         return StreamedResponse(
@@ -284,7 +299,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         if raw:  # with_raw_response: the body read whole, then a stream over it
             response = self._send(endpoint, call)
             return deliver(response, lambda: Stream(response, endpoint, None, self._scrub), raw)
-        attempts = self._attempts(endpoint, call)
+        attempts = self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         return Stream(self._send_attempts(attempts, stream=True), endpoint, reconnect, self._scrub)
 
@@ -329,7 +344,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         await self.close()
 
     async def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        return await self._send_attempts(self._attempts(endpoint, call))
+        return await self._send_attempts(await self._prepare(endpoint, call))
+
+    async def _prepare(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
+        tokens = await self._credentials.async_fetch_tokens(self._http, self.base_url, endpoint, self._logger)
+        return self._attempts(endpoint, call, tokens)
 
     async def _send_attempts(self, attempts: Attempts, *, stream: bool = False) -> httpx.Response:
         while True:
@@ -342,6 +361,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 await async_sleep(attempts.failed(exc))
                 continue
             self.on_response(response)
+            if response.status_code == 401 and await self._credentials.async_renew(
+                self._http, self.base_url, attempts.request, self._logger
+            ):
+                continue
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -359,7 +382,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         parse: Callable[[httpx.Response, AsyncReconnect], Any],
         reads_body: bool,
     ) -> Any:
-        attempts = self._attempts(endpoint, call)
+        attempts = await self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         response = await self._send_attempts(attempts, stream=True)
         return AsyncStreamedResponse(
@@ -387,7 +410,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         if raw:
             response = await self._send(endpoint, call)
             return deliver(response, lambda: AsyncStream(response, endpoint, None, self._scrub), raw)
-        attempts = self._attempts(endpoint, call)
+        attempts = await self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         return AsyncStream(await self._send_attempts(attempts, stream=True), endpoint, reconnect, self._scrub)
 
@@ -434,17 +457,6 @@ def _default_ssl_context() -> ssl.SSLContext:
     so it is done once per process, not once per client. (Read at first use: SSL_CERT_FILE and
     SSL_CERT_DIR set later are not seen; pass an `http_client` of your own for other settings.)"""
     return httpx.create_ssl_context()
-
-
-def _enable_env_logging(variable: str, logger: logging.Logger) -> None:
-    """`<PACKAGE>_LOG=debug` (or info) turns on the client's log output without touching `logging`."""
-    level = os.environ.get(variable, "").upper()
-    if level not in ("DEBUG", "INFO") or logger.handlers:
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(level)
 
 
 # The client classes, and what the generated modules (and the tests: `log`, `_query_items`) read here.

@@ -16,8 +16,8 @@ from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 
 import httpx
 
-from ._attempts import Attempts, log
-from ._credentials import Credentials, is_other_origin
+from ._attempts import Attempts, enable_env_logging, log
+from ._credentials import Credentials, Tokens, is_other_origin
 from ._exceptions import APIError
 from ._exchange import async_exchange, exchange
 from ._idempotency import add_idempotency_key
@@ -82,6 +82,9 @@ class _BaseClient(Generic[_HttpT]):
     _response_observer: Callable[[httpx.Response], None] | None = None
     # Alternatives of schemes the API asks for by default; None when the spec declares none.
     _default_security: ClassVar[tuple[tuple[str, ...], ...] | None] = None
+    _default_scopes: ClassVar[
+        Mapping[str, tuple[str, ...]]
+    ] = {}  # OAuth 2 scopes by scheme
     # The header a non-idempotent request sends a fresh key in (`x-client.idempotency-header`).
     _idempotency_header: ClassVar[str | None] = None
 
@@ -124,7 +127,7 @@ class _BaseClient(Generic[_HttpT]):
             **(credentials or {}),
         }
         self._credentials = Credentials(
-            self._auth_schemes, self._default_security, given
+            self._auth_schemes, self._default_security, given, self._default_scopes
         )
         self._scrub = self._credentials.scrub
         if base_url is None:
@@ -153,7 +156,7 @@ class _BaseClient(Generic[_HttpT]):
         self._logger = (
             logging.getLogger(self._logger_name) if self._logger_name else log
         )
-        _enable_env_logging(self._log_env, self._logger)
+        enable_env_logging(self._log_env, self._logger)
 
     def on_request(self, request: httpx.Request) -> None:
         """Hook, called with the request of each attempt just before it is sent; it may change it (a
@@ -189,7 +192,7 @@ class _BaseClient(Generic[_HttpT]):
             for k, v in given.items()
             if k not in ("api_key", "username", "password")
         }
-        return type(self)(
+        copy = type(self)(
             api_key=api_key or given.get("api_key"),
             username=username or given.get("username"),
             password=password or given.get("password"),
@@ -206,6 +209,10 @@ class _BaseClient(Generic[_HttpT]):
             if retry_non_idempotent is None
             else retry_non_idempotent,
         )
+        copy._credentials.share_tokens(
+            self._credentials
+        )  # tokens are fetched once per client family
+        return copy
 
     @property
     def api_key(self) -> str:
@@ -221,8 +228,10 @@ class _BaseClient(Generic[_HttpT]):
     def user_agent(self) -> str:
         return self._user_agent
 
-    def _attempts(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
-        """The request of a call, with the bookkeeping of its attempts."""
+    def _attempts(
+        self, endpoint: Endpoint[Any], call: Call, tokens: Tokens | None = None
+    ) -> Attempts:
+        """The request of a call, with the bookkeeping of its attempts; `tokens`: its OAuth 2 tokens."""
         request = build_request(
             self._http,
             endpoint,
@@ -231,8 +240,10 @@ class _BaseClient(Generic[_HttpT]):
             user_agent=self._user_agent,
             default_headers=self.default_headers,
             default_timeout=self._timeout,
-            credentials=self._credentials.for_operation(endpoint.security),
+            credentials=self._credentials.for_operation(endpoint.security, tokens),
         )
+        if tokens:
+            request.extensions["oauth2_tokens"] = tokens  # renewed once after a 401
         retryable = endpoint.idempotent or self.retry_non_idempotent
         if not endpoint.idempotent and self._idempotency_header is not None:
             retryable = (
@@ -264,7 +275,17 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self.close()
 
     def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        return self._send_attempts(self._attempts(endpoint, call))
+        return self._send_attempts(self._prepare(endpoint, call))
+
+    def _prepare(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
+        """`_attempts` with the call's OAuth 2 tokens, fetched first where needed."""
+        return self._attempts(
+            endpoint,
+            call,
+            self._credentials.fetch_tokens(
+                self._http, self.base_url, endpoint, self._logger
+            ),
+        )
 
     def _send_attempts(
         self, attempts: Attempts, *, stream: bool = False
@@ -284,6 +305,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 sleep(attempts.failed(exc))
                 continue
             self.on_response(response)
+            if response.status_code == 401 and self._credentials.renew(
+                self._http, self.base_url, attempts.request, self._logger
+            ):
+                continue  # a new token, once
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -307,7 +332,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         reads_body: bool,
     ) -> Any:
         """The `StreamedResponse` of a call made through `with_streaming_response`."""
-        attempts = self._attempts(endpoint, call)
+        attempts = self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         response = self._send_attempts(attempts, stream=True)
         return StreamedResponse(
@@ -352,7 +377,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             return deliver(
                 response, lambda: Stream(response, endpoint, None, self._scrub), raw
             )
-        attempts = self._attempts(endpoint, call)
+        attempts = self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         return Stream(
             self._send_attempts(attempts, stream=True), endpoint, reconnect, self._scrub
@@ -410,7 +435,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         await self.close()
 
     async def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        return await self._send_attempts(self._attempts(endpoint, call))
+        return await self._send_attempts(await self._prepare(endpoint, call))
+
+    async def _prepare(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
+        tokens = await self._credentials.async_fetch_tokens(
+            self._http, self.base_url, endpoint, self._logger
+        )
+        return self._attempts(endpoint, call, tokens)
 
     async def _send_attempts(
         self, attempts: Attempts, *, stream: bool = False
@@ -429,6 +460,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 await async_sleep(attempts.failed(exc))
                 continue
             self.on_response(response)
+            if response.status_code == 401 and await self._credentials.async_renew(
+                self._http, self.base_url, attempts.request, self._logger
+            ):
+                continue
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -450,7 +485,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         parse: Callable[[httpx.Response, AsyncReconnect], Any],
         reads_body: bool,
     ) -> Any:
-        attempts = self._attempts(endpoint, call)
+        attempts = await self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         response = await self._send_attempts(attempts, stream=True)
         return AsyncStreamedResponse(
@@ -493,7 +528,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 lambda: AsyncStream(response, endpoint, None, self._scrub),
                 raw,
             )
-        attempts = self._attempts(endpoint, call)
+        attempts = await self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         return AsyncStream(
             await self._send_attempts(attempts, stream=True),
@@ -560,19 +595,6 @@ def _default_ssl_context() -> ssl.SSLContext:
     so it is done once per process, not once per client. (Read at first use: SSL_CERT_FILE and
     SSL_CERT_DIR set later are not seen; pass an `http_client` of your own for other settings.)"""
     return httpx.create_ssl_context()
-
-
-def _enable_env_logging(variable: str, logger: logging.Logger) -> None:
-    """`<PACKAGE>_LOG=debug` (or info) turns on the client's log output without touching `logging`."""
-    level = os.environ.get(variable, "").upper()
-    if level not in ("DEBUG", "INFO") or logger.handlers:
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(
-        logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s")
-    )
-    logger.addHandler(handler)
-    logger.setLevel(level)
 
 
 # The client classes, and what the generated modules (and the tests: `log`, `_query_items`) read here.
