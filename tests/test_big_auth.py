@@ -89,7 +89,8 @@ def test_an_openai_admin_operation_sends_the_admin_api_key(
     tmp_path_factory: pytest.TempPathFactory, server: TestServer
 ) -> None:
     big = built(tmp_path_factory, "openai")
-    server.enqueue(Reply(200, body={"object": "list", "data": [], "has_more": False, "first_id": None, "last_id": None}))
+    listing = {"object": "list", "data": [], "has_more": False, "first_id": None, "last_id": None}
+    server.enqueue(Reply(200, body=listing))
     missing, _ = json.loads(run_python(big, OPENAI_ADMIN, server.url))
     assert missing == "No credentials for this call: pass `admin_api_key=` to the client or set OPENAI_ADMIN_API_KEY."
     (request,) = server.requests

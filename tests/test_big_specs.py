@@ -222,7 +222,8 @@ body = json.dumps({case.body!r}).encode()
 reply = lambda request: httpx.Response(200, content=body, headers={{"content-type": "application/json"}})
 http_client = httpx.Client(transport=httpx.MockTransport(reply))
 # Box's scheme is OAuth 2: its token is `access_token` (a credential any client takes by name).
-client = package.Client(api_key="k", credentials={{"access_token": "k"}}, base_url="http://test", http_client=http_client)
+given = {{"api_key": "k", "credentials": {{"access_token": "k"}}}}
+client = package.Client(**given, base_url="http://test", http_client=http_client)
 value = client.{case.call}
 loaded = sorted(m.rsplit(".", 1)[1] for m in sys.modules if m.startswith("{case.package}.models._"))
 print(json.dumps([type(value).__name__, type(value).__module__.rsplit(".", 1)[1], loaded]))

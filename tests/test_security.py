@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import inspect
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -161,3 +162,52 @@ def test_with_options_keeps_every_credential(secure: ModuleType, server: TestSer
     server.set_handler(lambda request: Reply(status=204))
     copy.query_and_cookie.by()
     assert server.requests[-1].query_params == [("key", "qk-123456")]
+
+
+RENAMED = """
+openapi: 3.1.0
+info: {title: Acme, version: '1'}
+servers: [{url: 'https://acme.example'}]
+security: [{ApiKeyAuth: []}]
+x-client:
+  auth:
+    PartnerTokenAuth: {keyword: partner, env: ACME_PARTNER}
+components:
+  securitySchemes:
+    ApiKeyAuth: {type: http, scheme: bearer}
+    AdminApiKeyAuth: {type: http, scheme: bearer}
+    PartnerTokenAuth: {type: apiKey, in: header, name: X-Partner}
+paths:
+  /admin:
+    get:
+      operationId: admin
+      security: [{AdminApiKeyAuth: []}]
+      responses: {'204': {description: none}}
+  /partner:
+    get:
+      operationId: partner
+      security: [{PartnerTokenAuth: []}]
+      responses: {'204': {description: none}}
+"""
+
+
+def test_keywords_are_named_after_their_schemes_or_as_x_client_auth_says(
+    tmp_path: Path, server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with built_package(tmp_path, RENAMED, "acme") as acme:
+        keywords = set(inspect.signature(acme.Client.__init__).parameters)
+        assert {"admin_api_key", "partner"} <= keywords and "partner_token" not in keywords
+        monkeypatch.setenv("ACME_PARTNER", "partner-env-1")
+        server.set_handler(lambda request: Reply(status=204))
+        client = acme.Client(base_url=server.url, admin_api_key="admin-123")
+        client.admin.admin()
+        client.partner.partner()
+        admin, partner = server.requests
+        assert admin.header("authorization") == "Bearer admin-123"
+        assert partner.header("x-partner") == "partner-env-1"
+        monkeypatch.delenv("ACME_ADMIN_API_KEY", raising=False)
+        with pytest.raises(acme.MissingCredentialsError) as caught:
+            acme.Client(base_url=server.url).admin.admin()
+        assert str(caught.value) == (
+            "No credentials for this call: pass `admin_api_key=` to the client or set ACME_ADMIN_API_KEY."
+        )

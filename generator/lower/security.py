@@ -92,7 +92,7 @@ def _with_options(schemes: list[SecurityScheme], api_key_env: str, prefix: str) 
     not deprecate (OpenAPI 3.2 `deprecated`), its own name for the others; OAuth 2 schemes take the
     token keywords, prefixed by the scheme's name where there are several."""
     tokens = [s for s in schemes if s.kind in ("bearer", "api_key")]
-    primary = next((s for s in tokens if not s.deprecated), tokens[0] if tokens else None)
+    primary = next((s for s in tokens if not s.deprecated), None)  # a deprecated one keeps its own name
     several = sum(s.kind == "oauth2" for s in schemes) > 1
     result: list[SecurityScheme] = []
     for scheme in schemes:

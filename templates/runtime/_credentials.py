@@ -115,8 +115,12 @@ class Credentials:
         return token
 
     # -- OAuth 2 tokens: fetched by one caller per key, the others waiting for its token ---------
-    def fetch_tokens(self, http: httpx.Client, base: httpx.URL, endpoint: Endpoint[Any], log: logging.Logger) -> Tokens:
+    def fetch_tokens(
+        self, http: httpx.Client, base: httpx.URL, endpoint: Endpoint[Any], log: logging.Logger
+    ) -> Tokens | None:
         """The access tokens a call of `endpoint` sends, by scheme name, fetched where needed."""
+        if not self._oauth2:  # no OAuth 2 credential: nothing to fetch, nothing to allocate
+            return None
         found = Tokens()
         for held, scopes in self.needs(endpoint):
             key = held.key(scopes)
@@ -133,7 +137,9 @@ class Credentials:
 
     async def async_fetch_tokens(
         self, http: httpx.AsyncClient, base: httpx.URL, endpoint: Endpoint[Any], log: logging.Logger
-    ) -> Tokens:
+    ) -> Tokens | None:
+        if not self._oauth2:
+            return None
         found = Tokens()
         for held, scopes in self.needs(endpoint):
             key = held.key(scopes)

@@ -148,8 +148,12 @@ class Credentials:
         base: httpx.URL,
         endpoint: Endpoint[Any],
         log: logging.Logger,
-    ) -> Tokens:
+    ) -> Tokens | None:
         """The access tokens a call of `endpoint` sends, by scheme name, fetched where needed."""
+        if (
+            not self._oauth2
+        ):  # no OAuth 2 credential: nothing to fetch, nothing to allocate
+            return None
         found = Tokens()
         for held, scopes in self.needs(endpoint):
             key = held.key(scopes)
@@ -172,7 +176,9 @@ class Credentials:
         base: httpx.URL,
         endpoint: Endpoint[Any],
         log: logging.Logger,
-    ) -> Tokens:
+    ) -> Tokens | None:
+        if not self._oauth2:
+            return None
         found = Tokens()
         for held, scopes in self.needs(endpoint):
             key = held.key(scopes)
