@@ -15,13 +15,16 @@ _PATH_FIELD = re.compile(r"\{([^{}]+)\}")
 
 
 def auth_for_docs(api: Api) -> dict[str, str]:
-    """How the primary credential travels, for the docs: location, name and prefix."""
+    """How the primary credential travels, for the docs: location, name and prefix; its variable,
+    the scheme's kind and its command-line flag."""
     scheme = next((s for s in api.security if not s.deprecated), api.security[0] if api.security else None)
     if scheme is None:
         return {"location": "none", "name": "", "prefix": ""}
     prefix = {"bearer": "Bearer ", "oauth2": "Bearer ", "basic": "Basic "}.get(scheme.kind, "")
     env = scheme.envs[0] if scheme.envs and scheme.kind != "basic" else api.settings.api_key_env
-    return {"location": scheme.location, "name": scheme.parameter, "prefix": prefix, "env": env, "kind": scheme.kind}
+    flag = "--" + scheme.option.replace("_", "-")
+    where = {"location": scheme.location, "name": scheme.parameter, "prefix": prefix}
+    return where | {"env": env, "kind": scheme.kind, "flag": flag}
 
 
 def readme_operations(api: Api) -> dict[str, Operation | bool | None]:

@@ -12,6 +12,7 @@ import os
 import threading
 import time
 import urllib.parse
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -55,7 +56,10 @@ class TokenStore:
         self._tokens: dict[Key, Token] = {}
         self._guard = threading.Lock()
         self._locks: dict[Key, threading.Lock] = {}
-        self._async_locks: dict[tuple[Key, int], asyncio.Lock] = {}
+        # By event loop (a lock belongs to one), dropped with the loop.
+        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Key, asyncio.Lock]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def get(self, key: Key) -> Token | None:
         return self._tokens.get(key)
@@ -79,9 +83,9 @@ class TokenStore:
     def async_lock(self, key: Key) -> asyncio.Lock:
         import asyncio  # imported on first use: a sync-only program never pays for asyncio
 
-        loop = id(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
         with self._guard:
-            return self._async_locks.setdefault((key, loop), asyncio.Lock())
+            return self._async_locks.setdefault(loop, {}).setdefault(key, asyncio.Lock())
 
     def secrets(self) -> list[str]:
         return [s for t in list(self._tokens.values()) for s in (t.access, t.refresh) if s]

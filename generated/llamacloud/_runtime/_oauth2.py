@@ -13,6 +13,7 @@ import os
 import threading
 import time
 import urllib.parse
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -56,7 +57,10 @@ class TokenStore:
         self._tokens: dict[Key, Token] = {}
         self._guard = threading.Lock()
         self._locks: dict[Key, threading.Lock] = {}
-        self._async_locks: dict[tuple[Key, int], asyncio.Lock] = {}
+        # By event loop (a lock belongs to one), dropped with the loop.
+        self._async_locks: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[Key, asyncio.Lock]
+        ] = weakref.WeakKeyDictionary()
 
     def get(self, key: Key) -> Token | None:
         return self._tokens.get(key)
@@ -80,9 +84,11 @@ class TokenStore:
     def async_lock(self, key: Key) -> asyncio.Lock:
         import asyncio  # imported on first use: a sync-only program never pays for asyncio
 
-        loop = id(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
         with self._guard:
-            return self._async_locks.setdefault((key, loop), asyncio.Lock())
+            return self._async_locks.setdefault(loop, {}).setdefault(
+                key, asyncio.Lock()
+            )
 
     def secrets(self) -> list[str]:
         return [
