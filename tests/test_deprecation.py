@@ -13,7 +13,6 @@ import sys
 import textwrap
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 import yaml
 from support.fixtures import fixture_package
 from support.server import Reply, TestServer
+from support.shared import kept_mypy_cache
 
 BASIC = {"username": "user", "password": "pass"}
 NOTE = {"title": "t"}
@@ -103,20 +103,25 @@ MYPY_SNIPPET = """
 """
 
 
-def test_type_checkers_report_deprecated_use(tmp_path: Path) -> None:
-    (tmp_path / "use.py").write_text(textwrap.dedent(MYPY_SNIPPET), encoding="utf-8")
+def test_type_checkers_report_deprecated_use(tmp_path_factory: pytest.TempPathFactory) -> None:
     roots = [str(goldens.fixture_expected(name).parent) for name in ("bodies", "maps_enums")]
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "mypy", "--strict", "--enable-error-code", "deprecated", "--config-file="),
-            *("--no-error-summary", "--cache-dir", str(tmp_path / ".mypy_cache"), "use.py"),
-        ],
-        cwd=tmp_path,
-        env={"MYPYPATH": os.pathsep.join(roots), "PATH": ""},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # Files and cache kept between runs (the packages are the committed goldens): a second run
+    # re-checks only what changed.
+    with kept_mypy_cache(tmp_path_factory, "deprecated") as cache:
+        folder = cache.with_name(cache.name + "-files")
+        folder.mkdir(exist_ok=True)
+        (folder / "use.py").write_text(textwrap.dedent(MYPY_SNIPPET), encoding="utf-8")
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "mypy", "--strict", "--enable-error-code", "deprecated", "--config-file="),
+                *("--no-error-summary", "--cache-dir", str(cache), "use.py"),
+            ],
+            cwd=folder,
+            env={"MYPYPATH": os.pathsep.join(roots), "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     reported = {int(line.split(":")[1]): line for line in done.stdout.splitlines() if "[deprecated]" in line}
     # Not the calls without a deprecated part; the stream choice's overloads keep their return types.
     assert sorted(reported) == [8, 9, 10, 13, 16, 17], done.stdout

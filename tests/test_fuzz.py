@@ -90,7 +90,8 @@ def depths(sample: int, more: int) -> list[Any]:
 VALID_EXAMPLES = depths(EXAMPLES or 5, EXAMPLES or 25)
 LENIENT_EXAMPLES = depths(EXAMPLES // 2 or 3, EXAMPLES // 2 or 12)
 SPEC_FOLDER_EXAMPLES = depths(EXAMPLES or 5, EXAMPLES or 25)
-PLATFORM_EXAMPLES = depths(max(EXAMPLES // 3, 1), max(EXAMPLES // 3, 4))
+# The platform spec (209 operations) builds in seconds: its mutations run in the `big` group only.
+PLATFORM_EXAMPLES = [pytest.param(max(EXAMPLES // 3, 4), id="more", marks=pytest.mark.big)]
 PACKAGE_NAME_EXAMPLES = max(EXAMPLES // 10, 4)
 SEED = os.environ.get("FUZZ_SEED")
 SURVEY = os.environ.get("FUZZ_SURVEY") == "1"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
-from support.shared import MYPY_STRICT, Build, Wanted, build_all_once, main_spec, mypy_cache
+from support.shared import MYPY_STRICT, Build, Wanted, build_all_once, kept_mypy_cache, main_spec
 
 REFRESH = "run `python tests/update_goldens.py`"
 MAIN = "spec"  # key of the main build beside the fixture names
@@ -143,21 +143,21 @@ def test_fixture_outputs_import_every_module(builds: dict[str, Build], tmp_path:
 
 
 @pytest.mark.slow
-def test_fixture_outputs_pass_mypy_strict(
-    builds: dict[str, Build], tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_fixture_outputs_pass_mypy_strict(builds: dict[str, Build], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Over the committed goldens (what the builds give: test_fixture_build_equals_its_committed_expected_output), whose
+    paths stay the same between runs, so mypy's kept cache re-checks only what changed."""
     packages = []
     for name in goldens.FIXTURES:
         assert built(builds[name])
-        packages.append(str(builds[name].target))
-    cache = mypy_cache(tmp_path_factory, tmp_path / "mypy-cache")
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", *packages],
-        cwd=tmp_path,  # no project configuration: --strict alone decides
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+        packages.append(str(goldens.fixture_expected(name)))
+    with kept_mypy_cache(tmp_path_factory, "fixtures") as cache:
+        done = subprocess.run(
+            [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", *packages],
+            cwd=goldens.FIXTURES_DIR,  # no project configuration: --strict alone decides
+            env=dict(os.environ),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

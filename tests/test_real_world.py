@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from support.server import Reply, TestServer
+from support.shared import MYPY_STRICT, mypy_cache
 
 from generator.cli import main
 
@@ -320,7 +321,11 @@ components:
 
 
 def test_enums_real_specs_write(
-    here: Path, capsys: pytest.CaptureFixture[str], imported: Any, server: TestServer
+    here: Path,
+    capsys: pytest.CaptureFixture[str],
+    imported: Any,
+    server: TestServer,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     spec = write(here, ENUMS)
     built = build(here, capsys)
@@ -342,7 +347,8 @@ def test_enums_real_specs_write(
     # Mixed enums are open, like the others: a value the spec does not list yet still parses.
     assert paint.shade.value == "blue" and paint.switch is m.Switch.OFF
     assert (paint.size, paint.corner, paint.label) == (7, [0, 0], m.PaintLabel.A)
-    mypy = [sys.executable, "-m", "mypy", "--strict", "--config-file=", "--no-error-summary", "pkg"]
+    cache = mypy_cache(tmp_path_factory, here / "mypy-cache")
+    mypy = [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", "pkg"]
     done = subprocess.run(mypy, cwd=here / "out", capture_output=True, text=True, check=False, timeout=300)
     assert (done.returncode, done.stdout) == (0, "")
 

@@ -204,3 +204,17 @@ def mypy_cache(factory: pytest.TempPathFactory, dest: Path) -> Path:
 
     shutil.copytree(made_once(factory, "mypy-cache", analyse) / "cache", dest)
     return dest
+
+
+@contextmanager
+def kept_mypy_cache(factory: pytest.TempPathFactory, label: str) -> Iterator[Path]:
+    """A mypy cache of this environment kept between runs under `label`, for a run over files whose
+    paths do not change from one run to the next (the committed goldens): mypy checks each module
+    against it (size, time, then content), so a second run re-checks only what changed. Started from
+    the analysed dependencies; held exclusively while yielded."""
+    kept = dependencies_cache_folder().with_name(dependencies_cache_folder().name + "-" + label)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    with locked(kept.with_name(kept.name + ".lock")):
+        if not kept.exists():
+            mypy_cache(factory, kept)
+        yield kept
