@@ -429,6 +429,7 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=base | env, capture_output=True, text=True, timeout=60, check=False)
 
 
+@pytest.mark.slow
 def test_the_command_line_takes_each_credential_as_a_flag_or_from_the_environment(server: TestServer) -> None:
     tokens = TokenServer(server)
     helped = cli("--help", env={})
