@@ -91,7 +91,10 @@ def _add_globals(
                 f"API key (default: ${program.api_key_env}; prefer it: a flag shows in the process list)"
             ),
         )
+    taken = {flag for action in parser._actions for flag in action.option_strings}
     for keyword, env, meaning in program.credentials:
+        if "--" + keyword.replace("_", "-") in taken:
+            continue  # a parameter of this command has the flag: the credential goes before the command
         group.add_argument(
             "--" + keyword.replace("_", "-"),
             dest="_credential_" + keyword,
