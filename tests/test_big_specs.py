@@ -123,10 +123,13 @@ from {package}._runtime._base_client import Endpoint
 def walk(resource, path=()):
     found = {{}}
     for name, attr in vars(type(resource)).items():
-        if name.startswith("_") or name in ("with_raw_response", "with_streaming_response"):
+        # A client naming its credentials has its own `with_options`; `webhooks` verifies, it sends nothing.
+        if name.startswith("_") or name in ("with_raw_response", "with_streaming_response", "with_options"):
             continue
         if isinstance(attr, functools.cached_property):
-            found |= walk(getattr(resource, name), (*path, name))
+            value = getattr(resource, name)
+            if not type(value).__module__.endswith("._runtime._webhooks"):
+                found |= walk(value, (*path, name))
         elif inspect.isfunction(attr):
             found[".".join((*path, name))] = inspect.iscoroutinefunction(attr)
     return found
