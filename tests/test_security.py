@@ -14,6 +14,8 @@ import pytest
 from support.packages import built_package
 from support.server import Reply, TestServer
 
+from generator.cli import main
+
 SPEC = """
 openapi: 3.1.0
 info: {title: Secure, version: '1'}
@@ -211,3 +213,32 @@ def test_keywords_are_named_after_their_schemes_or_as_x_client_auth_says(
         assert str(caught.value) == (
             "No credentials for this call: pass `admin_api_key=` to the client or set ACME_ADMIN_API_KEY."
         )
+
+
+BAD_AUTH = """
+openapi: 3.1.0
+info: {title: Acme, version: '1'}
+x-client:
+  auth:
+    Missing: {keyword: gone}
+    tok: {keyword: 2fast, token-auth: private_key_jwt, colour: red}
+components:
+  securitySchemes:
+    tok: {type: oauth2, flows: {clientCredentials: {tokenUrl: /token, scopes: {}}}}
+paths: {}
+"""
+
+
+def test_x_client_auth_mistakes_are_located_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(BAD_AUTH, encoding="utf-8")
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "acme"])
+    err = capsys.readouterr().err
+    assert code == 2 and not (tmp_path / "out").exists()
+    for fragment in (
+        "#/x-client/auth/Missing: x-client auth 'Missing' names no security scheme",
+        "#/x-client/auth/tok/keyword: x-client auth keyword '2fast' is no Python name",
+        "#/x-client/auth/tok/token-auth: x-client auth token-auth 'private_key_jwt' is unknown",
+        "#/x-client/auth/tok/colour: x-client auth key 'colour' is unknown",
+    ):
+        assert fragment in err, err
