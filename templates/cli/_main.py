@@ -34,8 +34,10 @@ from .._runtime._exceptions import (
     APIConnectionError,
     APIError,
     APIStatusError,
+    MissingCredentialsError,
     PollingFailedError,
     PollingTimeoutError,
+    TokenError,
 )
 from .._runtime._pagination import SyncPage
 from .._runtime._streaming import Stream
@@ -116,6 +118,10 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
         return _fail(program, exc.message, code, secrets)
     except APIStatusError as exc:
         return _fail(program, status_message(exc), EXIT_STATUS, secrets)
+    except MissingCredentialsError as exc:  # as a missing flag: nothing was sent
+        return _fail(program, exc.message, EXIT_USAGE, secrets)
+    except TokenError as exc:  # the token endpoint answered with an error status
+        return _fail(program, exc.message, EXIT_STATUS, secrets)
     except APIConnectionError as exc:
         return _fail(program, connection_message(exc), EXIT_CONNECTION, secrets)
     except APIError as exc:
