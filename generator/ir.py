@@ -188,6 +188,15 @@ class Wait:
 
 
 @dataclass(frozen=True)
+class Server:
+    """The server an operation is sent to, when not the API's (`servers` on its path or itself)."""
+
+    url: str  # as the spec writes it: with `{variables}`, possibly relative
+    variables: tuple[tuple[str, str], ...] = ()  # (name, default) of each variable the URL holds
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -210,6 +219,7 @@ class Operation:
     stream_choice: StreamChoice | None = None  # set when a 2xx offers both a plain body and a stream
     waits: tuple[Wait, ...] = ()  # methods polling it (`x-poll`)
     scopes: dict[str, tuple[str, ...]] | None = None  # OAuth 2 scopes its own `security` asks, by scheme
+    server: Server | None = None  # its own server; None: the client's base URL
 
     @property
     def stream_endpoint_name(self) -> str:

@@ -110,7 +110,7 @@ def test_raw_parse_of_an_off_schema_body_raises_then(flavour: Flavour, server: T
         with pytest.raises(llamacloud.ResponseValidationError):
             raw.parse()
 
-    run(flavour, scenario, base_url=server.url)
+    run(flavour, scenario, base_url=server.url, strict_response_validation=True)
 
 
 _LINE = re.compile(r"^(?P<event>request|response|retry|failed) GET (?P<url>\S+) attempt=(?P<attempt>\d) (?P<rest>.*)$")

@@ -87,9 +87,9 @@ def depths(sample: int, more: int) -> list[Any]:
     ]
 
 
-VALID_EXAMPLES = depths(EXAMPLES or 5, EXAMPLES or 25)
-LENIENT_EXAMPLES = depths(EXAMPLES // 2 or 3, EXAMPLES // 2 or 12)
-SPEC_FOLDER_EXAMPLES = depths(EXAMPLES or 5, EXAMPLES or 25)
+VALID_EXAMPLES = depths(EXAMPLES or 3, EXAMPLES or 25)
+LENIENT_EXAMPLES = depths(EXAMPLES // 2 or 2, EXAMPLES // 2 or 12)
+SPEC_FOLDER_EXAMPLES = depths(EXAMPLES or 3, EXAMPLES or 25)
 # The platform spec (209 operations) builds in seconds: its mutations run in the `big` group only.
 PLATFORM_EXAMPLES = [pytest.param(max(EXAMPLES // 3, 4), id="more", marks=pytest.mark.big)]
 PACKAGE_NAME_EXAMPLES = max(EXAMPLES // 10, 4)

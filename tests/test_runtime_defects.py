@@ -111,7 +111,7 @@ def test_a_response_validation_error_has_the_request_id(flavour: Flavour, server
             await resolve(client.beta.batch.get_status("bjb-1"))
         raised.append(caught.value)
 
-    run(flavour, scenario, base_url=server.url)
+    run(flavour, scenario, base_url=server.url, strict_response_validation=True)
     (error,) = raised
     assert isinstance(error, llamacloud.ResponseValidationError)
     assert (error.request_id, error.status_code, error.body) == ("req-7f3a", 200, b'{"job": "not a job"}')

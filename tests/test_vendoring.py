@@ -27,7 +27,7 @@ import pytest
 import update_goldens as goldens  # tests/ is on sys.path (conftest.py)
 import yaml
 from support import floors
-from support.shared import mypy_cache
+from support.shared import kept_mypy_cache
 
 from generator.cli import main
 
@@ -123,22 +123,30 @@ def test_the_readme_snippet_leaves_the_package_out_of_a_stricter_ruff(tmp_path: 
 
 
 @pytest.mark.slow
-def test_the_readme_snippet_leaves_the_package_out_of_a_stricter_mypy(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_the_readme_snippet_leaves_the_package_out_of_a_stricter_mypy(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The stricter mypy flags the package; with the snippet it reports only the project's own
     mistake, a call of the vendored client checked against its types."""
-    project = vendored(tmp_path / "project")
-    (project / VENDOR.parent / "app.py").write_text(APP.format(package=PACKAGE.name), encoding="utf-8")
-    (project / VENDOR.parent / "misuse.py").write_text(MISUSE.format(package=PACKAGE.name), encoding="utf-8")
-    cache = mypy_cache(tmp_path_factory, tmp_path / "mypy-cache")
-    mypy = [sys.executable, "-m", "mypy", "--cache-dir", str(cache), "--no-error-summary", "your_project"]
-    env = {**os.environ, "MYPYPATH": ""}
-    (project / "pyproject.toml").write_text(STRICTER, encoding="utf-8")
-    without = subprocess.run(mypy, cwd=project, env=env, capture_output=True, text=True, check=False)
-    assert f"{VENDOR / PACKAGE.name}/" in without.stdout  # what it would flag
-    (project / "pyproject.toml").write_text(STRICTER + "\n" + vendoring_blocks(PACKAGE / "README.md")["toml"])
-    done = subprocess.run(mypy, cwd=project, env=env, capture_output=True, text=True, check=False)
+    # The project and a cache per configuration kept between runs: a second run re-checks what changed.
+    with (
+        kept_mypy_cache(tmp_path_factory, "vendoring-stricter") as stricter,
+        kept_mypy_cache(tmp_path_factory, "vendoring-snippet") as snippet,
+    ):
+        folder = stricter.with_name(stricter.name + "-files")
+        shutil.rmtree(folder, ignore_errors=True)
+        project = vendored(folder / "project")
+        (project / VENDOR.parent / "app.py").write_text(APP.format(package=PACKAGE.name), encoding="utf-8")
+        (project / VENDOR.parent / "misuse.py").write_text(MISUSE.format(package=PACKAGE.name), encoding="utf-8")
+        mypy = [sys.executable, "-m", "mypy", "--no-error-summary", "your_project"]
+        env = {**os.environ, "MYPYPATH": ""}
+        (project / "pyproject.toml").write_text(STRICTER, encoding="utf-8")
+        without = subprocess.run(
+            [*mypy, "--cache-dir", str(stricter)], cwd=project, env=env, capture_output=True, text=True, check=False
+        )
+        assert f"{VENDOR / PACKAGE.name}/" in without.stdout  # what it would flag
+        (project / "pyproject.toml").write_text(STRICTER + "\n" + vendoring_blocks(PACKAGE / "README.md")["toml"])
+        done = subprocess.run(
+            [*mypy, "--cache-dir", str(snippet)], cwd=project, env=env, capture_output=True, text=True, check=False
+        )
     errors = done.stdout.splitlines()
     assert len(errors) == 1 and errors[0].startswith(f"{VENDOR.parent / 'misuse.py'}:3: error: "), done.stdout
     assert "[arg-type]" in errors[0]

@@ -84,6 +84,8 @@ FIXTURES: tuple[str, ...] = (
     "oauth2",
     "oauth2_post",
     "webhooks",
+    # Servers of a path item and of an operation, variables, a relative URL (tests/test_servers.py)
+    "servers",
 )
 
 # Caches a build, a type check or an import may leave behind; never part of a tree.

@@ -15,6 +15,7 @@ from .parameters import lower_parameters
 from .polling import waits
 from .responses import error_models, success_response
 from .security import requirement_scopes, requirements
+from .servers import operation_server
 from .streams import stream_choice
 
 # QUERY (OpenAPI 3.2) is safe and idempotent like GET; a custom method (`additionalOperations`) is not known to be.
@@ -31,6 +32,7 @@ class SpecOperation:
     shared_parameters: list[Any]
     where: Origin
     http_method: str = ""  # as sent: upper case, or a custom method as `additionalOperations` spells it
+    path_servers: Any = None  # the `servers` of its path item
 
 
 def lower_operation(
@@ -90,4 +92,5 @@ def lower_operation(
         scopes=requirement_scopes(operation.get("security"), schemes),
         stream_choice=choice,
         waits=polled,
+        server=operation_server(ctx, operation, found.path_servers, where),
     )

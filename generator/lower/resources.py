@@ -152,7 +152,7 @@ def iter_operations(ctx: LowerContext) -> Iterator[SpecOperation]:
                 )
                 continue
             shared_list = shared if isinstance(shared, list) else []
-            yield SpecOperation(str(path), method, operation, shared_list, op_where, http_method)
+            yield SpecOperation(str(path), method, operation, shared_list, op_where, http_method, item.get("servers"))
 
 
 def _check_method_resource_clashes(ctx: LowerContext, seen_methods: dict[tuple[tuple[str, ...], str], Origin]) -> None:

@@ -97,18 +97,13 @@ def success_response(ctx: LowerContext, operation: dict[str, Any], where: Origin
         return Response("binary", "bytes", "_runtime.parse_bytes", media_type=media_type, stream=stream)
     schemas = _json_schemas(ctx, bodies, where, name)
     annotation, parser, model = json_parser(ctx, schemas)
-    if empty:  # an empty body (a 204) is None, any other is parsed
-        parse = (
-            f"{MODELS}.{model}.model_validate_json(body)"
-            if model is not None
-            else f"{parser}(body)"
-            if parser.startswith("_runtime.json_parser")
-            else f"pydantic.TypeAdapter({annotation}).validate_json(body)"
-            if annotation != "Any"
-            else "_runtime.parse_json(body)"
+    if empty:  # an empty body (a 204) is None, any other is parsed (leniently too: a runtime parser)
+        parser = (
+            f"{parser[:-1]}, empty=True)"
+            if parser.startswith(("_runtime.json_parser(", "_runtime.model_parser("))
+            else "lambda body: _runtime.parse_json(body) if body else None"
         )
         annotation = union([annotation, "None"])
-        parser = f"lambda body: {parse} if body else None"
     return Response(
         kind="json",
         annotation=annotation,

@@ -37,14 +37,17 @@ class Attempts:
         retries: int,
         scrub: Callable[[str], str],
         logger: logging.Logger = log,
+        lenient: logging.Logger | None = None,
     ) -> None:
         """`retries`: how many attempts may follow the first; `scrub` takes secrets out of messages;
-        `logger` gets a debug line per request, response and retry."""
+        `logger` gets a debug line per request, response and retry; `lenient`, when given, reads an
+        error body that does not match its schema leniently (see `status_error`)."""
         self.request = request
         self._logger = logger
         self._endpoint = endpoint
         self._retries = retries
         self._scrub = scrub
+        self._lenient = lenient
         self._number = 0  # of the current attempt, from 0
         self._started = 0.0
 
@@ -73,7 +76,7 @@ class Attempts:
             return None
         if self._number < self._retries and should_retry_status(response):
             return self._retry(retry_delay(self._number, response.headers), f"status {response.status_code}")
-        raise status_error(self._endpoint, response, self._scrub)
+        raise status_error(self._endpoint, response, self._scrub, self._lenient)
 
     def _retry(self, delay: float, reason: str) -> float:
         self._log("retry", f"in {delay:.2f}s ({reason})")

@@ -28,6 +28,7 @@ class Credentials:
     __slots__ = (
         "_default_scopes",
         "_default_security",
+        "_http",
         "_oauth2",
         "_placements",
         "_schemes",
@@ -62,6 +63,7 @@ class Credentials:
                 self._secrets[scheme.name] = secret
         self.store = TokenStore()  # replaced by the original's in a `with_options` copy
         self.token_params: dict[str, str] = {}  # extra form fields of token requests (`token_params=`)
+        self._http: tuple[Any, httpx.URL, logging.Logger] | None = None  # set by `bind`
         held_secrets = [s for h in self._oauth2.values() for s in h.secrets()]
         # Longest first, so a secret holding another is replaced whole.
         self._scrubbed = [
@@ -71,6 +73,10 @@ class Credentials:
         ]
         # By the operation's `security`: the same few alternatives serve every operation of an API.
         self._placements: dict[tuple[tuple[str, ...], ...] | None, tuple[AuthScheme, ...]] = {}
+
+    def bind(self, http: httpx.Client | httpx.AsyncClient, base: httpx.URL, log: logging.Logger) -> None:
+        """The client's pool, base URL and logger: where tokens are fetched from, and logged."""
+        self._http = (http, base, log)
 
     def share_tokens(self, original: Credentials) -> None:
         """Use `original`'s token cache (a `with_options` copy): tokens are fetched once per family."""
@@ -115,12 +121,11 @@ class Credentials:
         return token
 
     # -- OAuth 2 tokens: fetched by one caller per key, the others waiting for its token ---------
-    def fetch_tokens(
-        self, http: httpx.Client, base: httpx.URL, endpoint: Endpoint[Any], log: logging.Logger
-    ) -> Tokens | None:
+    def fetch_tokens(self, endpoint: Endpoint[Any]) -> Tokens | None:
         """The access tokens a call of `endpoint` sends, by scheme name, fetched where needed."""
-        if not self._oauth2:  # no OAuth 2 credential: nothing to fetch, nothing to allocate
+        if not self._oauth2 or self._http is None:  # no OAuth 2 credential: nothing to fetch
             return None
+        http, base, log = self._http
         found = Tokens()
         for held, scopes in self.needs(endpoint):
             key = held.key(scopes)
@@ -135,11 +140,10 @@ class Credentials:
             found.add(held, key, token.access)
         return found
 
-    async def async_fetch_tokens(
-        self, http: httpx.AsyncClient, base: httpx.URL, endpoint: Endpoint[Any], log: logging.Logger
-    ) -> Tokens | None:
-        if not self._oauth2:
+    async def async_fetch_tokens(self, endpoint: Endpoint[Any]) -> Tokens | None:
+        if not self._oauth2 or self._http is None:
             return None
+        http, base, log = self._http
         found = Tokens()
         for held, scopes in self.needs(endpoint):
             key = held.key(scopes)
@@ -165,11 +169,12 @@ class Credentials:
             self.store.invalidate(key, access)
         return used
 
-    def renew(self, http: httpx.Client, base: httpx.URL, request: httpx.Request, log: logging.Logger) -> bool:
+    def renew(self, request: httpx.Request) -> bool:
         """After a 401: new tokens in `request`, fetched once; False when there is no way to renew."""
         used = self.renewable(request)
-        if used is None:
+        if used is None or self._http is None:
             return False
+        http, base, log = self._http
         for held, key, _ in used.used:
             with self.store.lock(key):
                 token = self.token(held, key)
@@ -181,12 +186,11 @@ class Credentials:
             request.headers[held.scheme.parameter] = "Bearer " + token.access
         return True
 
-    async def async_renew(
-        self, http: httpx.AsyncClient, base: httpx.URL, request: httpx.Request, log: logging.Logger
-    ) -> bool:
+    async def async_renew(self, request: httpx.Request) -> bool:
         used = self.renewable(request)
-        if used is None:
+        if used is None or self._http is None:
             return False
+        http, base, log = self._http
         for held, key, _ in used.used:
             async with self.store.async_lock(key):
                 token = self.token(held, key)

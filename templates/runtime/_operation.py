@@ -10,6 +10,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
 
+from ._servers import Server
 from ._types import NotGiven, Omit, not_given
 
 T = TypeVar("T")
@@ -80,6 +81,7 @@ class Endpoint(NamedTuple, Generic[T]):
     stream: StreamSpec | None = None  # an event stream: `parse` then reads one event's data
     # OAuth 2 scopes its own `security` asks, by scheme name; None: the API's default scopes.
     scopes: Mapping[str, tuple[str, ...]] | None = None
+    server: Server | None = None  # the operation's own server (its path's or its own `servers`)
 
 
 class AuthScheme(NamedTuple):
@@ -131,4 +133,4 @@ class Call(NamedTuple):
         return Call(self.path, {**self.query, **changes}, *self[2:])
 
 
-__all__ = ["AuthScheme", "BodySpec", "Call", "Endpoint", "PageSpec", "PartEncoding", "StreamSpec"]
+__all__ = ["AuthScheme", "BodySpec", "Call", "Endpoint", "PageSpec", "PartEncoding", "Server", "StreamSpec"]

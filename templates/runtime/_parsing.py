@@ -7,9 +7,10 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import logging
 import types
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import httpx
 import pydantic
@@ -37,16 +38,51 @@ def parse_json(body: bytes) -> Any:
     return json.loads(body)
 
 
-def json_parser(make_adapter: Callable[[], pydantic.TypeAdapter[T]]) -> Callable[[bytes], T]:
-    """A parser for a non-model type; the TypeAdapter is built on first use, not at import."""
-    adapter: list[pydantic.TypeAdapter[T]] = []
+class JsonParser(Generic[T]):
+    """A parser of JSON bytes into a type of the models, built on first use (not at import). Called,
+    it validates strictly; `lenient` reads a body that did not validate (see `_lenient`)."""
 
-    def parse(body: bytes) -> T:
-        if not adapter:
-            adapter.append(make_adapter())
-        return adapter[0].validate_json(body)
+    __slots__ = ("_make", "_target", "_validate")
 
-    return parse
+    def __init__(self, make: Callable[[], tuple[Any, Callable[[bytes], T]]]) -> None:
+        self._make = make  # -> (the type, its strict validator of JSON bytes)
+        self._validate: Callable[[bytes], T] | None = None
+        self._target: Any = None
+
+    def __call__(self, body: bytes) -> T:
+        if self._validate is None:
+            self._target, self._validate = self._make()
+        return self._validate(body)
+
+    def lenient(self, body: bytes, what: str, logger: logging.Logger) -> T:
+        """`body` read leniently; raises `ValueError` for a body that is not JSON and `ShapeError` for
+        JSON that cannot be the type at all."""
+        if self._validate is None:
+            self._target, self._validate = self._make()
+        from ._lenient import read_leniently  # imported on first use: a body that matches never needs it
+
+        value: T = read_leniently(self._target, json.loads(body), what, logger)
+        return value
+
+
+class _EmptyIsNone(JsonParser[T]):
+    """A `JsonParser` of a response that may also come empty (a 204 beside a 200): empty is None."""
+
+    __slots__ = ()
+
+    def __call__(self, body: bytes) -> T:
+        return super().__call__(body) if body else cast(T, None)
+
+
+def json_parser(make_adapter: Callable[[], pydantic.TypeAdapter[T]], *, empty: bool = False) -> Callable[[bytes], T]:
+    """A parser for a non-model type; the TypeAdapter is built on first use, not at import. With
+    `empty`, an empty body is None."""
+
+    def make() -> tuple[Any, Callable[[bytes], T]]:
+        adapter = make_adapter()
+        return getattr(adapter, "_type", Any), adapter.validate_json
+
+    return _EmptyIsNone(make) if empty else JsonParser(make)
 
 
 class LazyModule:
@@ -63,29 +99,40 @@ class LazyModule:
         return getattr(self._module, attribute)
 
 
-def model_parser(get_model: Callable[[], type[T]]) -> Callable[[bytes], T]:
+def model_parser(get_model: Callable[[], type[T]], *, empty: bool = False) -> Callable[[bytes], T]:
     """A parser of JSON bytes into a class of the models (a model, or an enum), which is looked up
-    (and imported) on first use."""
-    validate: list[Callable[[bytes], T]] = []
+    (and imported) on first use. With `empty`, an empty body is None."""
 
-    def parse(body: bytes) -> T:
-        if not validate:
-            target: Any = get_model()
-            method = getattr(target, "model_validate_json", None)
-            validate.append(method if method is not None else pydantic.TypeAdapter(target).validate_json)
-        return validate[0](body)
+    def make() -> tuple[Any, Callable[[bytes], T]]:
+        target: Any = get_model()
+        method = getattr(target, "model_validate_json", None)
+        return target, method if method is not None else pydantic.TypeAdapter(target).validate_json
 
-    return parse
+    return _EmptyIsNone(make) if empty else JsonParser(make)
 
 
 # -- what a response becomes -----------------------------------------------------------------
-def parse_response(endpoint: Endpoint[T], response: httpx.Response, scrub: Callable[[str], str]) -> T:
-    """The value of a 2xx response; `scrub` takes the client's secrets out of an error message."""
+def parse_response(
+    endpoint: Endpoint[T], response: httpx.Response, scrub: Callable[[str], str], lenient: logging.Logger | None = None
+) -> T:
+    """The value of a 2xx response; `scrub` takes the client's secrets out of an error message. With
+    a `lenient` logger (the client's default), a JSON body that does not match its schema is read
+    leniently, each mismatch logged there once; without, it raises `ResponseValidationError`."""
     raw = response.content
     try:
         return endpoint.parse(raw)
     except ValueError as exc:  # pydantic.ValidationError included
-        raise validation_error(exc, response, raw, scrub, f"The {response.status_code} response") from exc
+        what = f"The {response.status_code} response of {endpoint.method} {endpoint.path}"
+        if lenient is not None and isinstance(exc, pydantic.ValidationError) and isinstance(endpoint.parse, JsonParser):
+            try:
+                value: T = endpoint.parse.lenient(raw, f"{endpoint.method} {endpoint.path}", lenient)
+                return value
+            except ValueError as refused:  # JSON of another shape, or not JSON (as the validation said)
+                from ._lenient import ShapeError
+
+                shown = refused if isinstance(refused, ShapeError) else exc
+                raise validation_error(shown, response, raw, scrub, what) from exc
+        raise validation_error(exc, response, raw, scrub, what) from exc
 
 
 def validation_error(
@@ -102,9 +149,15 @@ def validation_error(
     return ResponseValidationError(scrub(f"{what} did not match the schema: {detail}"), response=response, body=raw)
 
 
-def status_error(endpoint: Endpoint[Any], response: httpx.Response, scrub: Callable[[str], str]) -> APIStatusError:
+def status_error(
+    endpoint: Endpoint[Any],
+    response: httpx.Response,
+    scrub: Callable[[str], str],
+    lenient: logging.Logger | None = None,
+) -> APIStatusError:
     """The error of a response with an error status, its body parsed by the endpoint's error parser
-    for the status (or kept as JSON or text when it does not match)."""
+    for the status: read leniently with a `lenient` logger, else kept as JSON or text when it does
+    not match."""
     raw = response.content
     body: Any
     try:
@@ -118,12 +171,17 @@ def status_error(endpoint: Endpoint[Any], response: httpx.Response, scrub: Calla
         # pydantic.ValidationError is a ValueError: a body the model refuses stays decoded JSON or text
         with contextlib.suppress(ValueError):
             body = parser(raw)
+            lenient = None
+        if lenient is not None and isinstance(parser, JsonParser) and not isinstance(body, str):
+            with contextlib.suppress(ValueError):
+                body = parser.lenient(raw, f"{endpoint.method} {endpoint.path} ({code})", lenient)
     summary = summary if len(summary) <= 500 else summary[:500] + "..."
     message = scrub(f"Error code: {response.status_code} - {summary}".rstrip(" -"))
     return status_error_class(response.status_code)(message, response=response, body=body)
 
 
 __all__ = [
+    "JsonParser",
     "LazyModule",
     "json_parser",
     "model_parser",

@@ -37,6 +37,7 @@ from ._polling import OnPoll, Poll, async_wait, wait
 from ._request import as_timeout, build_request, with_body_flag
 from ._response import consume_raw_flag, deliver
 from ._retries import retry_after_seconds, retry_delay
+from ._servers import Servers
 from ._streamed_response import (
     AsyncStreamedResponse,
     StreamedResponse,
@@ -115,11 +116,17 @@ class _BaseClient(Generic[_HttpT]):
         password: str | None = None,
         credentials: Mapping[str, str] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_response_validation: bool = False,
+        server_urls: Mapping[str, str] | None = None,
+        server_variables: Mapping[str, str] | None = None,
     ) -> None:
         """`api_key` (or `username`/`password` for HTTP basic, or `credentials` by keyword for any
         further scheme) and `base_url` default to their environment variables; `timeout` to 60 s
         (5 s to connect); `http_client` is used as given and left open by `close()`;
-        `retry_non_idempotent` lets retries apply to operations the API does not mark idempotent."""
+        `retry_non_idempotent` lets retries apply to operations the API does not mark idempotent;
+        `strict_response_validation` raises on a response that does not match its schema, which is
+        otherwise read leniently (a warning logged); `server_urls` (keyed by the URL the spec writes)
+        and `server_variables` send the operations with servers of their own elsewhere."""
         given = {
             "api_key": api_key,
             "username": username,
@@ -143,6 +150,7 @@ class _BaseClient(Generic[_HttpT]):
         # Options are fixed at construction (`with_options` makes a changed copy); these are the
         # forms a call uses, computed once.
         self._base = str(self.base_url)
+        self._servers = Servers(self._base, server_urls, server_variables)
         self._timeout = as_timeout(self.timeout)
         self._user_agent = (
             f"{self._package}-python/{self._version} httpx/{httpx.__version__}"
@@ -156,7 +164,10 @@ class _BaseClient(Generic[_HttpT]):
         self._logger = (
             logging.getLogger(self._logger_name) if self._logger_name else log
         )
+        self.strict_response_validation = strict_response_validation
+        self._lenient = None if strict_response_validation else self._logger
         enable_env_logging(self._log_env, self._logger)
+        self._credentials.bind(self._http, self.base_url, self._logger)
 
     def on_request(self, request: httpx.Request) -> None:
         """Hook, called with the request of each attempt just before it is sent; it may change it (a
@@ -183,6 +194,9 @@ class _BaseClient(Generic[_HttpT]):
         password: str | None = None,
         credentials: Mapping[str, str] | None = None,
         max_response_bytes: int | None = None,
+        strict_response_validation: bool | None = None,
+        server_urls: Mapping[str, str] | None = None,
+        server_variables: Mapping[str, str] | None = None,
     ) -> Self:
         """A copy with some options changed; it shares this client's connection pool (closing the
         copy leaves the pool open) unless given an `http_client` of its own."""
@@ -208,6 +222,11 @@ class _BaseClient(Generic[_HttpT]):
             retry_non_idempotent=self.retry_non_idempotent
             if retry_non_idempotent is None
             else retry_non_idempotent,
+            strict_response_validation=self.strict_response_validation
+            if strict_response_validation is None
+            else strict_response_validation,
+            server_urls={**self._servers.urls, **(server_urls or {})},
+            server_variables={**self._servers.variables, **(server_variables or {})},
         )
         copy._credentials.share_tokens(
             self._credentials
@@ -228,6 +247,9 @@ class _BaseClient(Generic[_HttpT]):
     def user_agent(self) -> str:
         return self._user_agent
 
+    def _parse(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
+        return parse_response(endpoint, response, self._scrub, self._lenient)
+
     def _attempts(
         self, endpoint: Endpoint[Any], call: Call, tokens: Tokens | None = None
     ) -> Attempts:
@@ -236,14 +258,15 @@ class _BaseClient(Generic[_HttpT]):
             self._http,
             endpoint,
             call,
-            base=self._base,
+            base=self._base
+            if endpoint.server is None
+            else self._servers.base_for(endpoint.server),
             user_agent=self._user_agent,
             default_headers=self.default_headers,
             default_timeout=self._timeout,
             credentials=self._credentials.for_operation(endpoint.security, tokens),
         )
-        if tokens:
-            request.extensions["oauth2_tokens"] = tokens  # renewed once after a 401
+        request.extensions["oauth2_tokens"] = tokens  # renewed once after a 401
         retryable = endpoint.idempotent or self.retry_non_idempotent
         if not endpoint.idempotent and self._idempotency_header is not None:
             retryable = (
@@ -256,7 +279,9 @@ class _BaseClient(Generic[_HttpT]):
         if call.url is not None and is_other_origin(request.url, self.base_url):
             # A next page's URL on another host gets no credentials, as a redirect there would not.
             request.url = self._credentials.strip(request.headers, request.url)
-        return Attempts(request, endpoint, retries, self._scrub, self._logger)
+        return Attempts(
+            request, endpoint, retries, self._scrub, self._logger, self._lenient
+        )
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -277,15 +302,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
         return self._send_attempts(self._prepare(endpoint, call))
 
-    def _prepare(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
-        """`_attempts` with the call's OAuth 2 tokens, fetched first where needed."""
-        return self._attempts(
-            endpoint,
-            call,
-            self._credentials.fetch_tokens(
-                self._http, self.base_url, endpoint, self._logger
-            ),
-        )
+    def _prepare(
+        self, endpoint: Endpoint[Any], call: Call
+    ) -> Attempts:  # the OAuth 2 tokens fetched first
+        return self._attempts(endpoint, call, self._credentials.fetch_tokens(endpoint))
 
     def _send_attempts(
         self, attempts: Attempts, *, stream: bool = False
@@ -306,7 +326,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 continue
             self.on_response(response)
             if response.status_code == 401 and self._credentials.renew(
-                self._http, self.base_url, attempts.request, self._logger
+                attempts.request
             ):
                 continue  # a new token, once
             delay = attempts.answered(response)
@@ -350,16 +370,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             return cast(
                 T,
                 self._streamed(
-                    endpoint,
-                    call,
-                    lambda r, _: parse_response(endpoint, r, self._scrub),
-                    True,
+                    endpoint, call, lambda r, _: self._parse(endpoint, r), True
                 ),
             )
         response = self._send(endpoint, call)
-        return deliver(
-            response, lambda: parse_response(endpoint, response, self._scrub), raw
-        )
+        return deliver(response, lambda: self._parse(endpoint, response), raw)
 
     def request_stream(self, endpoint: Endpoint[T], call: Call) -> Stream[T]:
         """A call answering an event stream: its events as they arrive."""
@@ -389,11 +404,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
         def page(page_call: Call, response: httpx.Response) -> SyncPage[Any]:
             return SyncPage(
-                parse_response(endpoint, response, self._scrub),
-                spec,
-                page_call,
-                response,
-                fetch,
+                self._parse(endpoint, response), spec, page_call, response, fetch
             )
 
         def fetch(page_call: Call) -> SyncPage[Any]:
@@ -414,7 +425,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
         def polled() -> tuple[T, httpx.Response]:
             response = self._send(endpoint, call)
-            return parse_response(endpoint, response, self._scrub), response
+            return self._parse(endpoint, response), response
 
         return wait(polled, poll, on_poll, sleep)
 
@@ -438,10 +449,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         return await self._send_attempts(await self._prepare(endpoint, call))
 
     async def _prepare(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
-        tokens = await self._credentials.async_fetch_tokens(
-            self._http, self.base_url, endpoint, self._logger
+        return self._attempts(
+            endpoint, call, await self._credentials.async_fetch_tokens(endpoint)
         )
-        return self._attempts(endpoint, call, tokens)
 
     async def _send_attempts(
         self, attempts: Attempts, *, stream: bool = False
@@ -461,7 +471,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 continue
             self.on_response(response)
             if response.status_code == 401 and await self._credentials.async_renew(
-                self._http, self.base_url, attempts.request, self._logger
+                attempts.request
             ):
                 continue
             delay = attempts.answered(response)
@@ -501,16 +511,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         raw = consume_raw_flag()
         if consume_streamed_flag():
             streamed = await self._streamed(
-                endpoint,
-                call,
-                lambda r, _: parse_response(endpoint, r, self._scrub),
-                True,
+                endpoint, call, lambda r, _: self._parse(endpoint, r), True
             )
             return cast(T, streamed)
         response = await self._send(endpoint, call)
-        return deliver(
-            response, lambda: parse_response(endpoint, response, self._scrub), raw
-        )
+        return deliver(response, lambda: self._parse(endpoint, response), raw)
 
     async def request_stream(self, endpoint: Endpoint[T], call: Call) -> AsyncStream[T]:
         raw = consume_raw_flag()
@@ -543,11 +548,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
         def page(page_call: Call, response: httpx.Response) -> AsyncPage[Any]:
             return AsyncPage(
-                parse_response(endpoint, response, self._scrub),
-                spec,
-                page_call,
-                response,
-                fetch,
+                self._parse(endpoint, response), spec, page_call, response, fetch
             )
 
         async def fetch(page_call: Call) -> AsyncPage[Any]:
@@ -568,7 +569,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
         async def polled() -> tuple[T, httpx.Response]:
             response = await self._send(endpoint, call)
-            return parse_response(endpoint, response, self._scrub), response
+            return self._parse(endpoint, response), response
 
         return await async_wait(polled, poll, on_poll, async_sleep)
 
@@ -591,9 +592,8 @@ def _page_spec(endpoint: Endpoint[Any]) -> PageSpec:
 
 @functools.cache
 def _default_ssl_context() -> ssl.SSLContext:
-    """The context of every pool a client creates: loading the CA bundle costs tens of milliseconds,
-    so it is done once per process, not once per client. (Read at first use: SSL_CERT_FILE and
-    SSL_CERT_DIR set later are not seen; pass an `http_client` of your own for other settings.)"""
+    """The context of every pool a client creates, made once per process (the CA bundle costs tens of ms;
+    SSL_CERT_FILE/SSL_CERT_DIR set later are not seen: pass an `http_client` of your own for those)."""
     return httpx.create_ssl_context()
 
 

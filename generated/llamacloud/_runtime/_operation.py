@@ -11,6 +11,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
 
+from ._servers import Server
 from ._types import NotGiven, Omit, not_given
 
 T = TypeVar("T")
@@ -99,6 +100,9 @@ class Endpoint(NamedTuple, Generic[T]):
     )
     # OAuth 2 scopes its own `security` asks, by scheme name; None: the API's default scopes.
     scopes: Mapping[str, tuple[str, ...]] | None = None
+    server: Server | None = (
+        None  # the operation's own server (its path's or its own `servers`)
+    )
 
 
 class AuthScheme(NamedTuple):
@@ -159,5 +163,6 @@ __all__ = [
     "Endpoint",
     "PageSpec",
     "PartEncoding",
+    "Server",
     "StreamSpec",
 ]

@@ -28,6 +28,9 @@ class ClientOptions(TypedDict, Generic[_HttpT], total=False):
     password: str | None
     credentials: Mapping[str, str] | None
     max_response_bytes: int
+    strict_response_validation: bool
+    server_urls: Mapping[str, str] | None
+    server_variables: Mapping[str, str] | None
 
 
 class CopyOptions(TypedDict, Generic[_HttpT], total=False):
@@ -42,6 +45,9 @@ class CopyOptions(TypedDict, Generic[_HttpT], total=False):
     password: str | None
     credentials: Mapping[str, str] | None
     max_response_bytes: int | None
+    strict_response_validation: bool | None
+    server_urls: Mapping[str, str] | None
+    server_variables: Mapping[str, str] | None
 
 
 def with_credentials(options: Mapping[str, Any], **given: str | None) -> dict[str, Any]:
