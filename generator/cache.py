@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -35,8 +35,13 @@ class Stamp:
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256 of the bytes written
     # The build's warnings, located: a cache hit reports them again rather than dropping them.
     warnings: list[dict[str, str | int | None]] = field(default_factory=list)
+    paginated: int = 0
+    inferred: int = 0
+    notes: list[dict[str, str | int | None]] = field(default_factory=list)  # shown again under --verbose
 
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
+    def diagnostics(self, *, notes: bool = False) -> tuple[Diagnostic, ...]:
+        if notes:
+            return tuple(replace(_diagnostic(entry), level="note") for entry in self.notes)
         return tuple(_diagnostic(entry) for entry in self.warnings)
 
 
@@ -131,6 +136,10 @@ def save_stamp(
     models: int,
     files: dict[str, bytes],
     warnings: tuple[Diagnostic, ...] = (),
+    *,
+    paginated: int = 0,
+    inferred: int = 0,
+    notes: tuple[Diagnostic, ...] = (),
 ) -> None:
     build_key = key(config, spec_files)
     if build_key is None:
@@ -142,6 +151,9 @@ def save_stamp(
         models=models,
         files={path: digest(data) for path, data in files.items()},
         warnings=[_entry(w) for w in warnings],
+        paginated=paginated,
+        inferred=inferred,
+        notes=[_entry(n) for n in notes],
     )
     path = _stamp_path(config)
     try:

@@ -73,6 +73,9 @@ def parser() -> argparse.ArgumentParser:
         "--isolated", action="store_true", help="ignore [tool.generator] of pyproject.toml: the flags alone decide"
     )
     b.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
+    b.add_argument(
+        "--verbose", action="store_true", help="also show what the build inferred (each paginated method's style)"
+    )
     d: _Parser = commands.add_parser(
         "diff",
         help="report what changes between the clients two specs generate, and whether it breaks callers",
@@ -127,16 +130,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         return EXIT_INVALID
+    paged = f"{result.paginated} paginated ({result.inferred} inferred), " if result.paginated else ""
     summary = (
-        f"{_display(config.target, cwd)}: {result.operations} operations, {result.models} models, {result.files} files"
+        f"{_display(config.target, cwd)}: {result.operations} operations, {paged}"
+        f"{result.models} models, {result.files} files"
     )
+    # Under --verbose, what the build inferred follows the warnings, located the same way.
+    shown = result.warnings + (result.notes if args.verbose else ())
     timing = f"({'cached, ' if result.cached else ''}{result.seconds:.1f} s)" + _warning_count(result.warnings)
     if result.drift is not None:
         if result.drift.clean:
             print(f"{summary}: up to date {timing}")
-            _print_warnings(result.warnings, cwd)
+            _print_warnings(shown, cwd)
             return EXIT_OK
-        _print_warnings(result.warnings, cwd)
+        _print_warnings(shown, cwd)
         for label, paths in (
             ("stale", result.drift.stale),
             ("missing", result.drift.missing),
@@ -147,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         print("generated code is out of date: run `python -m generator build`", file=sys.stderr)
         return EXIT_DRIFT
     print(f"{summary} {'unchanged' if result.cached else 'written'} {timing}")
-    _print_warnings(result.warnings, cwd)
+    _print_warnings(shown, cwd)
     return EXIT_OK
 
 

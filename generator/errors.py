@@ -44,12 +44,13 @@ def unescape_pointer(segment: str) -> str:
     return segment.replace("~1", "/").replace("~0", "~")
 
 
-Level = Literal["error", "warning"]
+Level = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem. An error refuses the build; a warning is reported and the build goes on."""
+    """One problem. An error refuses the build; a warning is reported and the build goes on; a note
+    (what the build inferred) is shown under `--verbose` only."""
 
     message: str
     origin: Origin | None = None
@@ -125,11 +126,11 @@ class SpecError(Exception):
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if not d.is_warning)
+        return tuple(d for d in self.diagnostics if d.level == "error")
 
 
 class Collector:
-    """Gathers diagnostics of both levels so one run reports all of them."""
+    """Gathers diagnostics of every level so one run reports all of them."""
 
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
@@ -140,12 +141,19 @@ class Collector:
     def warning(self, message: str, origin: Origin | None = None, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(message, origin, hint, level="warning"))
 
+    def note(self, message: str, origin: Origin | None = None, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(message, origin, hint, level="note"))
+
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.is_warning]
 
+    @property
+    def notes(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "note"]
+
     def has_errors(self) -> bool:
-        return any(not d.is_warning for d in self.diagnostics)
+        return any(d.level == "error" for d in self.diagnostics)
 
     def raise_if_any(self) -> None:
         """Raises SpecError when any error was found; warnings alone let the build go on."""

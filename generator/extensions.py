@@ -54,9 +54,9 @@ class Extension:
 
 _OPERATION = "operation"
 _PAGINATION_KEYS = (
-    Key("style", "string", "offset, cursor, page, next-url or link-header", required=True),
+    Key("style", "string", "offset, cursor, page, next-url, link-header or single", required=True),
     Key("items", "field path", "the page's list of items; left out, the response is the list"),
-    Key("offset-param", "parameter", "the query parameter of the offset (offset)"),
+    Key("offset-param", "parameter", "the query parameter of the offset (offset; cursor: used when no token comes)"),
     Key("limit-param", "parameter", "the query parameter of the page size"),
     Key("next-token", "field path", "the next page's token (offset, cursor)"),
     Key("token-param", "parameter", "where the token goes back (cursor)"),
@@ -66,6 +66,10 @@ _PAGINATION_KEYS = (
     Key("first-page", "integer", "the number of the first page (page)", 1),
     Key("total-pages", "field path", "the number of pages (page)"),
     Key("next-url", "field path", "the next page's URL (next-url)"),
+    Key("item-token", "field path", "the field of the last item sent back as the cursor, `id` (cursor)"),
+    Key("reverse-param", "parameter", "the cursor paging the other way, from the first item (cursor)"),
+    Key("has-more", "field path", "a boolean: false ends the listing without another request"),
+    Key("is-last", "field path", "a boolean: true ends the listing without another request"),
 )
 POLL_KEYS = (
     Key("name", "method name", "the method, beside the operation's: `client.beta.batch.wait(...)`", required=True),
@@ -96,8 +100,8 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension(
         "x-pagination",
         _OPERATION,
-        "the list is paginated (see Pagination below)",
-        "not paginated",
+        "the list is paginated (see Pagination below); `false`: not paginated, nothing inferred",
+        "the common styles are recognised (see Pagination below)",
         _PAGINATION_KEYS,
         "x-pagination: {style: offset, items: items, offset-param: offset, total: total_size}",
         "mapping",
@@ -105,10 +109,16 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension(
         "x-stream",
         "operation or a stream's media type",
-        "`terminator` (the data that ends the stream) and `error-event` (the event name that is an error)",
-        "neither",
+        "`terminator` (the data that ends the stream, `null` for none) and `error-event` (the event name that "
+        "is an error)",
+        "server-sent events end at `data: [DONE]`; no error event",
         (
-            Key("terminator", "string", "the data that ends the stream: not an event"),
+            Key(
+                "terminator",
+                "string",
+                "the data that ends the stream: not an event; `null`: nothing ends it but the body's end",
+                "[DONE] (server-sent events)",
+            ),
             Key("error-event", "string", "the event name whose data is an error (server-sent events)"),
         ),
         'x-stream: {terminator: "[DONE]", error-event: error}',

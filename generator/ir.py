@@ -151,8 +151,8 @@ class StreamChoice:
     body_property: str | None  # the JSON body's boolean property that carries the choice, by wire name
 
 
-PaginationStyle = Literal["offset", "cursor", "page", "next-url", "link-header"]
-PAGINATION_STYLES: tuple[PaginationStyle, ...] = ("offset", "cursor", "page", "next-url", "link-header")
+PaginationStyle = Literal["offset", "cursor", "page", "next-url", "link-header", "single"]
+PAGINATION_STYLES: tuple[PaginationStyle, ...] = ("offset", "cursor", "page", "next-url", "link-header", "single")
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,12 @@ class Pagination:
     total_pages: tuple[str, ...] = ()
     limit_param: str | None = None  # the page size, sent unchanged with every page
     first_page: int = 1  # the number of the first page (page style)
+    has_more: tuple[str, ...] = ()  # a boolean: false says this page is the last one
+    is_last: tuple[str, ...] = ()  # a boolean: true says this page is the last one
+    item_token: tuple[str, ...] = ()  # cursor taken from the last item (its `id`), not from the body
+    reverse_param: str | None = None  # the cursor parameter paging the other way (`before`): the first item's
+    offset_param: str | None = None  # cursor style: the offset advanced (below `total`) when no token comes
+    inferred: bool = False  # recognised from the operation, not declared by `x-pagination`
 
 
 @dataclass(frozen=True)
@@ -329,6 +335,7 @@ class Api:
     generator_version: str
     # Located warnings found on the way (the build goes on); `--strict` makes them errors.
     warnings: tuple[Diagnostic, ...] = ()
+    notes: tuple[Diagnostic, ...] = ()  # located notes, shown under `--verbose` (pagination inferred)
     params: list[ParamsType] = field(default_factory=list)  # TypedDicts of nested body objects, by name
     # Class name -> where its schema is written (a hoisted one: what held it), to locate problems.
     schema_origins: dict[str, Origin] = field(default_factory=dict)

@@ -31,6 +31,9 @@ class BuildResult:
     drift: Drift | None = None  # set by --check
     cached: bool = False  # nothing to do: inputs and output unchanged since the last build
     warnings: tuple[Diagnostic, ...] = ()  # located, ready to print
+    paginated: int = 0  # methods that page
+    inferred: int = 0  # of them, those whose pagination was recognised, not declared
+    notes: tuple[Diagnostic, ...] = ()  # located: what the build inferred, shown under --verbose
 
 
 def spec_hash(sources: SourceFiles, root: Path) -> str:
@@ -75,6 +78,7 @@ def read_spec(
         exc.locate = sources.position  # type: ignore[attr-defined]
         raise
     api.warnings = tuple(w.located(sources.position) for w in api.warnings)
+    api.notes = tuple(n.located(sources.position) for n in api.notes)
     return api, sources
 
 
@@ -132,6 +136,9 @@ def build(config: BuildConfig) -> BuildResult:
             Drift([], [], []) if config.check else None,
             cached=True,
             warnings=stamp.diagnostics(),
+            paginated=stamp.paginated,
+            inferred=stamp.inferred,
+            notes=stamp.diagnostics(notes=True),
         )
     with ModelsWorker() as worker:
         api, sources = read_spec(
@@ -141,6 +148,8 @@ def build(config: BuildConfig) -> BuildResult:
         _refuse_warnings(config, api.warnings)
         extras = customize(api, config)
         operations, models = len(api.operations()), len(api.schemas)
+        paged = [op.pagination for op in api.operations() if op.pagination is not None]
+        paginated, inferred = len(paged), sum(p.inferred for p in paged)
         if config.check:
             with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
                 try:
@@ -150,7 +159,9 @@ def build(config: BuildConfig) -> BuildResult:
                     raise
             found = drift(files, read_tree(config.target))
             elapsed = time.perf_counter() - started
-            return BuildResult(operations, models, len(files), elapsed, found, warnings=api.warnings)
+            return BuildResult(
+                operations, models, len(files), elapsed, found, False, api.warnings, paginated, inferred, api.notes
+            )
         staging = stage_dir(config.target)
         try:
             files = generate_into(staging, api, worker, extras)
@@ -161,9 +172,21 @@ def build(config: BuildConfig) -> BuildResult:
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-    save_stamp(config, spec_files, operations, models, files, api.warnings)
+    save_stamp(
+        config,
+        spec_files,
+        operations,
+        models,
+        files,
+        api.warnings,
+        paginated=paginated,
+        inferred=inferred,
+        notes=api.notes,
+    )
     elapsed = time.perf_counter() - started
-    return BuildResult(operations, models, len(files), elapsed, warnings=api.warnings)
+    return BuildResult(
+        operations, models, len(files), elapsed, None, False, api.warnings, paginated, inferred, api.notes
+    )
 
 
 def _refuse_warnings(config: BuildConfig, warnings: tuple[Diagnostic, ...]) -> None:

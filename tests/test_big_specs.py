@@ -131,7 +131,9 @@ def walk(resource, path=()):
             if not type(value).__module__.endswith("._runtime._webhooks"):
                 found |= walk(value, (*path, name))
         elif inspect.isfunction(attr):
-            found[".".join((*path, name))] = inspect.iscoroutinefunction(attr)
+            # Async: a coroutine function, or a list returning its pages (`async for`, or `await` it).
+            paged = "AsyncPaginator[" in str(attr.__annotations__.get("return"))
+            found[".".join((*path, name))] = inspect.iscoroutinefunction(attr) or paged
     return found
 
 sync = walk(package.Client(api_key="k", base_url="http://127.0.0.1:9"))
@@ -180,8 +182,12 @@ def test_every_module_imports(big: Big) -> None:
 @pytest.mark.slow
 def test_passes_mypy_strict(big: Big, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     cache = mypy_cache(tmp_path_factory, tmp_path / "mypy-cache")
+    # OpenAI's: the streaming calls a caller writes, each chunk typed as the chunk model (`assert_type`).
+    callers = [str(tmp_path / "openai_streams.py")] if big.case.package == "openai_client" else []
+    (tmp_path / "openai_streams.py").write_text(OPENAI_STREAMS, encoding="utf-8")
+    command = [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary"]
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", *MYPY_STRICT, "--cache-dir", str(cache), "--no-error-summary", big.case.package],
+        [*command, big.case.package, *callers],
         cwd=big.out,  # no project configuration: --strict alone decides
         env=dict(os.environ),
         capture_output=True,
@@ -399,7 +405,7 @@ print(json.dumps([
     [type(response).__name__, response.status, text],
     [type(uploaded).__name__, uploaded.id, uploaded.purpose],
     [type(store).__name__, store.id, store.file_counts.completed],
-    [type(stores).__name__, [s.name for s in stores.data], stores.has_more],
+    [type(stores).__name__, [s.name for s in stores.items], stores.has_next_page(), stores.parsed_body.last_id],
     [type(added).__name__, added.vector_store_id, added.status],
     [type(found).__name__, [(r.filename, r.score) for r in found.data]],
 ]))
@@ -421,7 +427,7 @@ def test_openai_chat_responses_files_and_vector_stores_on_the_wire(
         ["Response", "completed", STORY],
         ["OpenAIFile", "file-abc123", "fine-tune"],
         ["VectorStoreObject", "vs_abc123", 3],
-        ["ListVectorStoresResponse", ["Support FAQ", "Support FAQ v2"], False],
+        ["SyncPage", ["Support FAQ", "Support FAQ v2"], False, "vs_abc456"],  # paged, with no overlay
         ["VectorStoreFileObject", "vs_abcd", "completed"],
         ["VectorStoreSearchResultsPage", [["document.pdf", 0.95]]],
     ]
@@ -442,8 +448,13 @@ def test_openai_chat_responses_files_and_vector_stores_on_the_wire(
             {"role": "developer", "content": "You are a helpful assistant."},
             {"role": "user", "content": "Hello!"},
         ],
+        "stream": False,  # the body's `stream`, the method's choice of the JSON answer
     }
-    assert response.json() == {"model": "gpt-5.4", "input": "Tell me a three sentence bedtime story about a unicorn."}
+    assert response.json() == {
+        "model": "gpt-5.4",
+        "input": "Tell me a three sentence bedtime story about a unicorn.",
+        "stream": False,
+    }
     assert store.json() == {"name": "Support FAQ", "file_ids": ["file-abc123"]}
     assert added.json() == {"file_id": "file-abc123"}
     assert search.json() == {"query": "What is the return policy?", "max_num_results": 1}
@@ -452,4 +463,193 @@ def test_openai_chat_responses_files_and_vector_stores_on_the_wire(
     assert [(p.name, p.filename, p.content) for p in parts] == [
         ("file", "mydata.jsonl", UPLOADED),
         ("purpose", None, b"fine-tune"),
+    ]
+
+
+# -- OpenAI's chat completions streamed --------------------------------------------------------------
+# The chunks as the API streams them (the x-oaiMeta streaming example of tests/real_specs/openai.yaml),
+# one server-sent event each, ending at `data: [DONE]`, nothing declaring that terminator.
+CHUNK = {"id": "chatcmpl-123", "object": "chat.completion.chunk", "created": 1694268190, "model": "gpt-4o-mini"}
+CHUNKS = [
+    CHUNK | {"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]},
+    CHUNK | {"choices": [{"index": 0, "delta": {"content": "Hello"}, "logprobs": None, "finish_reason": None}]},
+    CHUNK | {"choices": [{"index": 0, "delta": {"content": "!"}, "logprobs": None, "finish_reason": None}]},
+    CHUNK | {"choices": [{"index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"}]},
+]
+MESSAGES = [{"role": "user", "content": "Hello!"}]
+SSE_REPLY = b"".join(b"data: " + json.dumps(chunk).encode() + b"\n\n" for chunk in CHUNKS) + b"data: [DONE]\n\n"
+OPENAI_STREAMS = """
+import asyncio, json, sys
+from typing import assert_type
+import openai_client
+from openai_client.models import CreateChatCompletionStreamResponse
+from openai_client.params import ChatCompletionRequestUserMessageParam
+
+MESSAGES: list[ChatCompletionRequestUserMessageParam] = [{"role": "user", "content": "Hello!"}]
+
+
+def sync_chat(base_url: str) -> list[str]:
+    client = openai_client.Client(api_key="sk-test", base_url=base_url, max_retries=0)
+    text = []
+    for chunk in client.chat.create_completion(model="gpt-4o-mini", messages=MESSAGES, stream=True):
+        assert_type(chunk, CreateChatCompletionStreamResponse)
+        text.append(type(chunk).__name__ + ":" + (chunk.choices[0].delta.content or ""))
+    return text
+
+
+async def async_chat(base_url: str) -> list[str]:
+    client = openai_client.AsyncClient(api_key="sk-test", base_url=base_url, max_retries=0)
+    text = []
+    stream = await client.chat.create_completion(model="gpt-4o-mini", messages=MESSAGES, stream=True)
+    async with stream:
+        async for chunk in stream:
+            assert_type(chunk, CreateChatCompletionStreamResponse)
+            text.append(type(chunk).__name__ + ":" + (chunk.choices[0].delta.content or ""))
+    whole = await client.chat.create_completion(model="gpt-4o-mini", messages=MESSAGES)
+    assert_type(whole, openai_client.models.CreateChatCompletionResponse)
+    return text + [type(whole).__name__]
+
+
+if __name__ == "__main__":
+    print(json.dumps([sync_chat(sys.argv[1]), asyncio.run(async_chat(sys.argv[1]))]))
+"""
+
+
+@pytest.mark.slow
+def test_openai_chat_completions_stream_sync_and_async_until_done(
+    tmp_path_factory: pytest.TempPathFactory, server: TestServer
+) -> None:
+    case = CASES["openai"]
+    built = build_once(tmp_path_factory, Wanted(case.spec, case.package, seed=None))
+    big = Big(case, built.out, built.returncode, built.stdout, built.stderr)
+    headers = {"Content-Type": "text/event-stream; charset=utf-8", "X-Request-Id": "req_1"}
+    # After [DONE] comes nothing the client reads: a chunk sent after it would fail the test.
+    server.enqueue(
+        Reply(200, headers=headers, body=SSE_REPLY + b"data: not json\n\n"),
+        Reply(200, headers=headers, body=SSE_REPLY),
+        Reply(200, body=CHAT_COMPLETION),
+    )
+    sync, asynchronous = json.loads(run_python(big, OPENAI_STREAMS, server.url))
+    chunks = [f"CreateChatCompletionStreamResponse:{text}" for text in ("", "Hello", "!", "")]
+    assert sync == chunks
+    assert asynchronous == [*chunks, "CreateChatCompletionResponse"]
+    streamed, streamed_async, whole = server.requests
+    for request in (streamed, streamed_async):
+        assert (request.method, request.target) == ("POST", "/chat/completions")
+        assert request.header("accept") == "text/event-stream"
+        assert request.json() == {"model": "gpt-4o-mini", "messages": MESSAGES, "stream": True}
+    assert whole.json() == {"model": "gpt-4o-mini", "messages": MESSAGES, "stream": False}
+
+
+# -- pages with no overlay: OpenAI's lists, Box's folder items --------------------------------------
+OPENAI_PAGES = """
+import asyncio, json, sys
+import openai_client
+
+FIRST = {"limit": 2}
+
+
+def sync_pages(base_url: str) -> list[object]:
+    client = openai_client.Client(api_key="sk-test", base_url=base_url, max_retries=0)
+    files = [f.id for f in client.files.list(limit=2)]
+    stores = [s.id for s in client.vector_stores.list(limit=2)]
+    models = [m.id for m in client.models.list()]  # one page, the whole listing
+    return [files, stores, models]
+
+
+async def async_pages(base_url: str) -> list[object]:
+    client = openai_client.AsyncClient(api_key="sk-test", base_url=base_url, max_retries=0)
+    files = [f.id async for f in client.files.list(limit=2)]
+    page = await client.vector_stores.list(limit=2)
+    return [files, [s.id for s in page.items], page.has_next_page()]
+
+
+print(json.dumps([sync_pages(sys.argv[1]), asyncio.run(async_pages(sys.argv[1]))]))
+"""
+
+
+def openai_list(items: list[dict[str, Any]], more: bool) -> dict[str, Any]:
+    return {"object": "list", "data": items, "first_id": items[0]["id"], "last_id": items[-1]["id"], "has_more": more}
+
+
+@pytest.mark.slow
+def test_openai_lists_page_with_no_overlay_until_has_more_false(
+    tmp_path_factory: pytest.TempPathFactory, server: TestServer
+) -> None:
+    case = CASES["openai"]
+    built = build_once(tmp_path_factory, Wanted(case.spec, case.package, seed=None))
+    big = Big(case, built.out, built.returncode, built.stdout, built.stderr)
+    files = [FILE | {"id": f"file-{n}"} for n in range(3)]
+    stores = [VECTOR_STORE | {"id": f"vs_{n}"} for n in range(3)]
+    model = {"object": "model", "created": 1686935002, "owned_by": "openai"}
+    models = {"object": "list", "data": [model | {"id": "gpt-5.4"}, model | {"id": "gpt-4o-mini"}]}
+    for flavour in ("sync", "async"):
+        server.enqueue(Reply(200, body=openai_list(files[:2], True)), Reply(200, body=openai_list(files[2:], False)))
+        if flavour == "sync":
+            server.enqueue(
+                Reply(200, body=openai_list(stores[:2], True)), Reply(200, body=openai_list(stores[2:], False))
+            )
+            server.enqueue(Reply(200, body=models))
+    server.enqueue(Reply(200, body=openai_list(stores[:2], True)))  # the async first page: one request
+    sync, asynchronous = json.loads(run_python(big, OPENAI_PAGES, server.url))
+    assert sync == [["file-0", "file-1", "file-2"], ["vs_0", "vs_1", "vs_2"], ["gpt-5.4", "gpt-4o-mini"]]
+    assert asynchronous == [["file-0", "file-1", "file-2"], ["vs_0", "vs_1"], True]
+    # Each listing stops at `has_more: false`: two requests each, never a third.
+    assert [r.target for r in server.requests] == [
+        "/files?limit=2",
+        "/files?limit=2&after=file-1",
+        "/vector_stores?limit=2",
+        "/vector_stores?limit=2&after=vs_1",
+        "/models",
+        "/files?limit=2",
+        "/files?limit=2&after=file-1",
+        "/vector_stores?limit=2",
+    ]
+    assert ": 288 operations, 63 paginated (63 inferred), " in big.stdout
+
+
+BOX_PAGES = """
+import json, sys
+import box_client
+
+client = box_client.Client(api_key="box-token", base_url=sys.argv[1], max_retries=0)
+by_marker = [(item.type, item.id) for item in client.folders.get_id_items("0", usemarker=True, limit=2)]
+pages = list(client.folders.get_id_items("0", limit=2).iter_pages())
+print(json.dumps([by_marker, [[item.id for item in page.items] for page in pages]]))
+"""
+
+
+@pytest.mark.slow
+def test_box_folder_items_page_by_marker_with_no_overlay(
+    tmp_path_factory: pytest.TempPathFactory, server: TestServer
+) -> None:
+    case = CASES["box"]
+    built = build_once(tmp_path_factory, Wanted(case.spec, case.package, seed=None))
+    big = Big(case, built.out, built.returncode, built.stdout, built.stderr)
+    entries = [
+        {"id": "11", "type": "file", "etag": "1", "name": "a.txt"},
+        {"id": "12", "type": "folder", "etag": "1", "name": "b"},
+        {"id": "13", "type": "web_link", "etag": "1", "name": "c", "url": "https://example.com"},
+    ]
+    server.enqueue(
+        Reply(
+            200,
+            body={
+                "entries": entries[:2],
+                "limit": 2,
+                "next_marker": "JV9IRGZmieiBasejOG9yDCRNgd2ymoZIbjsxbJMjIs3kioVii",
+            },
+        ),
+        Reply(200, body={"entries": entries[2:], "limit": 2}),
+        Reply(200, body={"entries": entries[:2], "limit": 2, "offset": 0, "total_count": 3}),
+        Reply(200, body={"entries": entries[2:], "limit": 2, "offset": 2, "total_count": 3}),
+    )
+    by_marker, by_offset = json.loads(run_python(big, BOX_PAGES, server.url))
+    assert by_marker == [["file", "11"], ["folder", "12"], ["web_link", "13"]]
+    assert by_offset == [["11", "12"], ["13"]]
+    assert [r.target for r in server.requests] == [
+        "/folders/0/items?usemarker=true&limit=2",
+        "/folders/0/items?usemarker=true&marker=JV9IRGZmieiBasejOG9yDCRNgd2ymoZIbjsxbJMjIs3kioVii&limit=2",
+        "/folders/0/items?limit=2",
+        "/folders/0/items?offset=2&limit=2",
     ]

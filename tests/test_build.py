@@ -52,17 +52,21 @@ def build_into(out: Path, spec: Path = SPEC_DIR / "openapi.yaml", *extra: str) -
     return build("--spec", spec, "--out", out, "--package", PACKAGE, *extra, project=True)
 
 
-def spec_counts() -> tuple[int, int]:
-    """Operations and model classes of spec/ as the build counts them: from the IR, never today's numbers."""
+def spec_counts() -> tuple[int, int, int, int]:
+    """Operations, paginated methods (of them inferred) and model classes of spec/ as the build counts
+    them: from the IR, never today's numbers."""
     api, _ = load_api(SPEC_DIR / "openapi.yaml", PACKAGE)
-    return len(api.operations()), len(api.schemas)
+    paged = [op.pagination for op in api.operations() if op.pagination is not None]
+    return len(api.operations()), len(paged), sum(p.inferred for p in paged), len(api.schemas)
 
 
 def summary_pattern(target: str, files: int, tail: str, *, cached: bool = False) -> str:
     """The summary line; `cached` allows the build cache's `(cached, 0.0 s)` timing."""
-    operations, models = spec_counts()
+    operations, paginated, inferred, models = spec_counts()
+    assert paginated  # spec/ has a paginated list, so the summary counts it
     return (
-        re.escape(f"{target}: {operations} operations, {models} models, {files} files{tail} (")
+        re.escape(f"{target}: {operations} operations, {paginated} paginated ({inferred} inferred), ")
+        + re.escape(f"{models} models, {files} files{tail} (")
         + ("(?:cached, )?" if cached else "")
         + r"\d+\.\d s\)\n"
     )
@@ -102,9 +106,9 @@ def tree(builds: dict[str, Built], tmp_path: Path) -> Built:
     return Built(out, builds["0"].files)
 
 
-def test_summary_line_names_operations_models_and_files(builds: dict[str, Built]) -> None:
+def test_summary_line_names_operations_pagination_models_and_files(builds: dict[str, Built]) -> None:
     built = builds["0"]
-    operations, models = spec_counts()
+    operations, _, _, models = spec_counts()
     assert operations > 0 and models > 0
     pattern = summary_pattern(str(built.target), len(built.files), " written")
     assert re.fullmatch(pattern, built.stdout), built.stdout

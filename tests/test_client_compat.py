@@ -35,7 +35,7 @@ def test_unknown_enum_values_and_fields_are_kept(flavour: Flavour, server: TestS
         page = await first_page(client.beta.batch.list())
         assert [item.status for item in page.items] == ["paused", BatchJobStatus.RUNNING]
         assert page.items[1].status is BatchJobStatus.RUNNING
-        assert page.data.model_extra == {"cursor": "c-1"}
+        assert page.parsed_body.model_extra == {"cursor": "c-1"}
 
     run(flavour, scenario, base_url=server.url)
 

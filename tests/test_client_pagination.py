@@ -118,7 +118,7 @@ def test_page_objects(flavour: Flavour, server: TestServer) -> None:
         with pytest.raises(RuntimeError, match="no next page"):
             await next_page(third)
         assert [ids(p.items) for p in await every_page(page)] == [ALL_SEVEN[:3], ALL_SEVEN[3:6], ["bjb-6"]]
-        assert page.data.model_extra == {}
+        assert page.parsed_body.model_extra == {}
         assert repr(page).endswith("Page(items=3, offset=0, total_size=7)")
         assert repr(third).endswith("Page(items=1, offset=6, total_size=7)")
 

@@ -18,7 +18,7 @@ from generator.config import FLAGS, SETTINGS, load_config
 from generator.errors import SpecError
 
 # Flags of `build` that are no setting: what to do with the settings, not how to build.
-MODES = {"--help", "--check", "--debug", "--isolated"}
+MODES = {"--help", "--check", "--debug", "--isolated", "--verbose"}
 # A value of each kind for the table, and another for the command line.
 SAMPLES = {
     "path": ('"from-table"', "from-flag"),

@@ -23,6 +23,7 @@ PAGE = {
         },
         "links": {"type": "object", "properties": {"next": {"type": "string"}}},
         "label": {"type": "string"},
+        "more": {"type": "boolean"},
     },
 }
 PARAMETERS = [
@@ -69,7 +70,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
         spec({"style": "token"}),
         [
             f"{POINTER}/style: `x-pagination` must be a mapping with a `style`: "
-            "offset, cursor, page, next-url, link-header"
+            "offset, cursor, page, next-url, link-header, single"
         ],
     ),
     "a key of another style": (
@@ -173,6 +174,18 @@ CASES: dict[str, tuple[str, list[str]]] = {
         ),
         [f"{POINTER}/token-in: `x-pagination.token-in` must be `query` or `body`"],
     ),
+    "a cursor with no token": (
+        spec({"style": "cursor", "items": "data.items", "token-param": "page_token"}),
+        [f"{POINTER}: `x-pagination` of style cursor needs `next-token` or `item-token`"],
+    ),
+    "an item token naming no property of an item": (
+        spec({"style": "cursor", "items": "data.items", "token-param": "page_token", "item-token": "id"}),
+        [f"{POINTER}/item-token: `x-pagination.item-token` (id) names no property of an item: 'id' is not one"],
+    ),
+    "a has-more that is no boolean": (
+        spec({"style": "next-url", "items": "data.items", "next-url": "links.next", "has-more": "meta.count"}),
+        [f"{POINTER}/has-more: `x-pagination.has-more` (meta.count) must be a boolean, not integer"],
+    ),
     "a first page that is no integer": (
         spec({"style": "page", "items": "data.items", "page-param": "page", "first-page": "one"}),
         [f"{POINTER}/first-page: `x-pagination.first-page` must be an integer"],
@@ -225,6 +238,17 @@ def test_several_problems_are_reported_in_one_run(tmp_path: Path, capsys: pytest
         {"style": "page", "items": "data.items", "page-param": "page", "first-page": 0, "total-pages": "meta.count"},
         {"style": "next-url", "items": "data.items", "next-url": "links.next"},
         {"style": "link-header", "items": "data.items"},
+        {
+            "style": "cursor",
+            "items": "data.items",
+            "next-token": "meta.next",
+            "token-param": "page_token",
+            "reverse-param": "page",
+            "offset-param": "offset",
+            "total": "meta.count",
+            "has-more": "more",
+            "is-last": "more",
+        },
     ],
 )
 def test_a_right_declaration_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str], declared: Any) -> None:

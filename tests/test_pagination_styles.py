@@ -305,7 +305,7 @@ def test_page_numbers_from_zero_over_a_root_array(flavour: Flavour, server: Test
     pages = run(flavour, server, lambda client: every_page(client.tags.list(prefix="t")))
     # With no total, only an empty page says the listing is over; it is a page of the listing too.
     assert [items(p.items, "name") for p in pages] == [["t0", "t1"], ["t2", "t3"], ["t4"], []]
-    assert [type(p.data) for p in pages] == [list] * 4  # the page is the list the server sent
+    assert [type(p.parsed_body) for p in pages] == [list] * 4  # the page is the list the server sent
     assert [p.has_next_page() for p in pages] == [True, True, True, False]
     assert targets(server) == ["/tags?prefix=t", "/tags?prefix=t&p=1", "/tags?prefix=t&p=2", "/tags?prefix=t&p=3"]
 

@@ -478,6 +478,8 @@ def test_shared_parameters_and_responses_reach_the_client(server: TestServer, fl
         server,
         lambda c: [c.droplets.list(per_page=2, page=3), c.droplets.get(3164444)],
     )
-    assert [(d.id, d.status) for d in listed.droplets] == [(3164444, "active")]
+    # The list pages by inference (`page`/`per_page` parameters, a total in `meta`): its first page.
+    assert [(d.id, d.status) for d in listed.items] == [(3164444, "active")]
+    assert listed.parsed_body.meta.total == 1 and not listed.has_next_page()
     assert got.droplet.name == "example.com"
     assert [r.target for r in server.requests] == ["/v2/droplets?per_page=2&page=3", "/v2/droplets/3164444"]

@@ -9,6 +9,9 @@ loop closes the connection (the server sees the hang-up).
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +22,7 @@ from support.server import Reply, TestServer
 from support.streams import (
     API_KEY,
     SSE_HEADERS,
+    STREAMING_FOLDER,
     Delays,
     Flavour,
     events,
@@ -174,7 +178,35 @@ def test_an_event_not_matching_its_schema_is_a_validation_error(flavour: Flavour
             await into(found, await resolve(client.chat.create_completion(prompt="p", stream=True)))
         assert len(found) == 1
         assert caught.value.body == b'{"id": 5}'
-        assert "An event of the 200 stream did not match the schema" in str(caught.value)
+        assert isinstance(caught.value, streaming.StreamDataError)
+        assert str(caught.value).startswith("The event 'message' of the 200 stream did not match the schema: ")
+
+    run(flavour, scenario, server.url)
+
+
+def test_an_event_whose_data_is_not_json_raises_naming_the_event(flavour: Flavour, server: TestServer) -> None:
+    body = sse(CHUNKS[0]) + b"event: delta\nid: 7\ndata: Hello there\n\n" + sse("[DONE]")
+    server.enqueue(Reply(200, headers=SSE_HEADERS, body=body))
+
+    async def scenario(client: Any) -> None:
+        found: list[Any] = []
+        with pytest.raises(streaming.StreamDataError) as caught:
+            await into(found, await resolve(client.chat.create_completion(prompt="p", stream=True)))
+        assert found == [models.CompletionChunk(**CHUNKS[0])]
+        assert str(caught.value) == (
+            "The event 'delta' (id '7') of the 200 stream is not JSON, as the stream declares: data 'Hello there'"
+        )
+        assert (caught.value.event.event, caught.value.event.id, caught.value.body) == ("delta", "7", b"Hello there")
+        assert isinstance(caught.value, streaming.ResponseValidationError)
+
+    run(flavour, scenario, server.url)
+
+
+def test_terminator_null_delivers_done_as_data(flavour: Flavour, server: TestServer) -> None:
+    server.enqueue(Reply(200, headers=SSE_HEADERS, body=sse("one") + sse("[DONE]") + sse("two")))
+
+    async def scenario(client: Any) -> None:
+        assert await items(await resolve(client.jobs.tail_log("j1"))) == ["one", "[DONE]", "two"]
 
     run(flavour, scenario, server.url)
 
@@ -341,3 +373,21 @@ def test_leaving_the_with_block_closes_the_connection(flavour: Flavour, server: 
         assert await items(stream) == []  # read once: a closed stream gives nothing more
 
     run(flavour, scenario, server.url)
+
+
+# -- the package README's streaming examples, as written -------------------------------------------
+def test_the_readme_streaming_examples_run_sync_and_async(server: TestServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (STREAMING_FOLDER / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Streaming\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^```python\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 2 and "async for event in stream" in blocks[1]
+    body = sse(CHUNKS[0]) + sse(CHUNKS[1]) + sse("[DONE]") + sse({"id": "never read"})
+    monkeypatch.setenv("STREAMING_BASE_URL", server.url)
+    monkeypatch.setenv("STREAMING_API_KEY", API_KEY)
+    for code in blocks:
+        server.enqueue(Reply(200, headers=SSE_HEADERS, body=body))
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})
+        assert printed.getvalue().splitlines() == [str(models.CompletionChunk(**chunk)) for chunk in CHUNKS]
+    assert [r.json() for r in server.requests] == [{"prompt": "prompt", "stream": True}] * 2

@@ -97,9 +97,9 @@ def test_seed_list_round_trip(server: TestServer) -> None:
     assert request.header_values("Authorization") == [f"Bearer {API_KEY}"]
     assert request.body == b""
 
-    assert type(page.data) is BatchJobPage
-    assert page.data == BatchJobPage.model_validate(reply)
-    assert page.data.model_dump(mode="json", exclude_unset=True) == reply
+    assert type(page.parsed_body) is BatchJobPage
+    assert page.parsed_body == BatchJobPage.model_validate(reply)
+    assert page.parsed_body.model_dump(mode="json", exclude_unset=True) == reply
     assert [type(item) for item in items] == [BatchJob]
     assert items == page.items == [BatchJob.model_validate(JOB)]
     assert (page.next_page_token, page.total_size, page.has_next_page()) == (None, 5, False)

@@ -63,6 +63,8 @@ FIXTURES: tuple[str, ...] = (
     "custom_code",
     # every x-pagination style (tests/test_pagination_styles.py)
     "pagination",
+    # Pagination recognised without x-pagination (tests/test_pagination_inference.py)
+    "inferred_pagination",
     # waits (`x-poll`): several on one operation, nested and dotted field paths (tests/test_polling_waits.py)
     "polling",
     # Request bodies as keyword arguments, TypedDict params, multipart and forms (tests/test_bodies.py)

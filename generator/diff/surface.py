@@ -57,7 +57,7 @@ class Method:
     params: dict[str, Param]
     returns: str  # what the method returns, as annotated
     errors: dict[str, str]  # status (`422`, `4XX`, `default`) -> the error body's model
-    pagination: dict[str, str]  # what x-pagination declares, by key; empty when not paginated
+    pagination: dict[str, str]  # how it pages (declared or inferred), by key; empty when not paginated
     location: Location
     deprecated: bool = False
     promise: Promise = field(default_factory=Promise)  # media types, success statuses, own servers
@@ -194,6 +194,11 @@ def _method(
         "parameter": f"{paging.param} (in the {paging.param_in})" if paging.param else "",
         "limit parameter": paging.limit_param or "",
         "first page": str(paging.first_page) if paging.style == "page" else "",
+        "item token": ".".join(paging.item_token),
+        "reverse parameter": paging.reverse_param or "",
+        "offset parameter": paging.offset_param or "" if paging.style == "cursor" else "",
+        "has more": ".".join(paging.has_more),
+        "is last": ".".join(paging.is_last),
     }  # fmt: skip
     operation = where.operation_object(op.path, op.http_method)
     required = op.security if op.security is not None else default_security

@@ -87,6 +87,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     )
     problems.raise_if_any()
     api.warnings = tuple(problems.warnings)
+    api.notes = tuple(problems.notes)
     return api
 
 

@@ -59,12 +59,12 @@ def lower_operation(
     )
     response = success_response(ctx, operation, where, prefix)
     errors = error_models(ctx, operation, prefix)
-    paged = pagination(ctx, operation, where, response, parameters)
+    paged = pagination(ctx, operation, method, where, response, parameters)
     body = request_body(ctx, operation, where, prefix, taken=(p.py_name for p in parameters))
     security = requirements(ctx, schemes, operation.get("security"), where.child("security"))
     idempotent = operation.get("x-idempotent")
     # A plain body or a stream, by the caller's choice.
-    choice = stream_choice(ctx, operation, parameters, body) if response.stream and response.kind != "stream" else None
+    choice = stream_choice(ctx, parameters, body) if response.stream and response.kind != "stream" else None
     if choice is not None and choice.body_property and body is not None and body.expanded:
         # The choice's keyword carries the body's `stream`: no keyword of its own as a field.
         body = replace(body, fields=tuple(f for f in body.fields if f.wire_name != choice.body_property))

@@ -1,6 +1,7 @@
 """An operation's `x-pagination` -> the `Pagination` its method's pager follows. Each style is declared by
 a few keys; every field path is checked against the response schema and every parameter against the
-operation, with an error at the key that is wrong."""
+operation, with an error at the key that is wrong. Without `x-pagination`, the common styles are
+recognised from the operation (`page_inference.py`); `x-pagination: false` turns that off."""
 
 from __future__ import annotations
 
@@ -11,15 +12,31 @@ from ..ir import PAGINATION_STYLES, Pagination, Parameter, Response
 from ..resolver import UNRESOLVED
 from .context import LowerContext
 from .field_paths import json_types, properties, walk
+from .page_inference import infer_pagination
 from .typemap import ref_name
 
 # The keys each style takes; the required ones first.
+_STOPS = ("has-more", "is-last")  # any style: the page says it is the last one
 STYLE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "offset": (("offset-param",), ("items", "limit-param", "next-token", "total")),
-    "cursor": (("next-token", "token-param"), ("items", "token-in", "limit-param")),
-    "page": (("page-param",), ("items", "first-page", "limit-param", "total", "total-pages")),
-    "next-url": (("next-url",), ("items",)),
-    "link-header": ((), ("items",)),
+    "offset": (("offset-param",), ("items", "limit-param", "next-token", "total", *_STOPS)),
+    "cursor": (
+        ("token-param",),
+        (
+            "next-token",
+            "item-token",
+            "reverse-param",
+            "offset-param",
+            "total",
+            "items",
+            "token-in",
+            "limit-param",
+            *_STOPS,
+        ),
+    ),
+    "page": (("page-param",), ("items", "first-page", "limit-param", "total", "total-pages", *_STOPS)),
+    "next-url": (("next-url",), ("items", *_STOPS)),
+    "link-header": ((), ("items", *_STOPS)),
+    "single": ((), ("items",)),  # one page is the whole listing (OpenAI's models)
 }
 # What a field path may hold: the JSON types it must allow, and how to say so.
 _FIELD_TYPES = {
@@ -27,6 +44,8 @@ _FIELD_TYPES = {
     "total": ({"integer", "number"}, "a number"),
     "total-pages": ({"integer", "number"}, "a number"),
     "next-url": ({"string"}, "a string"),
+    "has-more": ({"boolean"}, "a boolean"),
+    "is-last": ({"boolean"}, "a boolean"),
 }
 _HINT = "see README: Pagination is declared"
 # Every key a style takes: one outside these is left to the placement check, which warns it is not read.
@@ -96,13 +115,18 @@ class _Declaration:
 def pagination(
     ctx: LowerContext,
     operation: dict[str, Any],
+    method: str,
     where: Origin,
     response: Response,
     parameters: tuple[Parameter, ...],
 ) -> Pagination | None:
+    """The operation's pagination: as `x-pagination` declares it, else as recognised from the
+    operation (`x-pagination: false`: none)."""
     raw = operation.get("x-pagination")
-    if raw is None:
+    if raw is False:
         return None
+    if raw is None:
+        return infer_pagination(ctx, operation, method, where, response, parameters)
     p_where = ctx.origin(raw, where.child("x-pagination"))
     style = raw.get("style") if isinstance(raw, dict) else None
     if not isinstance(raw, dict) or style not in STYLE_KEYS:
@@ -128,6 +152,8 @@ def pagination(
     for key in required:
         if key not in raw:
             declaration.error(None, f"`x-pagination` of style {style} needs `{key}`", _HINT)
+    if style == "cursor" and "next-token" not in raw and "item-token" not in raw:
+        declaration.error(None, "`x-pagination` of style cursor needs `next-token` or `item-token`", _HINT)
     if response.kind != "json" or response.schema is None:
         declaration.error(None, "a paginated operation must answer with one JSON schema (an object or an array)")
         return None
@@ -145,6 +171,11 @@ def pagination(
         total_pages=declaration.field("total-pages"),
         limit_param=declaration.query_param("limit-param", wire_params),
         first_page=_first_page(declaration),
+        has_more=declaration.field("has-more"),
+        is_last=declaration.field("is-last"),
+        item_token=_item_token(declaration, item_schema),
+        reverse_param=declaration.query_param("reverse-param", wire_params),
+        offset_param=declaration.query_param("offset-param", wire_params) if style == "cursor" else None,
     )
     return found if declaration.ok else None
 
@@ -211,6 +242,24 @@ def _body_fields(ctx: LowerContext, operation: dict[str, Any]) -> list[str] | No
     if media is None or "object" not in json_types(ctx.schemas, ctx.rename_refs(media.get("schema"))):
         return None
     return list(properties(ctx.schemas, ctx.rename_refs(media.get("schema"))))
+
+
+def _item_token(declaration: _Declaration, item_schema: Any) -> tuple[str, ...]:
+    """`item-token`: a field path into one item (its `id`), whose value on the last item is the cursor."""
+    if "item-token" not in declaration.declared:
+        return ()
+    path = declaration.path("item-token")
+    if path is None:
+        return ()
+    walked = walk(declaration.ctx.schemas, item_schema, path)
+    if walked.schema is None:
+        declaration.error(
+            "item-token",
+            f"`x-pagination.item-token` ({'.'.join(path)}) names no property of an item: {walked.missing!r} is not one",
+            "properties there: " + (", ".join(walked.known) or "none"),
+        )
+        return ()
+    return path
 
 
 def _first_page(declaration: _Declaration) -> int:

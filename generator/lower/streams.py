@@ -12,6 +12,7 @@ from ..extensions import extension
 from ..ir import Parameter, RequestBody, StreamChoice
 from ..resolver import SCHEMA_PREFIX
 from .context import LowerContext
+from .field_paths import json_types
 
 StreamFormat = Literal["sse", "jsonl", "json-seq"]
 STREAM_FORMATS: dict[str, StreamFormat] = {
@@ -23,6 +24,8 @@ STREAM_FORMATS: dict[str, StreamFormat] = {
 X_STREAM_KEYS = tuple(key.name for key in extension("x-stream").keys)
 # The fields of one server-sent event: an `itemSchema` made of them describes the event, not its data.
 _EVENT_FIELDS = frozenset({"data", "event", "id", "retry"})
+# The data that ends a server-sent event stream when `x-stream` names no terminator.
+DEFAULT_TERMINATOR = "[DONE]"
 _X_STREAM_HINT = 'write e.g. `x-stream: {terminator: "[DONE]", error-event: error}`'
 
 
@@ -75,8 +78,9 @@ def stream_options(
     media_where: Origin,
     fmt: StreamFormat,
 ) -> tuple[str | None, str | None]:
-    """`terminator` and `error-event` of `x-stream`, on the operation or (winning) its media type."""
-    found: dict[str, tuple[str, Origin]] = {}
+    """`terminator` and `error-event` of `x-stream`, on the operation or (winning) its media type; a
+    server-sent event stream ends at `[DONE]` unless `terminator` says otherwise (`null`: nothing ends it)."""
+    found: dict[str, tuple[str | None, Origin]] = {}
     for declared, x_where in (
         (operation.get("x-stream"), where.child("x-stream")),
         (media.get("x-stream"), media_where.child("x-stream")),
@@ -94,6 +98,8 @@ def stream_options(
                     x_where.child(str(key)),
                     "x-stream takes terminator and error-event",
                 )
+            elif key == "terminator" and value is None:
+                found[key] = (None, x_where.child(key))  # `terminator: null`: no terminator at all
             elif not isinstance(value, str) or not value.strip():
                 ctx.problems.error(
                     f"`x-stream` {key} must be a non-empty string, not {value!r:.60}",
@@ -110,7 +116,9 @@ def stream_options(
         )
         del found["error-event"]
     terminator, error_event = found.get("terminator"), found.get("error-event")
-    return (terminator[0] if terminator else None), (error_event[0] if error_event else None)
+    # Server-sent events end at `data: [DONE]` unless told otherwise (OpenAI-compatible APIs do).
+    default = DEFAULT_TERMINATOR if fmt == "sse" else None
+    return (terminator[0] if terminator else default), (error_event[0] if error_event else None)
 
 
 def misplaced_x_stream(ctx: LowerContext, operation: dict[str, Any], where: Origin, media: list[Origin]) -> None:
@@ -131,13 +139,13 @@ def misplaced_x_stream(ctx: LowerContext, operation: dict[str, Any], where: Orig
 
 def stream_choice(
     ctx: LowerContext,
-    operation: dict[str, Any],
     parameters: tuple[Parameter, ...],
     body: RequestBody | None,
 ) -> StreamChoice:
     """The keyword choosing the stream (`stream`, unless a parameter has that name), and the JSON
-    body's boolean `stream` property it is also sent as, when the body has one."""
-    carried = "stream" if body is not None and body.kind == "json" and _has_bool_stream(ctx, operation) else None
+    body's boolean `stream` property it is also sent as, when the body has one: found wherever the
+    body's schema is composed (`$ref`, `allOf`, nested `allOf`), its fields being the flattened ones."""
+    carried = "stream" if body is not None and body.kind == "json" and _has_bool_stream(ctx, body) else None
     fields = {f.py_name for f in body.fields if f.wire_name != carried} if body is not None else set()
     taken = {p.py_name for p in parameters} | ({body.py_name} if body else set()) | fields
     keyword = "stream"
@@ -146,12 +154,7 @@ def stream_choice(
     return StreamChoice(keyword=keyword, body_property=carried)
 
 
-def _has_bool_stream(ctx: LowerContext, operation: dict[str, Any]) -> bool:
-    content = (operation.get("requestBody") or {}).get("content") or {}
-    for media_type, media in content.items() if isinstance(content, dict) else ():
-        if "json" in str(media_type) and isinstance(media, dict):
-            schema = _component(ctx, media.get("schema"))
-            prop = _component(ctx, (schema.get("properties") or {}).get("stream")) if isinstance(schema, dict) else None
-            kinds = prop.get("type") if isinstance(prop, dict) else None
-            return kinds == "boolean" or (isinstance(kinds, list) and "boolean" in kinds)
-    return False
+def _has_bool_stream(ctx: LowerContext, body: RequestBody) -> bool:
+    """Whether the body has a `stream` field that is a boolean (maybe nullable)."""
+    found = next((f for f in body.fields if f.wire_name == "stream"), None)
+    return found is not None and json_types(ctx.schemas, found.schema) == {"boolean"}

@@ -10,7 +10,7 @@ import json
 import logging
 import types
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar, cast, overload
 
 import httpx
 import pydantic
@@ -74,7 +74,17 @@ class _EmptyIsNone(JsonParser[T]):
         return super().__call__(body) if body else cast(T, None)
 
 
-def json_parser(make_adapter: Callable[[], pydantic.TypeAdapter[T]], *, empty: bool = False) -> Callable[[bytes], T]:
+@overload
+def json_parser(
+    make_adapter: Callable[[], pydantic.TypeAdapter[T]], *, empty: Literal[False] = False
+) -> Callable[[bytes], T]: ...
+@overload
+def json_parser(
+    make_adapter: Callable[[], pydantic.TypeAdapter[T]], *, empty: Literal[True]
+) -> Callable[[bytes], T | None]: ...
+def json_parser(
+    make_adapter: Callable[[], pydantic.TypeAdapter[T]], *, empty: bool = False
+) -> Callable[[bytes], T | None]:
     """A parser for a non-model type; the TypeAdapter is built on first use, not at import. With
     `empty`, an empty body is None."""
 
@@ -99,7 +109,11 @@ class LazyModule:
         return getattr(self._module, attribute)
 
 
-def model_parser(get_model: Callable[[], type[T]], *, empty: bool = False) -> Callable[[bytes], T]:
+@overload
+def model_parser(get_model: Callable[[], type[T]], *, empty: Literal[False] = False) -> Callable[[bytes], T]: ...
+@overload
+def model_parser(get_model: Callable[[], type[T]], *, empty: Literal[True]) -> Callable[[bytes], T | None]: ...
+def model_parser(get_model: Callable[[], type[T]], *, empty: bool = False) -> Callable[[bytes], T | None]:
     """A parser of JSON bytes into a class of the models (a model, or an enum), which is looked up
     (and imported) on first use. With `empty`, an empty body is None."""
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parents[2]
 _PACKAGE_ROOT = str(ROOT / "tests" / "fixtures" / "streaming" / "expected")
+STREAMING_FOLDER = ROOT / "tests" / "fixtures" / "streaming" / "expected" / "streaming"  # the package
 if _PACKAGE_ROOT not in sys.path:
     sys.path.insert(0, _PACKAGE_ROOT)
 

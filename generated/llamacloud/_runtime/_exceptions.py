@@ -25,6 +25,7 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "ResponseValidationError",
+    "StreamDataError",
     "StreamEventError",
     "TokenError",
     "UnprocessableEntityError",
@@ -148,6 +149,18 @@ class ResponseValidationError(APIError):
         self.status_code = response.status_code
         self.body = body
         self.request_id = _request_id(response)
+
+
+class StreamDataError(ResponseValidationError):
+    """An event of a stream whose data is not what the stream declares: not JSON where JSON is
+    declared, or JSON its schema refuses. `event` is the event as it came (name, data, id); the
+    events before it were delivered."""
+
+    event: Any
+
+    def __init__(self, message: str, *, response: httpx.Response, event: Any) -> None:
+        super().__init__(message, response=response, body=event.raw)
+        self.event = event
 
 
 class StreamEventError(APIError):

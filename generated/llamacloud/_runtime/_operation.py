@@ -41,6 +41,19 @@ class PageSpec(NamedTuple):
     total_pages: tuple[str, ...] = ()
     limit_param: str | None = None  # the page size, sent unchanged with every page
     first_page: int = 1  # the number of the first page (page style)
+    has_more: tuple[
+        str, ...
+    ] = ()  # a boolean: false says the page is the last one, whatever else it says
+    is_last: tuple[str, ...] = ()  # a boolean: true says the page is the last one
+    item_token: tuple[
+        str, ...
+    ] = ()  # the cursor is this field of the last item (`id`), not a token of the body
+    reverse_param: str | None = (
+        None  # the cursor parameter paging the other way (`before`): the first item's
+    )
+    offset_param: str | None = (
+        None  # cursor style: the offset advanced (below `total`) when no token comes
+    )
 
 
 class PartEncoding(NamedTuple):

@@ -12,6 +12,7 @@ import httpx
 
 from ._link_header import link_target
 from ._operation import Call, PageSpec
+from ._types import NotGiven, Omit
 
 
 class PageFacts(NamedTuple):
@@ -25,6 +26,7 @@ class PageFacts(NamedTuple):
     current_url: str  # the URL the page was fetched from
     total: int | None  # items of the whole listing
     total_pages: int | None
+    last: bool  # the page says it is the last one (`has_more: false`, `is_last: true`)
 
 
 def read_path(value: Any, path: tuple[str, ...]) -> Any:
@@ -74,16 +76,25 @@ def item_list(data: Any, path: tuple[str, ...]) -> list[Any]:
 
 
 def read_facts(
-    spec: PageSpec, data: Any, call: Call, size: int, response: httpx.Response
+    spec: PageSpec, data: Any, call: Call, items: list[Any], response: httpx.Response
 ) -> PageFacts:
-    """What the page of `size` items says, from its parsed body and (for links) its response."""
+    """What the page of `items` says, from its parsed body and (for links) its response."""
     token = url = None
     current_url = ""
     position: int | None = None
-    if spec.style == "offset" or spec.style == "cursor":
+    size = len(items)
+    if (
+        spec.item_token
+    ):  # the cursor is the last item's id (the first one's, paging backwards)
+        token = (
+            read_path(items[0] if backward(spec, call) else items[-1], spec.item_token)
+            if items
+            else None
+        )
+    elif spec.style == "offset" or spec.style == "cursor":
         token = read_path(data, spec.next) if spec.next else None
-        if spec.style == "offset":
-            position = _query_int(call, spec.param) or 0
+    if spec.style == "offset" or spec.offset_param:
+        position = _query_int(call, spec.offset_param or spec.param) or 0
     elif spec.style == "page":
         page_size = _query_int(call, spec.limit_param) or size
         position = (_page_number(spec, call) - spec.first_page) * page_size
@@ -108,13 +119,28 @@ def read_facts(
         current_url,
         _count(read_path(data, spec.total)) if spec.total else None,
         _count(read_path(data, spec.total_pages)) if spec.total_pages else None,
+        (bool(spec.has_more) and read_path(data, spec.has_more) is False)
+        or (bool(spec.is_last) and read_path(data, spec.is_last) is True),
     )
+
+
+def backward(spec: PageSpec, call: Call) -> bool:
+    """Whether the listing pages the other way: the caller gave the reverse cursor (`before`) and
+    not the forward one."""
+    if spec.reverse_param is None or not _given(call.query.get(spec.reverse_param)):
+        return False
+    return spec.param is None or not _given(call.query.get(spec.param))
+
+
+def _given(value: Any) -> bool:
+    return value is not None and not isinstance(value, Omit | NotGiven)
 
 
 def next_call(spec: PageSpec, facts: PageFacts) -> Call | None:
     """The call of the page after this one; None when the listing ends there. An empty page always
-    ends it, whatever else the server says."""
-    if not facts.size:
+    ends it, whatever else the server says, and so does a page saying it is the last one (no request
+    is made to find out)."""
+    if not facts.size or facts.last:
         return None
     return _STYLES[spec.style](spec, facts)
 
@@ -135,8 +161,17 @@ def _offset(spec: PageSpec, facts: PageFacts) -> Call | None:
 def _cursor(spec: PageSpec, facts: PageFacts) -> Call | None:
     """The token goes back as the parameter (or body field); a missing token, or the one just sent
     again, ends the listing."""
-    token, call, name = facts.token, facts.call, str(spec.param)
-    if token is None:
+    token, call = facts.token, facts.call
+    name = spec.reverse_param if backward(spec, call) else spec.param
+    if token is None and spec.offset_param and facts.total is not None:
+        # No token: a server paging by offset this time (Box without `usemarker`), below its total.
+        offset = (facts.position or 0) + facts.size
+        return (
+            call.with_query(**{spec.offset_param: offset})
+            if offset < facts.total
+            else None
+        )
+    if token is None or name is None:
         return None
     if spec.in_body:
         extra = call.extra_body if isinstance(call.extra_body, Mapping) else {}
@@ -174,12 +209,18 @@ def _link(spec: PageSpec, facts: PageFacts) -> Call | None:
     return facts.call._replace(url=facts.url)
 
 
+def _single(spec: PageSpec, facts: PageFacts) -> Call | None:
+    """The page is the whole listing."""
+    return None
+
+
 _STYLES: dict[str, Callable[[PageSpec, PageFacts], Call | None]] = {
     "offset": _offset,
     "cursor": _cursor,
     "page": _page,
     "next-url": _link,
     "link-header": _link,
+    "single": _single,
 }
 
 
@@ -199,4 +240,4 @@ def _count(value: Any) -> int | None:
     return int(value)
 
 
-__all__ = ["PageFacts", "item_list", "next_call", "read_facts", "read_path"]
+__all__ = ["PageFacts", "backward", "item_list", "next_call", "read_facts", "read_path"]

@@ -24,13 +24,16 @@ T = TypeVar("T")
 class _PageState(Generic[T]):
     """What a page knows of itself and how to ask for the next one."""
 
-    items: list[T]
-    data: Any  # the parsed body, every field of it
+    items: list[
+        T
+    ]  # the page's items (iterating the page goes on to the following pages)
+    # The parsed body, every field of it: a name no API's field has (a page's list is often `data`).
+    parsed_body: Any
 
     def __init__(
         self, data: Any, spec: PageSpec, call: Call, response: httpx.Response
     ) -> None:
-        self.data = data
+        self.parsed_body = data
         self._spec = spec
         self.items = item_list(data, spec.items)
         # Identifies the items, not the whole body: a server that ignores the offset (or the cursor)
@@ -42,7 +45,7 @@ class _PageState(Generic[T]):
         ends = [jsonable(self.items[0]), jsonable(self.items[-1])] if self.items else []
         fingerprint = pydantic_core.to_json([len(self.items), *ends], fallback=repr)
         self._digest = hashlib.blake2b(fingerprint, digest_size=16).digest()
-        self._facts: PageFacts = read_facts(spec, data, call, len(self.items), response)
+        self._facts: PageFacts = read_facts(spec, data, call, self.items, response)
         self._next: tuple[Call | None] | None = None  # worked out on first use
 
     @property

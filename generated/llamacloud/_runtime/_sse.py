@@ -10,8 +10,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import httpx
+import pydantic
 
-from ._exceptions import StreamEventError
+from ._exceptions import StreamDataError, StreamEventError
 from ._operation import StreamSpec
 
 _BOM = b"\xef\xbb\xbf"
@@ -277,6 +278,40 @@ def stream_event_error(
     )
 
 
+def stream_data_error(
+    exc: ValueError,
+    event: ServerSentEvent,
+    response: httpx.Response,
+    scrub: Callable[[str], str],
+) -> StreamDataError:
+    """The error of an event whose data the stream's parser refused, naming the event: its name, its
+    id, the start of its data, and whether the data is not JSON at all or JSON the schema refuses."""
+    errors = (
+        exc.errors(include_input=False, include_url=False)
+        if isinstance(exc, pydantic.ValidationError)
+        else []
+    )
+    not_json = isinstance(exc, json.JSONDecodeError) or (
+        bool(errors) and errors[0]["type"] == "json_invalid"
+    )
+    named = f"The event {event.event!r}" + (
+        f" (id {event.id!r})" if event.id is not None else ""
+    )
+    data = event.data if len(event.data) <= 80 else event.data[:80] + "..."
+    if not_json:
+        detail = f"is not JSON, as the stream declares: data {data!r}"
+    elif errors:
+        where = ".".join(str(part) for part in errors[0]["loc"]) or "data"
+        detail = f"did not match the schema: {len(errors)} error(s), first at {where}: {errors[0]['msg']}"
+    else:
+        detail = (
+            "did not match the schema: "
+            + ((str(exc).strip().splitlines() or [type(exc).__name__])[0])
+        )
+    message = f"{named} of the {response.status_code} stream {detail}"
+    return StreamDataError(scrub(message), response=response, event=event)
+
+
 __all__ = [
     "Decoder",
     "JSONLinesDecoder",
@@ -285,5 +320,6 @@ __all__ = [
     "SSEDecoder",
     "ServerSentEvent",
     "decoder_for",
+    "stream_data_error",
     "stream_event_error",
 ]

@@ -13,8 +13,7 @@ import httpx
 
 from ._attempts import Attempts, transport_error
 from ._operation import Endpoint, StreamSpec
-from ._parsing import validation_error
-from ._sse import ServerSentEvent, decoder_for, stream_event_error
+from ._sse import ServerSentEvent, decoder_for, stream_data_error, stream_event_error
 
 T = TypeVar("T")
 
@@ -157,10 +156,7 @@ class _Events(Generic[T]):
         try:
             return self._parse(event.raw)
         except ValueError as exc:  # pydantic.ValidationError included
-            what = f"An event of the {self.response.status_code} stream"
-            raise validation_error(
-                exc, self.response, event.raw, self._scrub, what
-            ) from exc
+            raise stream_data_error(exc, event, self.response, self._scrub) from exc
 
 
 class Stream(_Events[T]):
