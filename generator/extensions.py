@@ -18,7 +18,9 @@ from typing import Literal
 # What a key's value must be: a Python method name, a field path into the response (`a.b.c`, or a
 # list of names), a list of JSON scalars, seconds (a number >= 0), a factor (a number >= 1), a
 # non-empty string, a parameter's wire name, an integer, or a boolean.
-KeyType = Literal["method name", "field path", "values", "seconds", "factor", "string", "parameter", "integer"]
+KeyType = Literal[
+    "method name", "field path", "values", "seconds", "factor", "string", "parameter", "integer", "mapping"
+]
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,8 @@ EXTENSIONS: tuple[Extension, ...] = (
         "x-client",
         "root",
         "`api-key-env`, `base-url-env`, `log-env` (the variables the client reads), `logger` (its logger's "
-        "name), `branded-name` of the client; `idempotency-header` (see below)",
+        "name), `branded-name` of the client; `idempotency-header` (see below); `auth` (credential keywords and "
+        "variables by scheme, see Credentials below)",
         "`<TITLE>_API_KEY`, `<TITLE>_BASE_URL`, `<TITLE>_LOG` (see Names below), the package's import path "
         "(`mylib._vendor.llamacloud` when vendored), the package name; no idempotency keys",
         (
@@ -165,9 +168,23 @@ EXTENSIONS: tuple[Extension, ...] = (
             Key("log-env", "string", "the environment variable that turns the debug log on"),
             Key("logger", "string", "the logger's name"),
             Key("idempotency-header", "string", "the header a fresh key goes in on every non-idempotent request"),
+            Key(
+                "auth",
+                "mapping",
+                "by security scheme name: `keyword` (its client keyword; an OAuth 2 scheme's access token), "
+                "`env` (its environment variable), `token-auth` (`client_secret_basic` or `client_secret_post`: "
+                "how an OAuth 2 client secret is sent)",
+            ),
         ),
         "x-client: {branded-name: LlamaCloud, api-key-env: LLAMA_CLOUD_API_KEY}",
         "mapping",
+    ),
+    Extension(
+        "x-webhooks",
+        "root",
+        "the events the API sends, as OpenAPI 3.1 `webhooks` (a 3.0 document's; see Webhooks below)",
+        "no webhooks (a 3.1 document's `webhooks` are read)",
+        example="x-webhooks: {order_created: {post: {requestBody: {content: {application/json: {schema: ...}}}}}}",
     ),
 )
 _BY_NAME = {extension.name: extension for extension in EXTENSIONS}

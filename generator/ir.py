@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import Diagnostic, Origin
+
+# OAuth 2 and webhooks: their IR lives in `ir_auth.py`, importers find it here with the rest.
+from .ir_auth import OAuth2Settings as OAuth2Settings
+from .ir_auth import WebhookEvent as WebhookEvent
+from .ir_auth import Webhooks as Webhooks
 from .naming import bounded_name
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
@@ -231,6 +236,7 @@ class Operation:
     stream_choice: StreamChoice | None = None  # set when a 2xx offers both a plain body and a stream
     waits: tuple[Wait, ...] = ()  # methods polling it (`x-poll`)
     mcp: McpTool = McpTool()  # its tool in the MCP server (`x-mcp`)
+    scopes: dict[str, tuple[str, ...]] | None = None  # OAuth 2 scopes its own `security` asks, by scheme
     server: Server | None = None  # its own server; None: the client's base URL
 
     @property
@@ -290,13 +296,21 @@ class Resource:
 @dataclass(frozen=True)
 class SecurityScheme:
     name: str
-    kind: Literal["bearer", "basic", "api_key"]
+    kind: Literal["bearer", "basic", "api_key", "oauth2"]
     location: Literal["header", "query", "cookie"] = "header"
     parameter: str = "Authorization"
     option: str = "api_key"  # the client keyword of the credential (basic: username and password)
     envs: tuple[str, ...] = ()  # read when the keyword is not given (basic: user, then password)
     deprecated: bool = False  # OpenAPI 3.2: the API means to stop accepting it
     metadata_url: str = ""  # OpenAPI 3.2 `oauth2MetadataUrl`: where its OAuth 2 server describes itself
+    oauth2: OAuth2Settings | None = None  # an oauth2/openIdConnect scheme: its keywords and token URLs
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        """Every client keyword of the scheme's credentials."""
+        if self.oauth2 is not None:
+            return self.oauth2.keywords if self.oauth2.token_url else self.oauth2.keywords[:1]
+        return ("username", "password") if self.kind == "basic" else (self.option,)
 
 
 @dataclass(frozen=True)
@@ -339,6 +353,8 @@ class Api:
     schema_origins: dict[str, Origin] = field(default_factory=dict)
     # Alternatives of scheme names the API requires by default; None when the spec declares none.
     default_security: tuple[tuple[str, ...], ...] | None = None
+    default_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # OAuth 2 scopes by scheme
+    webhooks: Webhooks | None = None  # the events the API sends (`webhooks`, `x-webhooks`)
 
     def all_resources(self) -> list[Resource]:
         found: list[Resource] = []

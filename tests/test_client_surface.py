@@ -78,13 +78,23 @@ def test_api_key_and_base_url_come_from_the_environment(
 
 
 @pytest.mark.parametrize("client_class", [llamacloud.Client, llamacloud.AsyncClient])
-def test_a_missing_api_key_names_the_variable(client_class: type[AnyClient], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_api_key_names_the_variable(
+    client_class: type[AnyClient], server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The constructor never requires the key: a call needing it raises before anything is sent."""
     monkeypatch.delenv("LLAMA_CLOUD_API_KEY", raising=False)
-    with pytest.raises(llamacloud.APIError) as caught:
-        client_class()
+    client = client_class(base_url=server.url)
+
+    async def scenario() -> None:
+        await resolve(client.beta.batch.get_status("bjb-1"))
+
+    with pytest.raises(llamacloud.MissingCredentialsError) as caught:
+        asyncio.run(scenario())
+    assert isinstance(caught.value, llamacloud.APIError)
     assert str(caught.value) == (
         "No API key: pass `api_key=` to the client or set the LLAMA_CLOUD_API_KEY environment variable."
     )
+    assert server.requests == []
 
 
 def test_explicit_options_win_over_the_environment(

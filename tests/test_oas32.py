@@ -39,7 +39,7 @@ def package() -> ModuleType:
 
 
 def call(flavour: Flavour, server: TestServer, action: Callable[[Any], Any]) -> Any:
-    options = {"api_key": TOKEN, "base_url": server.url, "max_retries": 0}
+    options = {"access_token": TOKEN, "base_url": server.url, "max_retries": 0}
 
     async def main() -> Any:
         if flavour == "sync":
@@ -130,10 +130,10 @@ def test_item_schema_types_the_items_of_a_sequence() -> None:
 
 
 def test_security_schemes_and_servers_of_32() -> None:
-    """The deprecated scheme is not the primary credential: the OAuth 2 one takes `api_key`."""
+    """The deprecated key does not take `api_key` (no scheme does); the OAuth 2 one takes `access_token`."""
     api, _ = load_api(SPEC, NAME)
     by_name = {s.name: s for s in api.security}
-    assert (by_name["oauth"].option, by_name["oauth"].deprecated) == ("api_key", False)
+    assert (by_name["oauth"].option, by_name["oauth"].deprecated) == ("access_token", False)
     assert by_name["oauth"].metadata_url == "https://auth.example.com/.well-known/oauth-authorization-server"
     assert (by_name["legacyKey"].option, by_name["legacyKey"].deprecated) == ("legacy_key", True)
     assert api.settings.servers == (

@@ -4,13 +4,17 @@ operation's `security` asks for (bearer, basic, API keys in header, query or coo
 from __future__ import annotations
 
 import base64
+import inspect
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 from support.packages import built_package
 from support.server import Reply, TestServer
+
+from generator.cli import main
 
 SPEC = """
 openapi: 3.1.0
@@ -82,11 +86,33 @@ def test_each_operation_sends_the_first_alternative_it_has_credentials_for(
 
 def test_basic_credentials_and_the_fallback_alternative(secure: ModuleType, server: TestServer) -> None:
     client = secure.Client(base_url=server.url, username="ann", password="pa:ss")
-    default, query_cookie, header_basic, _ = calls(server, client)
+    server.set_handler(lambda request: Reply(status=204))
+    client.default.by()
+    client.header_or_basic.by()
+    with pytest.raises(secure.MissingCredentialsError):
+        client.query_and_cookie.by()  # nothing it can satisfy: refused before sending
+    default, header_basic = server.requests
     basic = "Basic " + base64.b64encode(b"ann:pa:ss").decode()
     assert default.header("authorization") == basic  # the second alternative of the API's default
     assert header_basic.header("authorization") == basic
-    assert query_cookie.query_params == [] and query_cookie.cookies == {}  # nothing it can satisfy
+
+
+def test_each_credential_is_a_typed_keyword_of_the_client_and_with_options(
+    secure: ModuleType, server: TestServer
+) -> None:
+    for method in (secure.Client.__init__, secure.Client.with_options, secure.AsyncClient.__init__):
+        parameters = inspect.signature(method).parameters
+        assert {"query_key", "cookie_key", "header_key"} <= set(parameters)
+        assert parameters["query_key"].annotation in ("str | None", str | None)
+    client = secure.Client(base_url=server.url, query_key="qk-1234", cookie_key="ck-1234")
+    copy = client.with_options(cookie_key="ck-5678")
+    server.set_handler(lambda request: Reply(status=204))
+    client.query_and_cookie.by()
+    copy.query_and_cookie.by()
+    assert [(r.query_params, r.cookies) for r in server.requests] == [
+        ([("key", "qk-1234")], {"sid": "ck-1234"}),
+        ([("key", "qk-1234")], {"sid": "ck-5678"}),
+    ]
 
 
 def test_credentials_come_from_environment_variables(
@@ -95,6 +121,7 @@ def test_credentials_come_from_environment_variables(
     monkeypatch.setenv("SECURE_API_KEY", "env-token-1")
     monkeypatch.setenv("SECURE_QUERY_KEY", "env-query-1")
     monkeypatch.setenv("SECURE_COOKIE_KEY", "env-cookie-1")
+    monkeypatch.setenv("SECURE_HEADER_KEY", "env-header-1")
     default, query_cookie, *_ = calls(server, secure.Client(base_url=server.url))
     assert default.header("authorization") == "Bearer env-token-1"
     assert query_cookie.query_params == [("key", "env-query-1")]
@@ -102,21 +129,23 @@ def test_credentials_come_from_environment_variables(
 
 
 def test_missing_credentials_name_every_keyword_and_variable(
-    secure: ModuleType, monkeypatch: pytest.MonkeyPatch
+    secure: ModuleType, server: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("SECURE_API_KEY", "SECURE_USERNAME", "SECURE_PASSWORD", "SECURE_QUERY_KEY"):
+    for name in ("SECURE_API_KEY", "SECURE_USERNAME", "SECURE_PASSWORD", "SECURE_QUERY_KEY", "SECURE_HEADER_KEY"):
         monkeypatch.delenv(name, raising=False)
-    with pytest.raises(secure.APIError) as caught:
-        secure.Client(base_url="http://127.0.0.1:9")
-    message = str(caught.value)
-    for fragment in (
-        "api_key=",
-        "username=` and `password=",
-        "SECURE_API_KEY",
-        "SECURE_USERNAME",
-        "SECURE_QUERY_KEY",
-    ):
-        assert fragment in message, message
+    client = secure.Client(base_url=server.url)  # the constructor requires nothing
+    server.set_handler(lambda request: Reply(status=204))
+    with pytest.raises(secure.MissingCredentialsError) as caught:
+        client.default.by()
+    assert str(caught.value) == (
+        "No credentials for this call: pass `api_key=` or `username=` and `password=` to the client or set "
+        "SECURE_API_KEY or SECURE_USERNAME or SECURE_PASSWORD."
+    )
+    with pytest.raises(secure.MissingCredentialsError) as caught:
+        client.header_or_basic.by()
+    assert "`header_key=`" in str(caught.value) and "SECURE_HEADER_KEY" in str(caught.value)
+    assert client.public.public() is None  # `security: []` needs nothing
+    assert [r.path for r in server.requests] == ["/public"]
 
 
 def test_credentials_never_show_in_errors(secure: ModuleType, server: TestServer) -> None:
@@ -135,3 +164,81 @@ def test_with_options_keeps_every_credential(secure: ModuleType, server: TestSer
     server.set_handler(lambda request: Reply(status=204))
     copy.query_and_cookie.by()
     assert server.requests[-1].query_params == [("key", "qk-123456")]
+
+
+RENAMED = """
+openapi: 3.1.0
+info: {title: Acme, version: '1'}
+servers: [{url: 'https://acme.example'}]
+security: [{ApiKeyAuth: []}]
+x-client:
+  auth:
+    PartnerTokenAuth: {keyword: partner, env: ACME_PARTNER}
+components:
+  securitySchemes:
+    ApiKeyAuth: {type: http, scheme: bearer}
+    AdminApiKeyAuth: {type: http, scheme: bearer}
+    PartnerTokenAuth: {type: apiKey, in: header, name: X-Partner}
+paths:
+  /admin:
+    get:
+      operationId: admin
+      security: [{AdminApiKeyAuth: []}]
+      responses: {'204': {description: none}}
+  /partner:
+    get:
+      operationId: partner
+      security: [{PartnerTokenAuth: []}]
+      responses: {'204': {description: none}}
+"""
+
+
+def test_keywords_are_named_after_their_schemes_or_as_x_client_auth_says(
+    tmp_path: Path, server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with built_package(tmp_path, RENAMED, "acme") as acme:
+        keywords = set(inspect.signature(acme.Client.__init__).parameters)
+        assert {"admin_api_key", "partner"} <= keywords and "partner_token" not in keywords
+        monkeypatch.setenv("ACME_PARTNER", "partner-env-1")
+        server.set_handler(lambda request: Reply(status=204))
+        client = acme.Client(base_url=server.url, admin_api_key="admin-123")
+        client.admin.admin()
+        client.partner.partner()
+        admin, partner = server.requests
+        assert admin.header("authorization") == "Bearer admin-123"
+        assert partner.header("x-partner") == "partner-env-1"
+        monkeypatch.delenv("ACME_ADMIN_API_KEY", raising=False)
+        with pytest.raises(acme.MissingCredentialsError) as caught:
+            acme.Client(base_url=server.url).admin.admin()
+        assert str(caught.value) == (
+            "No credentials for this call: pass `admin_api_key=` to the client or set ACME_ADMIN_API_KEY."
+        )
+
+
+BAD_AUTH = """
+openapi: 3.1.0
+info: {title: Acme, version: '1'}
+x-client:
+  auth:
+    Missing: {keyword: gone}
+    tok: {keyword: 2fast, token-auth: private_key_jwt, colour: red}
+components:
+  securitySchemes:
+    tok: {type: oauth2, flows: {clientCredentials: {tokenUrl: /token, scopes: {}}}}
+paths: {}
+"""
+
+
+def test_x_client_auth_mistakes_are_located_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(BAD_AUTH, encoding="utf-8")
+    code = main(["build", "--isolated", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "acme"])
+    err = capsys.readouterr().err
+    assert code == 2 and not (tmp_path / "out").exists()
+    for fragment in (
+        "#/x-client/auth/Missing: x-client auth 'Missing' names no security scheme",
+        "#/x-client/auth/tok/keyword: x-client auth keyword '2fast' is no Python name",
+        "#/x-client/auth/tok/token-auth: x-client auth token-auth 'private_key_jwt' is unknown",
+        "#/x-client/auth/tok/colour: x-client auth key 'colour' is unknown",
+    ):
+        assert fragment in err, err

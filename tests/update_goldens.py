@@ -88,6 +88,11 @@ FIXTURES: tuple[str, ...] = (
     "names",
     # The MCP server: every kind of tool, `x-mcp` names and exclusions (tests/test_mcp*.py)
     "mcp_tools",
+    # OAuth 2 client credentials, a second key's keyword, `security: []`; the secret sent in the form
+    # with extra fields; webhooks verified and typed (tests/test_oauth2.py, tests/test_webhooks.py)
+    "oauth2",
+    "oauth2_post",
+    "webhooks",
     # Servers of a path item and of an operation, variables, a relative URL (tests/test_servers.py)
     "servers",
 )

@@ -16,6 +16,7 @@ from ._runtime._exceptions import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    MissingCredentialsError,
     NotFoundError,
     PermissionDeniedError,
     PollingFailedError,
@@ -25,7 +26,9 @@ from ._runtime._exceptions import (
     ResponseValidationError,
     StreamDataError,
     StreamEventError,
+    TokenError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 from ._version import __version__
 from .pagination import AsyncPage, AsyncPaginator, SyncPage
@@ -55,6 +58,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "LlamaCloud",
+    "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
     "Omit",
@@ -71,7 +75,9 @@ __all__ = [
     "StreamEventError",
     "StreamedResponse",
     "SyncPage",
+    "TokenError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "__version__",
     "create_mcp_server",
     "not_given",

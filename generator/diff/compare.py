@@ -20,6 +20,7 @@ from .rules import RULES, Change, removal
 from .surface import Field, Method, Model, Param, Surface
 from .types import Kinds, members, relation, shown
 from .waits import wait_changes, waits_added, waits_gone
+from .webhooks import webhook_changes
 
 # Every kind of change compare() reports (tests/diff_fixtures/ has a golden report of each).
 KINDS = tuple(RULES)
@@ -29,6 +30,7 @@ def compare(old: Surface, new: Surface) -> list[Change]:
     """Every change from `old` to `new`, breaking ones first, then by subject."""
     renamed = _renamed_models(old, new)
     found = [*_client(old, new), *server_changes(old, new), *_methods(old, new, renamed), *_models(old, new, renamed)]
+    found += webhook_changes(old, new)
     return sorted(found, key=lambda c: (not c.breaking, c.subject, c.kind, c.message))
 
 

@@ -65,6 +65,8 @@ RULES: dict[str, Rule] = {
     "constraint-tightened": Rule("info", "a request value's bounds, length, pattern or enum refuse more"),
     "constraint-loosened": Rule("info", "a request value's bounds, length, pattern or enum refuse less"),
     "constraint-changed": Rule("warning", "a request value's pattern or multiple changed unrelatedly"),
+    "webhook-removed": Rule("info", "a webhook event is no longer listed: `unwrap` gives it as an unknown event"),
+    "webhook-added": Rule("info", "a webhook event is new"),
     "model-removed": Rule("info", "a model is gone"),
     "model-renamed": Rule("info", "a model has the same shape under another name"),
     "model-added": Rule("info", "a model is new"),

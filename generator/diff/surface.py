@@ -103,6 +103,8 @@ class Surface:
     models: dict[str, Model] = field(default_factory=dict)
     servers: tuple[str, ...] = ()  # the API's server URLs; the first is the client's default
     servers_location: Location | None = None
+    # The events of `client.webhooks.unwrap` (`webhooks`, `x-webhooks`): name -> (its model, where).
+    webhooks: dict[str, tuple[str, Location]] = field(default_factory=dict)
 
     def is_enum(self, name: str) -> bool:
         model = self.models.get(name)
@@ -131,7 +133,9 @@ def extract(api: Api, where: Locator) -> Surface:
     }
     servers = where.spec.document.get("servers")
     models = _models(api, where, methods)
-    return Surface(client, resources, methods, models, server_urls(servers), where.root("servers"))
+    hooks = api.webhooks
+    events = {e.name: (e.model, where.root(hooks.webhook_key, e.name)) for e in hooks.events} if hooks else {}
+    return Surface(client, resources, methods, models, server_urls(servers), where.root("servers"), events)
 
 
 def _method(

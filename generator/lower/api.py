@@ -17,11 +17,12 @@ from .param_types import ParamTypes
 from .placement import PlacementChecker
 from .resources import build_resources
 from .schema_names import class_names, component_schemas, operation_method_names, ref_renamer
-from .security import requirements, security_schemes
+from .security import requirement_scopes, requirements, security_schemes
 from .settings import ClientSettingsReader
 from .shapes import constants
 from .typemap import TypeMapper
 from .validate import SchemaChecker, check_version
+from .webhooks import webhook_events
 
 
 def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
@@ -58,6 +59,7 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
     client = ClientSettingsReader(ctx)
     schemes = security_schemes(ctx, client)
     resources = build_resources(ctx, schemes)
+    webhooks = webhook_events(ctx, client, frozenset(r.attr_name for r in resources))
     Discriminators(schemas, normalizer.free_name).settle()  # may give members tags that settle their bases
     normalizer.settle_inheritance()
     normalizer.hoist_self_items()
@@ -73,6 +75,8 @@ def lower(spec: ResolvedSpec, package: str, spec_hash: str) -> Api:
         settings=client.settings,
         security=schemes,
         default_security=requirements(ctx, schemes, doc.get("security"), top.child("security")),
+        default_scopes=requirement_scopes(doc.get("security"), schemes) or {},
+        webhooks=webhooks,
         resources=resources,
         schemas=schemas,
         schema_origins=normalizer.origins,

@@ -15,7 +15,7 @@ from .pagination import pagination
 from .parameters import lower_parameters
 from .polling import waits
 from .responses import error_models, success_response
-from .security import requirements
+from .security import requirement_scopes, requirements
 from .servers import operation_server
 from .streams import stream_choice
 
@@ -90,6 +90,7 @@ def lower_operation(
         endpoint_name=endpoint_name,
         resource_path=resource_path,
         security=security,
+        scopes=requirement_scopes(operation.get("security"), schemes),
         stream_choice=choice,
         waits=polled,
         mcp=mcp_tool(ctx, operation, where),

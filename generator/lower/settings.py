@@ -23,7 +23,8 @@ _PACKAGE_NAMES = frozenset(
         *("APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError"),
         *("BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError"),
         *("RateLimitError", "ResponseTooLargeError", "ResponseValidationError", "UnprocessableEntityError"),
-        *("PollingFailedError", "PollingTimeoutError"),
+        *("PollingFailedError", "PollingTimeoutError", "MissingCredentialsError", "TokenError"),
+        *("WebhookVerificationError", "UnknownWebhookEvent"),
         *("AsyncPage", "AsyncPaginator", "SyncPage", "RawResponse", "NotGiven", "Omit", "AsyncClient"),
         *("SyncAPIClient", "AsyncAPIClient", "AuthScheme", "ClassVar", "TYPE_CHECKING"),
     }

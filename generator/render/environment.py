@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from ..errors import Diagnostic, Origin, SpecError
+from .auth_text import client_keywords, credential_keywords
 from .cli_tables import cli_command, cli_options, items_path, kebab, summary
 from .client_text import (
     body_keyword,
@@ -77,6 +78,8 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
         deprecation=deprecation,
         deprecated_reference=deprecated_reference,
         uses_params=uses_params,
+        client_keywords=client_keywords,
+        credential_keywords=credential_keywords,
     )
     env.filters.update(  # the wait methods (`x-poll`), in the client, the command line and the docs
         wait_spec=wait_spec,

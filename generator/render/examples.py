@@ -15,12 +15,16 @@ _PATH_FIELD = re.compile(r"\{([^{}]+)\}")
 
 
 def auth_for_docs(api: Api) -> dict[str, str]:
-    """How the primary credential travels, for the docs: location, name and prefix."""
+    """How the primary credential travels, for the docs: location, name and prefix; its variable,
+    the scheme's kind and its command-line flag."""
     scheme = next((s for s in api.security if not s.deprecated), api.security[0] if api.security else None)
     if scheme is None:
         return {"location": "none", "name": "", "prefix": ""}
-    prefix = {"bearer": "Bearer ", "basic": "Basic "}.get(scheme.kind, "")
-    return {"location": scheme.location, "name": scheme.parameter, "prefix": prefix}
+    prefix = {"bearer": "Bearer ", "oauth2": "Bearer ", "basic": "Basic "}.get(scheme.kind, "")
+    env = scheme.envs[0] if scheme.envs and scheme.kind != "basic" else api.settings.api_key_env
+    flag = "--" + scheme.option.replace("_", "-")
+    where = {"location": scheme.location, "name": scheme.parameter, "prefix": prefix}
+    return where | {"env": env, "kind": scheme.kind, "flag": flag}
 
 
 def readme_operations(api: Api) -> dict[str, Operation | bool | None]:
@@ -125,7 +129,8 @@ def _dq(text: str) -> str:
 
 def curl_example(op: Operation, api: Api) -> str:
     """A curl call with the required parameters as shell variables, authenticated like the client."""
-    auth, key = auth_for_docs(api), "$" + api.settings.api_key_env
+    auth = auth_for_docs(api)
+    key = "$" + auth.get("env", api.settings.api_key_env)
     query = [f"{p.wire_name}={_shell_var(p.wire_name)}" for p in op.in_location("query") if p.required]
     headers = [f"{p.wire_name}: {_shell_var(p.wire_name)}" for p in op.in_location("header") if p.required]
     cookies = [f"{p.wire_name}={_shell_var(p.wire_name)}" for p in op.in_location("cookie") if p.required]

@@ -34,8 +34,10 @@ from .._runtime._exceptions import (
     APIConnectionError,
     APIError,
     APIStatusError,
+    MissingCredentialsError,
     PollingFailedError,
     PollingTimeoutError,
+    TokenError,
 )
 from .._runtime._pagination import SyncPage
 from .._runtime._streaming import Stream
@@ -116,6 +118,10 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
         return _fail(program, exc.message, code, secrets)
     except APIStatusError as exc:
         return _fail(program, status_message(exc), EXIT_STATUS, secrets)
+    except MissingCredentialsError as exc:  # as a missing flag: nothing was sent
+        return _fail(program, exc.message, EXIT_USAGE, secrets)
+    except TokenError as exc:  # the token endpoint answered with an error status
+        return _fail(program, exc.message, EXIT_STATUS, secrets)
     except APIConnectionError as exc:
         return _fail(program, connection_message(exc), EXIT_CONNECTION, secrets)
     except APIError as exc:
@@ -129,11 +135,12 @@ def run(program: Program, make_client: Callable[..., SyncAPIClient], argv: Seque
 
 def _secrets(program: Program, argv: Sequence[str]) -> tuple[str, ...]:
     """The API key, wherever it may come from, to scrub from every message."""
-    found = [os.environ.get(program.api_key_env, "")]
+    found = [os.environ.get(program.api_key_env, ""), *(os.environ.get(e, "") for _, e, _ in program.credentials if e)]
+    flags = {"--api-key", *("--" + keyword.replace("_", "-") for keyword, _, _ in program.credentials)}
     for index, word in enumerate(argv):
-        if word == "--api-key" and index + 1 < len(argv):
+        if word in flags and index + 1 < len(argv):
             found.append(argv[index + 1])
-        elif word.startswith("--api-key="):
+        elif word.partition("=")[0] in flags:
             found.append(word.partition("=")[2])
     return tuple(sorted({s for s in found if s.strip()}, key=len, reverse=True))
 
@@ -153,9 +160,12 @@ def _prepare(program: Program, args: argparse.Namespace, stdout: TextIO) -> _Run
     if command.response == "binary" and output_file is None and stdout.isatty():
         parser.error("the response is binary: pass --output FILE, or redirect stdout")
     api_key: str | None = getattr(args, "_api_key", None)
-    if program.needs_api_key and not (api_key or os.environ.get(program.api_key_env)):
+    if program.needs_api_key and not program.credentials and not (api_key or os.environ.get(program.api_key_env)):
         parser.error(f"no API key: set {program.api_key_env} or pass --api-key")
     options: dict[str, Any] = {"api_key": api_key, "base_url": getattr(args, "_base_url", None)}
+    for keyword, _, _ in program.credentials:  # the client reads the environment for those not given
+        if (value := getattr(args, "_credential_" + keyword, None)) is not None:
+            options[keyword] = value
     for name in ("timeout", "max_retries"):
         value = getattr(args, f"_{name}", None)
         if value is not None:

@@ -82,6 +82,17 @@ def _add_globals(parser: argparse.ArgumentParser, program: Program, *, nested: b
             default=default,
             help=_escape(f"API key (default: ${program.api_key_env}; prefer it: a flag shows in the process list)"),
         )
+    taken = {flag for action in parser._actions for flag in action.option_strings}
+    for keyword, env, meaning in program.credentials:
+        if "--" + keyword.replace("_", "-") in taken:
+            continue  # a parameter of this command has the flag: the credential goes before the command
+        group.add_argument(
+            "--" + keyword.replace("_", "-"),
+            dest="_credential_" + keyword,
+            metavar="VALUE",
+            default=default,
+            help=_escape(f"{meaning} (default: ${env})" if env else meaning),
+        )
     fallback = f", else {program.default_base_url}" if program.default_base_url else ""
     group.add_argument(
         "--base-url",
@@ -178,6 +189,11 @@ def _environment(program: Program) -> list[str]:
     variables = [(program.base_url_env, f"API base URL (instead of --base-url{fallback})")]
     if program.needs_api_key:
         variables.insert(0, (program.api_key_env, "API key (instead of --api-key)"))
+    at = 1 if program.needs_api_key else 0
+    for keyword, env, meaning in program.credentials:
+        if env:
+            variables.insert(at, (env, f"{meaning} (instead of --{keyword.replace('_', '-')})"))
+            at += 1
     if program.log_env:
         variables.append((program.log_env, "`debug` or `info`: log each request, response and retry to stderr"))
     width = max(len(name) for name, _ in variables)

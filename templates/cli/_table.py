@@ -92,6 +92,9 @@ class Program:
     needs_api_key: bool
     commands: tuple[Command, ...]
     log_env: str = ""  # `<PACKAGE>_LOG=debug` logs each request, response and retry to stderr
+    # The client's other credential keywords: (keyword, environment variable, meaning), each a flag
+    # named like it (`--client-id`); a call whose requirement none meets fails before it is sent.
+    credentials: tuple[tuple[str, str, str], ...] = ()
 
 
 __all__ = [

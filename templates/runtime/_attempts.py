@@ -59,7 +59,7 @@ class Attempts:
                 self.request.method,
                 self._url(),
                 self._number + 1,
-                redact_headers(self.request.headers),
+                self._scrub(str(redact_headers(self.request.headers))),  # an API key in a header of its own too
             )
         return self.request
 

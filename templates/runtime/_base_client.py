@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 import httpx
 
 from ._attempts import Attempts, enable_env_logging, log
-from ._credentials import Credentials, is_other_origin
+from ._credentials import Credentials, Tokens, is_other_origin
 from ._exceptions import APIError
 from ._exchange import async_exchange, exchange
 from ._idempotency import add_idempotency_key
@@ -74,6 +74,7 @@ class _BaseClient(Generic[_HttpT]):
     _response_observer: Callable[[httpx.Response], None] | None = None
     # Alternatives of schemes the API asks for by default; None when the spec declares none.
     _default_security: ClassVar[tuple[tuple[str, ...], ...] | None] = None
+    _default_scopes: ClassVar[Mapping[str, tuple[str, ...]]] = {}  # OAuth 2 scopes by scheme
     # The header a non-idempotent request sends a fresh key in (`x-client.idempotency-header`).
     _idempotency_header: ClassVar[str | None] = None
 
@@ -114,7 +115,7 @@ class _BaseClient(Generic[_HttpT]):
         otherwise read leniently (a warning logged); `server_urls` (keyed by the URL the spec writes)
         and `server_variables` send the operations with servers of their own elsewhere."""
         given = {"api_key": api_key, "username": username, "password": password, **(credentials or {})}
-        self._credentials = Credentials(self._auth_schemes, self._default_security, given)
+        self._credentials = Credentials(self._auth_schemes, self._default_security, given, self._default_scopes)
         self._scrub = self._credentials.scrub
         if base_url is None:
             base_url = os.environ.get(self._base_url_env) or self._default_base_url
@@ -140,6 +141,7 @@ class _BaseClient(Generic[_HttpT]):
         self.strict_response_validation = strict_response_validation
         self._lenient = None if strict_response_validation else self._logger
         enable_env_logging(self._log_env, self._logger)
+        self._credentials.bind(self._http, self.base_url, self._logger)
 
     def on_request(self, request: httpx.Request) -> None:
         """Hook, called with the request of each attempt just before it is sent; it may change it (a
@@ -174,7 +176,7 @@ class _BaseClient(Generic[_HttpT]):
         copy leaves the pool open) unless given an `http_client` of its own."""
         given = {**self._credentials.given, **(credentials or {})}
         extra = {k: v for k, v in given.items() if k not in ("api_key", "username", "password")}
-        return type(self)(
+        copy = type(self)(
             api_key=api_key or given.get("api_key"),
             username=username or given.get("username"),
             password=password or given.get("password"),
@@ -192,6 +194,8 @@ class _BaseClient(Generic[_HttpT]):
             server_urls={**self._servers.urls, **(server_urls or {})},
             server_variables={**self._servers.variables, **(server_variables or {})},
         )
+        copy._credentials.share_tokens(self._credentials)  # tokens are fetched once per client family
+        return copy
 
     @property
     def api_key(self) -> str:
@@ -210,8 +214,8 @@ class _BaseClient(Generic[_HttpT]):
     def _parse(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
         return parse_response(endpoint, response, self._scrub, self._lenient)
 
-    def _attempts(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
-        """The request of a call, with the bookkeeping of its attempts."""
+    def _attempts(self, endpoint: Endpoint[Any], call: Call, tokens: Tokens | None = None) -> Attempts:
+        """The request of a call, with the bookkeeping of its attempts; `tokens`: its OAuth 2 tokens."""
         request = build_request(
             self._http,
             endpoint,
@@ -220,8 +224,9 @@ class _BaseClient(Generic[_HttpT]):
             user_agent=self._user_agent,
             default_headers=self.default_headers,
             default_timeout=self._timeout,
-            credentials=self._credentials.for_operation(endpoint.security),
+            credentials=self._credentials.for_operation(endpoint.security, tokens),
         )
+        request.extensions["oauth2_tokens"] = tokens  # renewed once after a 401
         retryable = endpoint.idempotent or self.retry_non_idempotent
         if not endpoint.idempotent and self._idempotency_header is not None:
             retryable = add_idempotency_key(request, self._idempotency_header, call.extra_headers) or retryable
@@ -248,7 +253,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self.close()
 
     def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        return self._send_attempts(self._attempts(endpoint, call))
+        return self._send_attempts(self._prepare(endpoint, call))
+
+    def _prepare(self, endpoint: Endpoint[Any], call: Call) -> Attempts:  # the OAuth 2 tokens fetched first
+        return self._attempts(endpoint, call, self._credentials.fetch_tokens(endpoint))
 
     def _send_attempts(self, attempts: Attempts, *, stream: bool = False) -> httpx.Response:
         """The send loop: a response to keep, read whole unless `stream` (then a success comes unread)."""
@@ -262,6 +270,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 sleep(attempts.failed(exc))
                 continue
             self.on_response(response)
+            if response.status_code == 401 and self._credentials.renew(attempts.request):
+                continue  # a new token, once
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -277,7 +287,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self, endpoint: Endpoint[Any], call: Call, parse: Callable[[httpx.Response, Reconnect], Any], reads_body: bool
     ) -> Any:
         """The `StreamedResponse` of a call made through `with_streaming_response`."""
-        attempts = self._attempts(endpoint, call)
+        attempts = self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         response = self._send_attempts(attempts, stream=True)
         return StreamedResponse(
@@ -305,7 +315,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         if raw:  # with_raw_response: the body read whole, then a stream over it
             response = self._send(endpoint, call)
             return deliver(response, lambda: Stream(response, endpoint, None, self._scrub), raw)
-        attempts = self._attempts(endpoint, call)
+        attempts = self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         return Stream(self._send_attempts(attempts, stream=True), endpoint, reconnect, self._scrub)
 
@@ -350,7 +360,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         await self.close()
 
     async def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        return await self._send_attempts(self._attempts(endpoint, call))
+        return await self._send_attempts(await self._prepare(endpoint, call))
+
+    async def _prepare(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
+        return self._attempts(endpoint, call, await self._credentials.async_fetch_tokens(endpoint))
 
     async def _send_attempts(self, attempts: Attempts, *, stream: bool = False) -> httpx.Response:
         while True:
@@ -363,6 +376,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 await async_sleep(attempts.failed(exc))
                 continue
             self.on_response(response)
+            if response.status_code == 401 and await self._credentials.async_renew(attempts.request):
+                continue
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -380,7 +395,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         parse: Callable[[httpx.Response, AsyncReconnect], Any],
         reads_body: bool,
     ) -> Any:
-        attempts = self._attempts(endpoint, call)
+        attempts = await self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         response = await self._send_attempts(attempts, stream=True)
         return AsyncStreamedResponse(
@@ -408,7 +423,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         if raw:
             response = await self._send(endpoint, call)
             return deliver(response, lambda: AsyncStream(response, endpoint, None, self._scrub), raw)
-        attempts = self._attempts(endpoint, call)
+        attempts = await self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         return AsyncStream(await self._send_attempts(attempts, stream=True), endpoint, reconnect, self._scrub)
 
@@ -451,9 +466,8 @@ def _page_spec(endpoint: Endpoint[Any]) -> PageSpec:
 
 @functools.cache
 def _default_ssl_context() -> ssl.SSLContext:
-    """The context of every pool a client creates: loading the CA bundle costs tens of milliseconds,
-    so it is done once per process, not once per client. (Read at first use: SSL_CERT_FILE and
-    SSL_CERT_DIR set later are not seen; pass an `http_client` of your own for other settings.)"""
+    """The context of every pool a client creates, made once per process (the CA bundle costs tens of ms;
+    SSL_CERT_FILE/SSL_CERT_DIR set later are not seen: pass an `http_client` of your own for those)."""
     return httpx.create_ssl_context()
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "PollingFailedError",
@@ -25,7 +26,9 @@ __all__ = [
     "ResponseValidationError",
     "StreamDataError",
     "StreamEventError",
+    "TokenError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
 ]
 
 
@@ -162,6 +165,40 @@ class StreamEventError(APIError):
         self.response = response
         self.event = event
         self.body = body
+
+
+class MissingCredentialsError(APIError):
+    """A call's security requirement (its own `security`, else the API's) is met by no credential the
+    client has: raised before anything is sent. The message names the keywords and environment
+    variables that would meet it."""
+
+
+class TokenError(APIError):
+    """The OAuth 2 token endpoint refused to give a token. `error` and `error_description` are the
+    RFC 6749 fields of its answer (`invalid_client`, ...), `status_code` its HTTP status."""
+
+    error: str
+    error_description: str | None
+    status_code: int | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error: str,
+        error_description: str | None = None,
+        status_code: int | None = None,
+        request: httpx.Request | None = None,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.error = error
+        self.error_description = error_description
+        self.status_code = status_code
+
+
+class WebhookVerificationError(APIError):
+    """A webhook's signature, timestamp or headers did not pass verification; the message says which
+    check failed (never the secret)."""
 
 
 class _WaitEnded(APIError):

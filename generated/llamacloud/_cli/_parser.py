@@ -91,6 +91,17 @@ def _add_globals(
                 f"API key (default: ${program.api_key_env}; prefer it: a flag shows in the process list)"
             ),
         )
+    taken = {flag for action in parser._actions for flag in action.option_strings}
+    for keyword, env, meaning in program.credentials:
+        if "--" + keyword.replace("_", "-") in taken:
+            continue  # a parameter of this command has the flag: the credential goes before the command
+        group.add_argument(
+            "--" + keyword.replace("_", "-"),
+            dest="_credential_" + keyword,
+            metavar="VALUE",
+            default=default,
+            help=_escape(f"{meaning} (default: ${env})" if env else meaning),
+        )
     fallback = f", else {program.default_base_url}" if program.default_base_url else ""
     group.add_argument(
         "--base-url",
@@ -200,6 +211,13 @@ def _environment(program: Program) -> list[str]:
     ]
     if program.needs_api_key:
         variables.insert(0, (program.api_key_env, "API key (instead of --api-key)"))
+    at = 1 if program.needs_api_key else 0
+    for keyword, env, meaning in program.credentials:
+        if env:
+            variables.insert(
+                at, (env, f"{meaning} (instead of --{keyword.replace('_', '-')})")
+            )
+            at += 1
     if program.log_env:
         variables.append(
             (

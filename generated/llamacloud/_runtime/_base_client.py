@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 import httpx
 
 from ._attempts import Attempts, enable_env_logging, log
-from ._credentials import Credentials, is_other_origin
+from ._credentials import Credentials, Tokens, is_other_origin
 from ._exceptions import APIError
 from ._exchange import async_exchange, exchange
 from ._idempotency import add_idempotency_key
@@ -83,6 +83,9 @@ class _BaseClient(Generic[_HttpT]):
     _response_observer: Callable[[httpx.Response], None] | None = None
     # Alternatives of schemes the API asks for by default; None when the spec declares none.
     _default_security: ClassVar[tuple[tuple[str, ...], ...] | None] = None
+    _default_scopes: ClassVar[
+        Mapping[str, tuple[str, ...]]
+    ] = {}  # OAuth 2 scopes by scheme
     # The header a non-idempotent request sends a fresh key in (`x-client.idempotency-header`).
     _idempotency_header: ClassVar[str | None] = None
 
@@ -131,7 +134,7 @@ class _BaseClient(Generic[_HttpT]):
             **(credentials or {}),
         }
         self._credentials = Credentials(
-            self._auth_schemes, self._default_security, given
+            self._auth_schemes, self._default_security, given, self._default_scopes
         )
         self._scrub = self._credentials.scrub
         if base_url is None:
@@ -164,6 +167,7 @@ class _BaseClient(Generic[_HttpT]):
         self.strict_response_validation = strict_response_validation
         self._lenient = None if strict_response_validation else self._logger
         enable_env_logging(self._log_env, self._logger)
+        self._credentials.bind(self._http, self.base_url, self._logger)
 
     def on_request(self, request: httpx.Request) -> None:
         """Hook, called with the request of each attempt just before it is sent; it may change it (a
@@ -202,7 +206,7 @@ class _BaseClient(Generic[_HttpT]):
             for k, v in given.items()
             if k not in ("api_key", "username", "password")
         }
-        return type(self)(
+        copy = type(self)(
             api_key=api_key or given.get("api_key"),
             username=username or given.get("username"),
             password=password or given.get("password"),
@@ -224,6 +228,10 @@ class _BaseClient(Generic[_HttpT]):
             server_urls={**self._servers.urls, **(server_urls or {})},
             server_variables={**self._servers.variables, **(server_variables or {})},
         )
+        copy._credentials.share_tokens(
+            self._credentials
+        )  # tokens are fetched once per client family
+        return copy
 
     @property
     def api_key(self) -> str:
@@ -242,8 +250,10 @@ class _BaseClient(Generic[_HttpT]):
     def _parse(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
         return parse_response(endpoint, response, self._scrub, self._lenient)
 
-    def _attempts(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
-        """The request of a call, with the bookkeeping of its attempts."""
+    def _attempts(
+        self, endpoint: Endpoint[Any], call: Call, tokens: Tokens | None = None
+    ) -> Attempts:
+        """The request of a call, with the bookkeeping of its attempts; `tokens`: its OAuth 2 tokens."""
         request = build_request(
             self._http,
             endpoint,
@@ -254,8 +264,9 @@ class _BaseClient(Generic[_HttpT]):
             user_agent=self._user_agent,
             default_headers=self.default_headers,
             default_timeout=self._timeout,
-            credentials=self._credentials.for_operation(endpoint.security),
+            credentials=self._credentials.for_operation(endpoint.security, tokens),
         )
+        request.extensions["oauth2_tokens"] = tokens  # renewed once after a 401
         retryable = endpoint.idempotent or self.retry_non_idempotent
         if not endpoint.idempotent and self._idempotency_header is not None:
             retryable = (
@@ -289,7 +300,12 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self.close()
 
     def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        return self._send_attempts(self._attempts(endpoint, call))
+        return self._send_attempts(self._prepare(endpoint, call))
+
+    def _prepare(
+        self, endpoint: Endpoint[Any], call: Call
+    ) -> Attempts:  # the OAuth 2 tokens fetched first
+        return self._attempts(endpoint, call, self._credentials.fetch_tokens(endpoint))
 
     def _send_attempts(
         self, attempts: Attempts, *, stream: bool = False
@@ -309,6 +325,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 sleep(attempts.failed(exc))
                 continue
             self.on_response(response)
+            if response.status_code == 401 and self._credentials.renew(
+                attempts.request
+            ):
+                continue  # a new token, once
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -332,7 +352,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         reads_body: bool,
     ) -> Any:
         """The `StreamedResponse` of a call made through `with_streaming_response`."""
-        attempts = self._attempts(endpoint, call)
+        attempts = self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         response = self._send_attempts(attempts, stream=True)
         return StreamedResponse(
@@ -372,7 +392,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             return deliver(
                 response, lambda: Stream(response, endpoint, None, self._scrub), raw
             )
-        attempts = self._attempts(endpoint, call)
+        attempts = self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         return Stream(
             self._send_attempts(attempts, stream=True), endpoint, reconnect, self._scrub
@@ -426,7 +446,12 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         await self.close()
 
     async def _send(self, endpoint: Endpoint[Any], call: Call) -> httpx.Response:
-        return await self._send_attempts(self._attempts(endpoint, call))
+        return await self._send_attempts(await self._prepare(endpoint, call))
+
+    async def _prepare(self, endpoint: Endpoint[Any], call: Call) -> Attempts:
+        return self._attempts(
+            endpoint, call, await self._credentials.async_fetch_tokens(endpoint)
+        )
 
     async def _send_attempts(
         self, attempts: Attempts, *, stream: bool = False
@@ -445,6 +470,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 await async_sleep(attempts.failed(exc))
                 continue
             self.on_response(response)
+            if response.status_code == 401 and await self._credentials.async_renew(
+                attempts.request
+            ):
+                continue
             delay = attempts.answered(response)
             if delay is None:
                 if self._response_observer is not None and not stream:
@@ -466,7 +495,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         parse: Callable[[httpx.Response, AsyncReconnect], Any],
         reads_body: bool,
     ) -> Any:
-        attempts = self._attempts(endpoint, call)
+        attempts = await self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         response = await self._send_attempts(attempts, stream=True)
         return AsyncStreamedResponse(
@@ -504,7 +533,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 lambda: AsyncStream(response, endpoint, None, self._scrub),
                 raw,
             )
-        attempts = self._attempts(endpoint, call)
+        attempts = await self._prepare(endpoint, call)
         reconnect = self._reconnect(attempts)
         return AsyncStream(
             await self._send_attempts(attempts, stream=True),
@@ -563,9 +592,8 @@ def _page_spec(endpoint: Endpoint[Any]) -> PageSpec:
 
 @functools.cache
 def _default_ssl_context() -> ssl.SSLContext:
-    """The context of every pool a client creates: loading the CA bundle costs tens of milliseconds,
-    so it is done once per process, not once per client. (Read at first use: SSL_CERT_FILE and
-    SSL_CERT_DIR set later are not seen; pass an `http_client` of your own for other settings.)"""
+    """The context of every pool a client creates, made once per process (the CA bundle costs tens of ms;
+    SSL_CERT_FILE/SSL_CERT_DIR set later are not seen: pass an `http_client` of your own for those)."""
     return httpx.create_ssl_context()
 
 

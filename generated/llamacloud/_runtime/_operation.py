@@ -111,6 +111,8 @@ class Endpoint(NamedTuple, Generic[T]):
     stream: StreamSpec | None = (
         None  # an event stream: `parse` then reads one event's data
     )
+    # OAuth 2 scopes its own `security` asks, by scheme name; None: the API's default scopes.
+    scopes: Mapping[str, tuple[str, ...]] | None = None
     server: Server | None = (
         None  # the operation's own server (its path's or its own `servers`)
     )
@@ -120,13 +122,22 @@ class AuthScheme(NamedTuple):
     """How one security scheme of the API is sent, and where its credential comes from."""
 
     name: str  # the scheme's name in the spec
-    kind: str  # "bearer", "basic" or "api_key"
+    kind: str  # "bearer", "basic", "api_key" or "oauth2"
     location: str = "header"  # where an api_key goes: header, query or cookie
     parameter: str = "Authorization"  # the header, query parameter or cookie name
     option: str = "api_key"  # the client keyword of the credential (basic uses username and password)
     envs: tuple[
         str, ...
     ] = ()  # environment variables read when the keyword is not given
+    # OAuth 2: the keywords (and variables) of the access token, client id, client secret and
+    # refresh token; where tokens are fetched and refreshed (relative: to the base URL); whether the
+    # client credentials grant applies; how the secret is sent (client_secret_basic or _post).
+    keywords: tuple[str, ...] = ()
+    keyword_envs: tuple[str, ...] = ()
+    token_url: str = ""
+    refresh_url: str = ""
+    client_credentials: bool = False
+    token_auth: str = "client_secret_basic"
 
 
 class Call(NamedTuple):
