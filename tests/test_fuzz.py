@@ -62,7 +62,16 @@ from typing import Any, TypeVar
 
 import pytest
 import yaml
-from fuzz.harness import REPO, Fuzzer, FuzzFailure, cache_lock, persistent_mypy_cache, run_build, summary
+from fuzz.harness import (
+    REPO,
+    Fuzzer,
+    FuzzFailure,
+    MypyBatch,
+    cache_lock,
+    persistent_mypy_cache,
+    run_build,
+    summary,
+)
 from fuzz.mutations import Corpus, Mutation, materialise, mutations, platform_corpus, spec_folder_corpus
 from fuzz.specs import openapi_documents
 from fuzz.text import INJECTED
@@ -652,23 +661,38 @@ FINDINGS = (
 )
 
 
-@pytest.mark.parametrize("finding", FINDINGS, ids=[f.id for f in FINDINGS])
-def test_findings(fuzzer: Fuzzer, finding: Finding) -> None:
+@pytest.mark.slow
+def test_findings(fuzzer: Fuzzer) -> None:
     """Each bug the fuzzer found stays fixed: the spec builds, imports, runs and type-checks, or
-    the build exits 2 with the error that names the problem."""
-    folder = fuzzer.scratch()
-    try:
-        spec = write_document(finding.document, folder / "spec", as_yaml=False)
-        error = finding.error
-        build = fuzzer.check(spec, label="finding", valid=error is None, package=finding.package, mypy="always")
-        if error is None:
-            assert build.code == 0, build.stderr
-            compile(f"import {finding.package}", "<package name>", "exec")
-        else:
-            assert build.code == 2, build.stdout + build.stderr
-            assert error in build.stderr, build.stderr
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    the build exits 2 with the error that names the problem. The packages that build share one
+    `mypy --strict` run (a package name taken twice gets a number for it)."""
+    batch = MypyBatch(fuzzer.scratch() / "mypy", fuzzer.mypy_cache)
+    failures: list[str] = []
+    taken: set[str] = set()
+    for finding in FINDINGS:
+        folder = fuzzer.scratch()
+        package = finding.package if finding.package not in taken else f"{finding.package}{len(taken)}"
+        taken.add(package)
+        try:
+            spec = write_document(finding.document, folder / "spec", as_yaml=False)
+            valid = finding.error is None
+            try:
+                build = fuzzer.check(
+                    spec, label=finding.id, valid=valid, package=package, mypy="always", mypy_batch=batch
+                )
+            except FuzzFailure as exc:
+                failures.append(f"{finding.id} ({finding.what}): {exc}")
+                continue
+            if valid and build.code != 0:
+                failures.append(f"{finding.id}: exit {build.code}\n{build.stderr}")
+            elif valid:
+                compile(f"import {package}", "<package name>", "exec")
+            elif build.code != 2 or str(finding.error) not in build.stderr:
+                failures.append(f"{finding.id}: expected exit 2 saying {finding.error!r}\n{build.stdout}{build.stderr}")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    batch.run()
+    assert not failures + batch.failures, "\n\n".join(failures + batch.failures)
 
 
 def test_json_with_characters_yaml_refuses_keeps_line_and_column(tmp_path: Path) -> None:

@@ -326,11 +326,14 @@ class Fuzzer:
         package: str | None = None,
         previous: Path | None = None,
         mypy: Literal["never", "sample", "always"] = "sample",
+        mypy_batch: MypyBatch | None = None,
     ) -> Build:
         """Builds `spec` (its folder is the spec's own) into a fresh out folder and checks the
         property. `previous`: a package folder copied in place first, which a failed build must
         leave exactly as it was. `warned`: a valid spec holding what the generator builds with a
-        warning; each warning must be located. Raises FuzzFailure naming a saved copy of the spec."""
+        warning; each warning must be located. `mypy_batch`: where an "always" package waits for a
+        run shared with others (the caller runs it), instead of a run of its own. Raises
+        FuzzFailure naming a saved copy of the spec."""
         work = self.scratch()
         out = work / "out"
         package = package or self.package_name(package_prefix)
@@ -364,7 +367,9 @@ class Fuzzer:
                 raise FuzzFailure(f"{label}: {soft} (FUZZ_STRICT=1; spec kept in {kept})\n{build.stderr[-4000:]}")
             if build.code == 0:
                 self.built += 1
-                if mypy == "always":
+                if mypy == "always" and mypy_batch is not None:
+                    mypy_batch.add(build, label, spec.parent)
+                elif mypy == "always":
                     alone = MypyBatch(work / "mypy", self.batch.cache)
                     alone.add(build, label, spec.parent)
                     alone.run()
