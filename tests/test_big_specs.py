@@ -612,7 +612,7 @@ BOX_PAGES = """
 import json, sys
 import box_client
 
-client = box_client.Client(api_key="box-token", base_url=sys.argv[1], max_retries=0)
+client = box_client.Client(access_token="box-token", base_url=sys.argv[1], max_retries=0)
 by_marker = [(item.type, item.id) for item in client.folders.get_id_items("0", usemarker=True, limit=2)]
 pages = list(client.folders.get_id_items("0", limit=2).iter_pages())
 print(json.dumps([by_marker, [[item.id for item in page.items] for page in pages]]))

@@ -170,9 +170,11 @@ class Forwarding(httpx.BaseTransport):
 
 api, other = sys.argv[1], sys.argv[2]
 forwarding = Forwarding(api, other)
-declared = box_client.Client(api_key="k", base_url=api, max_retries=0, http_client=httpx.Client(transport=forwarding))
+declared = box_client.Client(
+    access_token="k", base_url=api, max_retries=0, http_client=httpx.Client(transport=forwarding)
+)
 overridden = box_client.Client(
-    api_key="k", base_url=api, max_retries=0, server_urls={"https://upload.box.com/api/2.0": other}
+    access_token="k", base_url=api, max_retries=0, server_urls={"https://upload.box.com/api/2.0": other}
 )
 for client in (declared, overridden):
     client.files.get_id("12345")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import io
 import os
 import shutil
@@ -40,6 +41,8 @@ DIFF_FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
 # (tests/test_mcp.py): `<package>.json`.
 MCP_GOLDENS_DIR = REPO / "tests" / "mcp_goldens"
 MCP_GOLDEN_PACKAGES = ("llamacloud", "mcp_tools")
+# The digest of spec/ the seed package's golden was made from (see mcp_golden_spec_changed).
+MCP_SEED_SPEC_DIGEST = MCP_GOLDENS_DIR / "llamacloud.spec-sha256"
 GENERATED = REPO / "generated"
 # The public specs the tests and benchmarks read (tests/real_specs/README.md), and the seed pages spec/
 # was captured from: everything a test reads is in the repository.
@@ -303,6 +306,21 @@ def refresh_mcp() -> None:
         changed = not path.is_file() or path.read_text(encoding="utf-8") != done.stdout
         path.write_text(done.stdout, encoding="utf-8")
         print(f"{path.relative_to(REPO)}: {'changed' if changed else 'unchanged'}")
+    MCP_SEED_SPEC_DIGEST.write_text(spec_digest() + "\n", encoding="utf-8")
+
+
+def spec_digest() -> str:
+    """SHA-256 over spec/'s files (paths and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in (REPO / "spec").rglob("*") if p.is_file()):
+        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def mcp_golden_spec_changed() -> bool:
+    """Whether spec/ differs from the one the seed package's tools/list golden was made from: a
+    maintainer who adds an endpoint edits spec/ and rebuilds, nothing else."""
+    return MCP_SEED_SPEC_DIGEST.read_text(encoding="utf-8").strip() != spec_digest()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -81,12 +81,12 @@ def json_parser(
 @overload
 def json_parser(
     make_adapter: Callable[[], pydantic.TypeAdapter[T]], *, empty: Literal[True]
-) -> Callable[[bytes], T | None]: ...
-def json_parser(
-    make_adapter: Callable[[], pydantic.TypeAdapter[T]], *, empty: bool = False
-) -> Callable[[bytes], T | None]:
+) -> Callable[[bytes], Any]: ...
+def json_parser(make_adapter: Callable[[], pydantic.TypeAdapter[T]], *, empty: bool = False) -> Callable[[bytes], Any]:
     """A parser for a non-model type; the TypeAdapter is built on first use, not at import. With
-    `empty`, an empty body is None."""
+    `empty`, an empty body is None: the endpoint's annotation says `T | None` itself (type checkers
+    solve `T` from that annotation before they read the adapter's lambda, and an explicit
+    `TypeAdapter[Model]` then fails to be a `TypeAdapter[Model | None]`)."""
 
     def make() -> tuple[Any, Callable[[bytes], T]]:
         adapter = make_adapter()
