@@ -151,9 +151,10 @@ def waited_async(out: str, server: TestServer) -> None:
 
 
 def mcp_tools_listed(out: str, server: TestServer) -> None:
-    """The example lists the tools: one per operation, as the build's table (from spec/) names them."""
+    """The example prints the first three tools: one per operation, as the build's table (from spec/)
+    names and orders them."""
     table = json.loads((PACKAGE / "_mcp" / "tools.json").read_text(encoding="utf-8"))
-    assert out == f"{[tool['name'] for tool in table['tools']]}\n"
+    assert out == f"{[tool['name'] for tool in table['tools']][:3]}\n"
 
 
 # The blocks that send no request: the configuration read back, a response off its schema parsed, the MCP
