@@ -286,7 +286,7 @@ def test_the_install_commands_follow_the_output_folder(
 
 
 # -- installing it -----------------------------------------------------------------------------
-@pytest.mark.slow
+@pytest.mark.big  # pip builds and installs the package in a venv: seconds, in CI's big group
 def test_pip_install_of_the_folder_gives_the_package_and_the_command(tmp_path: Path) -> None:
     before = {p.relative_to(PACKAGE) for p in PACKAGE.rglob("*") if "__pycache__" not in p.parts}
     target = tmp_path / "site"

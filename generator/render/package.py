@@ -53,7 +53,7 @@ MANIFEST = "_version.py"
 PUBLIC_MODULES = ("types.py", "pagination.py", "streaming.py")
 # What the generated package needs, from the lowest versions its runtime supports (CI runs the tests of
 # the generated packages on exactly these: .ci/run) up to the next major version.
-DEPENDENCIES = ("httpx>=0.27.0,<1", "pydantic>=2.7.0,<3")
+DEPENDENCIES = ("httpx>=0.27.0,<1", "pydantic>=2.8.0,<3")
 # The `mcp` extra (`python -m <package> mcp`): the versions of the `mcp` SDK its server is tested with
 # (the generator's dev extra pins the one the tests run).
 MCP_DEPENDENCIES = ("mcp>=2.3.0,<3",)
